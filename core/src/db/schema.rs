@@ -1,0 +1,173 @@
+//! The schema and its migrations, versioned with `PRAGMA user_version`.
+//!
+//! Each entry of [`MIGRATIONS`] takes the schema from version `i` to `i + 1`.
+//! Entries are only ever appended; a released entry never changes.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Schema version this library writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: master data, the append-only ledger, balances, cost layers,
+    //    idempotency records and purchases.
+    r#"
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE warehouses (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1)),
+    active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX warehouses_single_default ON warehouses(is_default) WHERE is_default = 1;
+
+CREATE TABLE items (
+    id             INTEGER PRIMARY KEY,
+    sku            TEXT NOT NULL UNIQUE,
+    name           TEXT NOT NULL,
+    unit           TEXT NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('material', 'product')),
+    valuation      TEXT NOT NULL CHECK (valuation IN ('fifo', 'lifo', 'moving_average')),
+    reorder_point  INTEGER,
+    allow_negative INTEGER NOT NULL CHECK (allow_negative IN (0, 1)),
+    active         INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+);
+
+CREATE TABLE suppliers (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    email      TEXT,
+    phone      TEXT,
+    notes      TEXT,
+    active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE purchase_orders (
+    id          INTEGER PRIMARY KEY,
+    supplier_id INTEGER NOT NULL REFERENCES suppliers(id),
+    reference   TEXT NOT NULL UNIQUE,
+    status      TEXT NOT NULL,
+    note        TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+
+CREATE TABLE purchase_lines (
+    id           INTEGER PRIMARY KEY,
+    order_id     INTEGER NOT NULL REFERENCES purchase_orders(id),
+    item_id      INTEGER NOT NULL REFERENCES items(id),
+    warehouse_id INTEGER NOT NULL REFERENCES warehouses(id),
+    quantity     INTEGER NOT NULL CHECK (quantity > 0),
+    unit_cost    INTEGER NOT NULL CHECK (unit_cost >= 0),
+    received     INTEGER NOT NULL DEFAULT 0,
+    cancelled    INTEGER NOT NULL DEFAULT 0,
+    CHECK (received + cancelled <= quantity)
+);
+CREATE INDEX purchase_lines_order ON purchase_lines(order_id);
+
+-- The ledger. Rows are never updated or deleted (see the triggers below):
+-- a correction is a new movement.
+CREATE TABLE movements (
+    id               INTEGER PRIMARY KEY,
+    item_id          INTEGER NOT NULL REFERENCES items(id),
+    warehouse_id     INTEGER NOT NULL REFERENCES warehouses(id),
+    quantity         INTEGER NOT NULL,
+    reason           TEXT NOT NULL,
+    unit_cost        INTEGER,
+    value_change     INTEGER NOT NULL,
+    inbound_value    INTEGER,
+    balance_after    INTEGER NOT NULL,
+    value_after      INTEGER NOT NULL,
+    effective_at     INTEGER NOT NULL,
+    recorded_at      INTEGER NOT NULL,
+    actor            TEXT,
+    reference        TEXT,
+    note             TEXT,
+    idempotency_key  TEXT,
+    transfer_id      INTEGER,
+    purchase_line_id INTEGER REFERENCES purchase_lines(id)
+);
+CREATE INDEX movements_by_stock ON movements(item_id, warehouse_id, effective_at);
+CREATE INDEX movements_by_reference ON movements(reference) WHERE reference IS NOT NULL;
+
+CREATE TRIGGER movements_are_append_only_update BEFORE UPDATE ON movements
+BEGIN SELECT RAISE(ABORT, 'movements are append-only: post a correcting movement'); END;
+CREATE TRIGGER movements_are_append_only_delete BEFORE DELETE ON movements
+BEGIN SELECT RAISE(ABORT, 'movements are append-only: post a correcting movement'); END;
+
+-- Running state per item x warehouse, updated in the movement's transaction.
+CREATE TABLE balances (
+    item_id      INTEGER NOT NULL REFERENCES items(id),
+    warehouse_id INTEGER NOT NULL REFERENCES warehouses(id),
+    on_hand      INTEGER NOT NULL,
+    reserved     INTEGER NOT NULL DEFAULT 0,
+    value        INTEGER NOT NULL,
+    rate         INTEGER NOT NULL,
+    PRIMARY KEY (item_id, warehouse_id)
+) WITHOUT ROWID;
+
+-- Open FIFO / LIFO layers (quantity and exact value left in each receipt).
+CREATE TABLE cost_layers (
+    id           INTEGER PRIMARY KEY,
+    item_id      INTEGER NOT NULL,
+    warehouse_id INTEGER NOT NULL,
+    quantity     INTEGER NOT NULL CHECK (quantity > 0),
+    value        INTEGER NOT NULL
+);
+CREATE INDEX cost_layers_by_stock ON cost_layers(item_id, warehouse_id, id);
+
+CREATE TABLE idempotency (
+    key        TEXT PRIMARY KEY,
+    operation  TEXT NOT NULL,
+    request    TEXT NOT NULL,
+    result     TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+"#,
+];
+
+/// Brings the schema to [`SCHEMA_VERSION`] in one `BEGIN IMMEDIATE`
+/// transaction, or refuses a file written by a newer library.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = user_version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Another process may have migrated while we waited for the lock.
+    let found = user_version(&tx)?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for sql in &MIGRATIONS[found as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+pub(crate) fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}

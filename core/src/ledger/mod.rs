@@ -1,0 +1,118 @@
+//! The append-only stock ledger: posting movements and reading them back.
+
+mod movement;
+pub(crate) mod posting;
+mod stock;
+
+pub use movement::{Movement, MovementKind, MovementRecord, Posted, Reason};
+pub use stock::{MovementFilter, SortOrder, StockAt, StockFilter, StockLevel};
+
+use crate::db::Database;
+use crate::error::{Error, Result};
+use posting::{Origin, Posting};
+
+/// Largest batch accepted by [`Database::post_batch`].
+pub const MAX_BATCH: usize = 100_000;
+
+impl Database {
+    /// Posts one movement in its own transaction.
+    ///
+    /// Refuses, writing nothing, a movement that would take available stock
+    /// below zero ([`Error::NegativeStock`]) unless the item allows it.
+    ///
+    /// ```
+    /// use racine::{Database, Error, Movement, NewItem};
+    /// let db = Database::open_in_memory()?;
+    /// let item = db.create_item(&NewItem::new("MUG", "Mug"))?.id;
+    /// let posted = db.post(&Movement::receipt(item, "3".parse()?, "4".parse()?))?;
+    /// assert_eq!(posted.movements[0].value_after.to_string(), "12");
+    /// let refused = db.post(&Movement::issue(item, "5".parse()?)).unwrap_err();
+    /// assert!(matches!(refused, Error::NegativeStock { .. }));
+    /// # Ok::<(), racine::Error>(())
+    /// ```
+    pub fn post(&self, movement: &Movement) -> Result<Posted> {
+        self.post_with_key(movement, None)
+    }
+
+    /// Posts one movement under an idempotency key: the same movement under
+    /// the same key returns the first result and writes nothing; another
+    /// movement under that key is [`Error::IdempotencyConflict`].
+    pub fn post_once(&self, movement: &Movement, key: &str) -> Result<Posted> {
+        self.post_with_key(movement, Some(key))
+    }
+
+    /// [`Database::post`] or [`Database::post_once`], by whether `key` is given.
+    pub fn post_with_key(&self, movement: &Movement, key: Option<&str>) -> Result<Posted> {
+        movement.checked_reason()?;
+        self.write_once("post", key, movement, |tx| {
+            let mut posting = Posting::new(tx, key)?;
+            let movements = posting.apply(movement, &Origin::default())?;
+            posting.finish()?;
+            Ok(Posted { movements })
+        })
+    }
+
+    /// Posts several movements in one transaction: all of them or none.
+    /// A refusal is [`Error::InBatch`], naming the failing entry's index.
+    ///
+    /// ```
+    /// use racine::{Database, Error, Movement, NewItem};
+    /// let db = Database::open_in_memory()?;
+    /// let a = db.create_item(&NewItem::new("A", "A"))?.id;
+    /// let batch = [
+    ///     Movement::receipt(a, "5".parse()?, "1".parse()?),
+    ///     Movement::issue(a, "6".parse()?),
+    /// ];
+    /// let err = db.post_batch(&batch).unwrap_err();
+    /// assert!(matches!(err, Error::InBatch { index: 1, .. }));
+    /// assert!(db.stock(a, None)?.on_hand.is_zero()); // the receipt was not kept
+    /// # Ok::<(), racine::Error>(())
+    /// ```
+    pub fn post_batch(&self, movements: &[Movement]) -> Result<Posted> {
+        self.post_batch_with_key(movements, None)
+    }
+
+    /// [`Database::post_batch`] under an idempotency key.
+    pub fn post_batch_once(&self, movements: &[Movement], key: &str) -> Result<Posted> {
+        self.post_batch_with_key(movements, Some(key))
+    }
+
+    /// [`Database::post_batch`] or [`Database::post_batch_once`], by whether
+    /// `key` is given.
+    pub fn post_batch_with_key(&self, movements: &[Movement], key: Option<&str>) -> Result<Posted> {
+        if movements.is_empty() {
+            return Err(Error::invalid(
+                "movements",
+                "a batch needs at least one movement",
+            ));
+        }
+        if movements.len() > MAX_BATCH {
+            return Err(Error::invalid(
+                "movements",
+                format!(
+                    "{} movements exceed the batch limit of {MAX_BATCH}",
+                    movements.len()
+                ),
+            ));
+        }
+        let in_batch = |index: usize| {
+            move |e: Error| Error::InBatch {
+                index,
+                source: Box::new(e),
+            }
+        };
+        for (i, m) in movements.iter().enumerate() {
+            m.checked_reason().map_err(in_batch(i))?;
+        }
+        self.write_once("post_batch", key, movements, |tx| {
+            let mut posting = Posting::new(tx, key)?;
+            let mut out = Vec::with_capacity(movements.len());
+            let origin = Origin::default();
+            for (i, m) in movements.iter().enumerate() {
+                out.extend(posting.apply(m, &origin).map_err(in_batch(i))?);
+            }
+            posting.finish()?;
+            Ok(Posted { movements: out })
+        })
+    }
+}

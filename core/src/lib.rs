@@ -1,0 +1,64 @@
+//! # Racine
+//!
+//! An embeddable stock ledger over SQLite: items, warehouses, suppliers and
+//! purchases; an append-only ledger of movements with reasons; exact
+//! FIFO / LIFO / moving-average valuation; refusal of negative stock;
+//! idempotent writes; all of it safe when several processes share one file.
+//!
+//! ```
+//! use racine::{Database, Movement, NewItem, ValuationMethod};
+//!
+//! let db = Database::open_in_memory()?;
+//! let item = db.create_item(&NewItem {
+//!     valuation: ValuationMethod::MovingAverage,
+//!     ..NewItem::new("OAK-PLANK", "Oak plank")
+//! })?.id;
+//! db.post(&Movement::receipt(item, "10".parse()?, "100".parse()?))?;
+//! db.post(&Movement::receipt(item, "10".parse()?, "120".parse()?))?;
+//! let sale = db.post(&Movement::issue(item, "5".parse()?).reference("ORDER-1042"))?;
+//! assert_eq!(sale.movements[0].value_change.to_string(), "-550");
+//! let stock = db.stock(item, None)?;
+//! assert_eq!((stock.on_hand.to_string(), stock.value.to_string()), ("15".into(), "1650".into()));
+//! assert!(db.verify()?.is_clean());
+//! # Ok::<(), racine::Error>(())
+//! ```
+//!
+//! Every write is one `BEGIN IMMEDIATE` transaction: it all happens or
+//! nothing does. Quantities and money are [`Decimal`]s: exact, six
+//! fractional digits, never binary floats.
+
+#![warn(missing_docs)]
+
+mod db;
+mod decimal;
+mod error;
+mod items;
+mod ledger;
+mod page;
+mod purchases;
+mod suppliers;
+mod text;
+mod valuation;
+mod verify;
+mod warehouses;
+
+pub use db::{Database, OpenOptions, Synchronous, SCHEMA_VERSION};
+pub use decimal::{Decimal, SCALE};
+pub use error::{Error, ErrorCode, Result};
+pub use items::{Item, ItemChanges, ItemFilter, ItemKind, NewItem};
+pub use ledger::{
+    Movement, MovementFilter, MovementKind, MovementRecord, Posted, Reason, SortOrder, StockAt,
+    StockFilter, StockLevel, MAX_BATCH,
+};
+pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
+pub use purchases::{
+    NewPurchaseLine, NewPurchaseOrder, PurchaseFilter, PurchaseLine, PurchaseOrder,
+    PurchaseReceipt, PurchaseReceived, PurchaseStatus, ReceiveLine,
+};
+pub use suppliers::{NewSupplier, Supplier, SupplierChanges, SupplierFilter};
+pub use valuation::ValuationMethod;
+pub use verify::{Drift, VerifyReport};
+pub use warehouses::{NewWarehouse, Warehouse, WarehouseChanges, WarehouseFilter};
+
+/// The library version (`Cargo.toml`'s).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,496 @@
+//! Purchase orders: ordered from a supplier, received in full or in part
+//! (each receipt posts movements at the line's cost), remainder cancellable.
+
+use jiff::Timestamp;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{from_micros, now_micros, Database};
+use crate::decimal::Decimal;
+use crate::error::{Error, Result};
+use crate::ledger::posting::{Origin, Posting};
+use crate::ledger::{Movement, MovementRecord};
+use crate::page::{Page, PageRequest};
+use crate::{items, suppliers, text, warehouses};
+
+/// Where a purchase order stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PurchaseStatus {
+    /// Nothing received yet.
+    Open,
+    /// Some received, some still expected.
+    PartiallyReceived,
+    /// Everything ordered was received.
+    Received,
+    /// Some received, the rest cancelled.
+    Closed,
+    /// Cancelled before anything was received.
+    Cancelled,
+}
+
+impl PurchaseStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            PurchaseStatus::Open => "open",
+            PurchaseStatus::PartiallyReceived => "partially_received",
+            PurchaseStatus::Received => "received",
+            PurchaseStatus::Closed => "closed",
+            PurchaseStatus::Cancelled => "cancelled",
+        }
+    }
+    fn parse(s: &str) -> PurchaseStatus {
+        match s {
+            "partially_received" => PurchaseStatus::PartiallyReceived,
+            "received" => PurchaseStatus::Received,
+            "closed" => PurchaseStatus::Closed,
+            "cancelled" => PurchaseStatus::Cancelled,
+            _ => PurchaseStatus::Open,
+        }
+    }
+    fn is_receivable(self) -> bool {
+        matches!(
+            self,
+            PurchaseStatus::Open | PurchaseStatus::PartiallyReceived
+        )
+    }
+}
+
+/// A line to order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPurchaseLine {
+    /// Item id.
+    pub item: i64,
+    /// Quantity ordered (> 0).
+    pub quantity: Decimal,
+    /// Agreed unit cost (≥ 0).
+    pub unit_cost: Decimal,
+    /// Receiving warehouse; the default one if absent.
+    #[serde(default)]
+    pub warehouse: Option<i64>,
+}
+
+/// What [`Database::create_purchase_order`] needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPurchaseOrder {
+    /// Supplier id (active).
+    pub supplier: i64,
+    /// Unique order reference (`PO-2025-0042`).
+    pub reference: String,
+    /// Free-text note.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// At least one line.
+    pub lines: Vec<NewPurchaseLine>,
+}
+
+/// A line of a purchase order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseLine {
+    /// Line id.
+    pub id: i64,
+    /// Item id.
+    pub item: i64,
+    /// Item SKU.
+    pub sku: String,
+    /// Receiving warehouse.
+    pub warehouse: i64,
+    /// Quantity ordered.
+    pub quantity: Decimal,
+    /// Unit cost.
+    pub unit_cost: Decimal,
+    /// Quantity received so far.
+    pub received: Decimal,
+    /// Quantity cancelled.
+    pub cancelled: Decimal,
+    /// Still expected: ordered − received − cancelled.
+    pub remaining: Decimal,
+}
+
+/// A purchase order with its lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseOrder {
+    /// Order id.
+    pub id: i64,
+    /// Supplier id.
+    pub supplier: i64,
+    /// Unique reference.
+    pub reference: String,
+    /// Status.
+    pub status: PurchaseStatus,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// The lines.
+    pub lines: Vec<PurchaseLine>,
+    /// Σ quantity × unit cost over the lines.
+    pub total_ordered: Decimal,
+    /// Σ received × unit cost over the lines.
+    pub total_received: Decimal,
+    /// When it was created.
+    pub created_at: Timestamp,
+    /// When it last changed.
+    pub updated_at: Timestamp,
+}
+
+/// Quantity of one line to receive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiveLine {
+    /// Purchase line id.
+    pub line: i64,
+    /// Quantity arriving (> 0, at most the remainder).
+    pub quantity: Decimal,
+}
+
+/// What [`Database::receive_purchase`] takes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PurchaseReceipt {
+    /// Lines arriving; empty means "everything still expected".
+    pub lines: Vec<ReceiveLine>,
+    /// Who received it.
+    pub actor: Option<String>,
+    /// Free-text note (delivery note number…).
+    pub note: Option<String>,
+    /// When it arrived; now if absent.
+    pub effective_at: Option<Timestamp>,
+}
+
+/// The order after a receipt, and the movements the receipt posted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseReceived {
+    /// The order, updated.
+    pub order: PurchaseOrder,
+    /// One receipt movement per line received.
+    pub movements: Vec<MovementRecord>,
+}
+
+/// Filters for [`Database::purchase_orders`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PurchaseFilter {
+    /// Only this supplier's orders.
+    pub supplier: Option<i64>,
+    /// Only orders in this status.
+    pub status: Option<PurchaseStatus>,
+    /// Page size and cursor.
+    #[serde(flatten)]
+    pub page: PageRequest,
+}
+
+fn line_from_row(r: &Row) -> rusqlite::Result<PurchaseLine> {
+    let quantity = Decimal::from_raw(r.get(4)?);
+    let received = Decimal::from_raw(r.get(6)?);
+    let cancelled = Decimal::from_raw(r.get(7)?);
+    Ok(PurchaseLine {
+        id: r.get(0)?,
+        item: r.get(1)?,
+        sku: r.get(2)?,
+        warehouse: r.get(3)?,
+        quantity,
+        unit_cost: Decimal::from_raw(r.get(5)?),
+        received,
+        cancelled,
+        remaining: Decimal::from_raw(quantity.raw() - received.raw() - cancelled.raw()),
+    })
+}
+
+fn load(conn: &Connection, id: i64) -> Result<PurchaseOrder> {
+    let head = conn
+        .prepare_cached(
+            "SELECT id, supplier_id, reference, status, note, created_at, updated_at
+             FROM purchase_orders WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("purchase order", id))?;
+    let lines = conn
+        .prepare_cached(
+            "SELECT l.id, l.item_id, i.sku, l.warehouse_id, l.quantity, l.unit_cost,
+                    l.received, l.cancelled
+             FROM purchase_lines l JOIN items i ON i.id = l.item_id
+             WHERE l.order_id = ?1 ORDER BY l.id",
+        )?
+        .query_map([id], line_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut total_ordered = Decimal::ZERO;
+    let mut total_received = Decimal::ZERO;
+    for l in &lines {
+        total_ordered = total_ordered.checked_add(l.quantity.checked_mul(l.unit_cost)?)?;
+        total_received = total_received.checked_add(l.received.checked_mul(l.unit_cost)?)?;
+    }
+    Ok(PurchaseOrder {
+        id: head.0,
+        supplier: head.1,
+        reference: head.2,
+        status: PurchaseStatus::parse(&head.3),
+        note: head.4,
+        lines,
+        total_ordered,
+        total_received,
+        created_at: from_micros(head.5),
+        updated_at: from_micros(head.6),
+    })
+}
+
+/// Status implied by the lines' received and cancelled quantities.
+fn status_of(order: &PurchaseOrder) -> PurchaseStatus {
+    let received = order.lines.iter().any(|l| l.received.is_positive());
+    let open = order.lines.iter().any(|l| l.remaining.is_positive());
+    let cancelled = order.lines.iter().any(|l| l.cancelled.is_positive());
+    match (received, open, cancelled) {
+        (false, true, _) => PurchaseStatus::Open,
+        (true, true, _) => PurchaseStatus::PartiallyReceived,
+        (true, false, false) => PurchaseStatus::Received,
+        (true, false, true) => PurchaseStatus::Closed,
+        (false, false, _) => PurchaseStatus::Cancelled,
+    }
+}
+
+fn save_status(tx: &Transaction, id: i64) -> Result<PurchaseOrder> {
+    let mut order = load(tx, id)?;
+    let status = status_of(&order);
+    tx.execute(
+        "UPDATE purchase_orders SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, status.as_str(), now_micros()],
+    )?;
+    order.status = status;
+    Ok(order)
+}
+
+fn not_receivable(order: &PurchaseOrder, action: &str) -> Error {
+    Error::InvalidTransition {
+        entity: "purchase order",
+        key: order.reference.clone(),
+        state: order.status.as_str().into(),
+        action: action.into(),
+    }
+}
+
+impl Database {
+    /// Creates a purchase order with its lines (status `open`).
+    ///
+    /// ```
+    /// use racine::{Database, NewItem, NewPurchaseLine, NewPurchaseOrder, NewSupplier,
+    ///              PurchaseReceipt, PurchaseStatus, ReceiveLine};
+    /// let db = Database::open_in_memory()?;
+    /// let wood = db.create_item(&NewItem::new("OAK", "Oak board"))?.id;
+    /// let supplier = db.create_supplier(&NewSupplier { name: "Scierie Dupont".into(), ..Default::default() })?.id;
+    /// let po = db.create_purchase_order(&NewPurchaseOrder {
+    ///     supplier, reference: "PO-1".into(), note: None,
+    ///     lines: vec![NewPurchaseLine { item: wood, quantity: "10".parse()?, unit_cost: "12.5".parse()?, warehouse: None }],
+    /// })?;
+    /// let line = po.lines[0].id;
+    /// let got = db.receive_purchase(po.id, &PurchaseReceipt {
+    ///     lines: vec![ReceiveLine { line, quantity: "4".parse()? }], ..Default::default()
+    /// }, None)?;
+    /// assert_eq!(got.order.status, PurchaseStatus::PartiallyReceived);
+    /// assert_eq!(db.stock(wood, None)?.value.to_string(), "50");
+    /// # Ok::<(), racine::Error>(())
+    /// ```
+    pub fn create_purchase_order(&self, po: &NewPurchaseOrder) -> Result<PurchaseOrder> {
+        text::required("reference", &po.reference, 100)?;
+        text::optional("note", po.note.as_deref(), 1000)?;
+        if po.lines.is_empty() {
+            return Err(Error::invalid(
+                "lines",
+                "a purchase order needs at least one line",
+            ));
+        }
+        for (i, l) in po.lines.iter().enumerate() {
+            if !l.quantity.is_positive() {
+                return Err(Error::invalid(
+                    format!("lines[{i}].quantity"),
+                    format!("{} must be greater than zero", l.quantity),
+                ));
+            }
+            if l.unit_cost.is_negative() {
+                return Err(Error::invalid(
+                    format!("lines[{i}].unit_cost"),
+                    format!("{} is negative", l.unit_cost),
+                ));
+            }
+            l.quantity.checked_mul(l.unit_cost)?;
+        }
+        self.write(|tx| {
+            let supplier = suppliers::get(tx, po.supplier)?;
+            if !supplier.active {
+                return Err(Error::InvalidTransition {
+                    entity: "supplier",
+                    key: supplier.name,
+                    state: "inactive".into(),
+                    action: "order from it".into(),
+                });
+            }
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM purchase_orders WHERE reference = ?1)",
+                [&po.reference],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(Error::AlreadyExists {
+                    entity: "purchase order",
+                    key: po.reference.clone(),
+                });
+            }
+            let now = now_micros();
+            tx.execute(
+                "INSERT INTO purchase_orders(supplier_id, reference, status, note, created_at, updated_at)
+                 VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
+                params![po.supplier, po.reference, po.note, now],
+            )?;
+            let id = tx.last_insert_rowid();
+            let default_wh = warehouses::default_id(tx)?;
+            for l in &po.lines {
+                items::get(tx, l.item)?;
+                let wh = l.warehouse.unwrap_or(default_wh);
+                warehouses::get(tx, wh)?;
+                tx.execute(
+                    "INSERT INTO purchase_lines(order_id, item_id, warehouse_id, quantity, unit_cost)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, l.item, wh, l.quantity.raw(), l.unit_cost.raw()],
+                )?;
+            }
+            load(tx, id)
+        })
+    }
+
+    /// Purchase order `id` with its lines.
+    pub fn purchase_order(&self, id: i64) -> Result<PurchaseOrder> {
+        load(&self.lock(), id)
+    }
+
+    /// Purchase orders matching `filter`, by id.
+    pub fn purchase_orders(&self, filter: &PurchaseFilter) -> Result<Page<PurchaseOrder>> {
+        let limit = filter.page.limit()?;
+        let conn = self.lock();
+        let ids = conn
+            .prepare_cached(
+                "SELECT id FROM purchase_orders
+                 WHERE id > ?1 AND (?2 IS NULL OR supplier_id = ?2) AND (?3 IS NULL OR status = ?3)
+                 ORDER BY id LIMIT ?4",
+            )?
+            .query_map(
+                params![
+                    filter.page.after.unwrap_or(0),
+                    filter.supplier,
+                    filter.status.map(PurchaseStatus::as_str),
+                    limit + 1
+                ],
+                |r| r.get::<_, i64>(0),
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let orders = ids
+            .into_iter()
+            .map(|id| load(&conn, id))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(orders, limit, |o| o.id))
+    }
+
+    /// Receives lines of purchase order `order` (all that is still expected
+    /// when `receipt.lines` is empty), posting one receipt movement per line
+    /// at the line's unit cost, referenced with the order's reference.
+    pub fn receive_purchase(
+        &self,
+        order: i64,
+        receipt: &PurchaseReceipt,
+        idempotency_key: Option<&str>,
+    ) -> Result<PurchaseReceived> {
+        text::optional("actor", receipt.actor.as_deref(), 200)?;
+        text::optional("note", receipt.note.as_deref(), 1000)?;
+        for (i, l) in receipt.lines.iter().enumerate() {
+            if !l.quantity.is_positive() {
+                return Err(Error::invalid(
+                    format!("lines[{i}].quantity"),
+                    format!("{} must be greater than zero", l.quantity),
+                ));
+            }
+        }
+        let request = (order, receipt);
+        self.write_once("receive_purchase", idempotency_key, &request, |tx| {
+            let po = load(tx, order)?;
+            if !po.status.is_receivable() {
+                return Err(not_receivable(&po, "receive"));
+            }
+            let wanted: Vec<(&PurchaseLine, Decimal)> = if receipt.lines.is_empty() {
+                po.lines
+                    .iter()
+                    .filter(|l| l.remaining.is_positive())
+                    .map(|l| (l, l.remaining))
+                    .collect()
+            } else {
+                let mut wanted = Vec::new();
+                for r in &receipt.lines {
+                    let line = po
+                        .lines
+                        .iter()
+                        .find(|l| l.id == r.line)
+                        .ok_or_else(|| Error::not_found("purchase line", r.line))?;
+                    let already: Decimal = wanted
+                        .iter()
+                        .filter(|(l, _): &&(&PurchaseLine, Decimal)| l.id == line.id)
+                        .try_fold(Decimal::ZERO, |acc, (_, q)| acc.checked_add(*q))?;
+                    if already.checked_add(r.quantity)? > line.remaining {
+                        return Err(Error::InvalidTransition {
+                            entity: "purchase line",
+                            key: format!("{} of {}", line.id, po.reference),
+                            state: format!("expecting {} more", line.remaining),
+                            action: format!("receive {}", already.checked_add(r.quantity)?),
+                        });
+                    }
+                    wanted.push((line, r.quantity));
+                }
+                wanted
+            };
+            let mut posting = Posting::new(tx, idempotency_key)?;
+            let mut movements = Vec::with_capacity(wanted.len());
+            for (line, quantity) in &wanted {
+                let mut m = Movement::receipt(line.item, *quantity, line.unit_cost)
+                    .warehouse(line.warehouse)
+                    .reference(po.reference.clone());
+                m.actor.clone_from(&receipt.actor);
+                m.note.clone_from(&receipt.note);
+                m.effective_at = receipt.effective_at;
+                let origin = Origin {
+                    purchase_line_id: Some(line.id),
+                };
+                movements.extend(posting.apply(&m, &origin)?);
+                tx.prepare_cached(
+                    "UPDATE purchase_lines SET received = received + ?2 WHERE id = ?1",
+                )?
+                .execute(params![line.id, quantity.raw()])?;
+            }
+            posting.finish()?;
+            let order = save_status(tx, order)?;
+            Ok(PurchaseReceived { order, movements })
+        })
+    }
+
+    /// Cancels what is still expected on purchase order `order`: status
+    /// becomes `closed` if something was received, `cancelled` otherwise.
+    pub fn cancel_purchase_remainder(&self, order: i64) -> Result<PurchaseOrder> {
+        self.write(|tx| {
+            let po = load(tx, order)?;
+            if !po.status.is_receivable() {
+                return Err(not_receivable(&po, "cancel the remainder"));
+            }
+            tx.execute(
+                "UPDATE purchase_lines SET cancelled = quantity - received WHERE order_id = ?1",
+                [order],
+            )?;
+            save_status(tx, order)
+        })
+    }
+}

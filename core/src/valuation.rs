@@ -1,0 +1,299 @@
+//! Exact stock valuation per item × warehouse: FIFO, LIFO, moving average.
+//!
+//! This module is pure arithmetic over a [`CostState`]; the ledger loads the
+//! state, applies movements here, and stores the result in the same
+//! transaction. [`crate::Database::verify`] replays the ledger through the
+//! same code, so posting and checking can never disagree on a rule.
+//!
+//! Rules (see `DESIGN.md`):
+//! - A layer (FIFO/LIFO) or the single pool (moving average) keeps its exact
+//!   remaining *value*, not a rounded unit cost. Taking part of it takes
+//!   `value × taken / quantity`, rounded half away from zero; taking all of it
+//!   takes all its value, so quantity 0 always means value exactly 0.
+//! - With negative stock allowed (ERPNext's rule), the part of an issue not
+//!   covered by stock leaves at the prevailing rate, and the next receipt
+//!   absorbs the gap: after it, the stock is valued at the receipt's rate.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use crate::decimal::Decimal;
+use crate::error::{Error, Result};
+
+/// How an item's stock is valued; chosen per item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ValuationMethod {
+    /// First in, first out: issues consume the oldest receipts first.
+    #[default]
+    Fifo,
+    /// Last in, first out: issues consume the newest receipts first.
+    Lifo,
+    /// Weighted moving average: one pool whose rate moves with each receipt.
+    MovingAverage,
+}
+
+impl ValuationMethod {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            ValuationMethod::Fifo => "fifo",
+            ValuationMethod::Lifo => "lifo",
+            ValuationMethod::MovingAverage => "moving_average",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Result<ValuationMethod> {
+        match s {
+            "fifo" => Ok(ValuationMethod::Fifo),
+            "lifo" => Ok(ValuationMethod::Lifo),
+            "moving_average" => Ok(ValuationMethod::MovingAverage),
+            other => Err(Error::invalid(
+                "valuation",
+                format!("{other:?} is not one of fifo, lifo, moving_average"),
+            )),
+        }
+    }
+}
+
+/// One open receipt layer: what is left of it and its exact value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Layer {
+    /// Row id once stored; `None` for a layer created in this transaction.
+    pub id: Option<i64>,
+    pub quantity: Decimal,
+    pub value: Decimal,
+}
+
+/// Quantity, value and open layers of one item in one warehouse.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CostState {
+    pub on_hand: Decimal,
+    pub value: Decimal,
+    /// The prevailing valuation rate: what an uncovered issue leaves at.
+    pub rate: Decimal,
+    /// Open layers, oldest first (FIFO / LIFO only; empty for moving average
+    /// and whenever `on_hand <= 0`).
+    pub layers: VecDeque<Layer>,
+    /// Ids of stored layers emptied by this transaction.
+    pub emptied: Vec<i64>,
+    /// Ids of stored layers partly consumed by this transaction.
+    pub touched: Vec<i64>,
+}
+
+impl CostState {
+    /// Brings `quantity > 0` in, worth `value` in total. Returns the change of
+    /// stock value (equal to `value` unless a negative gap is absorbed).
+    pub fn receive(
+        &mut self,
+        method: ValuationMethod,
+        quantity: Decimal,
+        value: Decimal,
+    ) -> Result<Decimal> {
+        debug_assert!(quantity.is_positive());
+        let new_on_hand = self.on_hand.checked_add(quantity)?;
+        let old_value = self.value;
+        if !self.on_hand.is_negative() {
+            self.on_hand = new_on_hand;
+            self.value = self.value.checked_add(value)?;
+            if method != ValuationMethod::MovingAverage {
+                self.layers.push_back(Layer {
+                    id: None,
+                    quantity,
+                    value,
+                });
+            }
+        } else if new_on_hand.is_positive() {
+            // Covers the deficit: what remains is valued at the receipt's rate.
+            let remaining_value = value.mul_div(new_on_hand, quantity)?;
+            self.on_hand = new_on_hand;
+            self.value = remaining_value;
+            if method != ValuationMethod::MovingAverage {
+                self.layers.push_back(Layer {
+                    id: None,
+                    quantity: new_on_hand,
+                    value: remaining_value,
+                });
+            }
+        } else {
+            // Still short (or exactly zero): the deficit keeps its rate.
+            self.value = if new_on_hand.is_zero() {
+                Decimal::ZERO
+            } else {
+                self.value.mul_div(new_on_hand, self.on_hand)?
+            };
+            self.on_hand = new_on_hand;
+        }
+        if self.on_hand.is_positive() {
+            self.rate = self.value.checked_div(self.on_hand)?;
+        }
+        self.value.checked_sub(old_value)
+    }
+
+    /// Takes `quantity > 0` out. Returns the change of stock value (≤ 0 for
+    /// a positive rate). Refusing negative stock is the caller's job.
+    pub fn issue(&mut self, method: ValuationMethod, quantity: Decimal) -> Result<Decimal> {
+        debug_assert!(quantity.is_positive());
+        let covered = if self.on_hand.is_positive() {
+            quantity.min(self.on_hand)
+        } else {
+            Decimal::ZERO
+        };
+        let mut out = Decimal::ZERO;
+        if covered == self.on_hand && covered.is_positive() {
+            // Everything in stock leaves: all of its value leaves with it.
+            out = self.value;
+            self.retire_all_layers();
+        } else if covered.is_positive() {
+            out = match method {
+                ValuationMethod::MovingAverage => self.value.mul_div(covered, self.on_hand)?,
+                ValuationMethod::Fifo => self.consume(covered, true)?,
+                ValuationMethod::Lifo => self.consume(covered, false)?,
+            };
+        }
+        let uncovered = quantity.checked_sub(covered)?;
+        if uncovered.is_positive() {
+            out = out.checked_add(self.rate.checked_mul(uncovered)?)?;
+        }
+        self.on_hand = self.on_hand.checked_sub(quantity)?;
+        self.value = if self.on_hand.is_zero() {
+            Decimal::ZERO
+        } else {
+            self.value.checked_sub(out)?
+        };
+        if self.on_hand.is_positive() {
+            self.rate = self.value.checked_div(self.on_hand)?;
+        }
+        out.checked_neg()
+    }
+
+    /// Consumes `quantity` from the layers, oldest first when `fifo`.
+    fn consume(&mut self, mut quantity: Decimal, fifo: bool) -> Result<Decimal> {
+        let mut out = Decimal::ZERO;
+        while quantity.is_positive() {
+            let layer = if fifo {
+                self.layers.front_mut()
+            } else {
+                self.layers.back_mut()
+            };
+            let Some(layer) = layer else {
+                return Err(Error::invalid(
+                    "valuation",
+                    "cost layers do not cover the stock on hand (run verify)",
+                ));
+            };
+            if quantity >= layer.quantity {
+                out = out.checked_add(layer.value)?;
+                quantity = quantity.checked_sub(layer.quantity)?;
+                let gone = if fifo {
+                    self.layers.pop_front()
+                } else {
+                    self.layers.pop_back()
+                };
+                if let Some(id) = gone.and_then(|l| l.id) {
+                    self.emptied.push(id);
+                }
+            } else {
+                let part = layer.value.mul_div(quantity, layer.quantity)?;
+                layer.quantity = layer.quantity.checked_sub(quantity)?;
+                layer.value = layer.value.checked_sub(part)?;
+                if let Some(id) = layer.id {
+                    self.touched.push(id);
+                }
+                out = out.checked_add(part)?;
+                quantity = Decimal::ZERO;
+            }
+        }
+        Ok(out)
+    }
+
+    fn retire_all_layers(&mut self) {
+        for layer in self.layers.drain(..) {
+            if let Some(id) = layer.id {
+                self.emptied.push(id);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ValuationMethod::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    fn receive(s: &mut CostState, m: ValuationMethod, q: &str, cost: &str) -> Decimal {
+        let value = d(q).checked_mul(d(cost)).unwrap();
+        s.receive(m, d(q), value).unwrap()
+    }
+
+    #[test]
+    fn moving_average_worked_example() {
+        let mut s = CostState::default();
+        receive(&mut s, MovingAverage, "10", "100");
+        receive(&mut s, MovingAverage, "10", "120");
+        assert_eq!((s.rate, s.value), (d("110"), d("2200")));
+        assert_eq!(s.issue(MovingAverage, d("5")).unwrap(), d("-550"));
+        assert_eq!((s.on_hand, s.value), (d("15"), d("1650")));
+    }
+
+    #[test]
+    fn fifo_worked_example() {
+        let mut s = CostState::default();
+        receive(&mut s, Fifo, "68", "15");
+        receive(&mut s, Fifo, "140", "15.5");
+        assert_eq!(s.issue(Fifo, d("94")).unwrap(), d("-1423"));
+        assert_eq!((s.on_hand, s.value), (d("114"), d("1767")));
+    }
+
+    #[test]
+    fn lifo_takes_newest_first() {
+        let mut s = CostState::default();
+        receive(&mut s, Lifo, "68", "15");
+        receive(&mut s, Lifo, "140", "15.5");
+        assert_eq!(s.issue(Lifo, d("150")).unwrap(), d("-2320"));
+        assert_eq!((s.on_hand, s.value), (d("58"), d("870")));
+    }
+
+    #[test]
+    fn last_unit_takes_all_remaining_value() {
+        for m in [Fifo, Lifo, MovingAverage] {
+            let mut s = CostState::default();
+            receive(&mut s, m, "3", "1");
+            s.receive(m, d("3"), d("1")).unwrap(); // rate 0.333333…
+            s.issue(m, d("1")).unwrap();
+            s.issue(m, d("1")).unwrap();
+            s.issue(m, d("4")).unwrap();
+            assert_eq!(
+                (s.on_hand, s.value),
+                (Decimal::ZERO, Decimal::ZERO),
+                "{m:?}"
+            );
+            assert!(s.layers.is_empty());
+        }
+    }
+
+    #[test]
+    fn negative_stock_issue_at_prevailing_rate_next_receipt_absorbs_gap() {
+        for m in [Fifo, Lifo, MovingAverage] {
+            let mut s = CostState::default();
+            receive(&mut s, m, "10", "100");
+            // 15 out of 10: 10 at 100 (1000) + 5 uncovered at 100.
+            assert_eq!(s.issue(m, d("15")).unwrap(), d("-1500"), "{m:?}");
+            assert_eq!((s.on_hand, s.value), (d("-5"), d("-500")));
+            // 20 in at 120: 15 remain, valued at 120 → 1800; change absorbs the gap.
+            assert_eq!(receive(&mut s, m, "20", "120"), d("2300"));
+            assert_eq!((s.on_hand, s.value, s.rate), (d("15"), d("1800"), d("120")));
+            // A receipt that only partly covers the deficit keeps its rate.
+            s.issue(m, d("20")).unwrap();
+            assert_eq!((s.on_hand, s.value), (d("-5"), d("-600")));
+            assert_eq!(receive(&mut s, m, "2", "50"), d("240"));
+            assert_eq!((s.on_hand, s.value), (d("-3"), d("-360")));
+            assert_eq!(receive(&mut s, m, "3", "50"), d("360"));
+            assert_eq!((s.on_hand, s.value), (Decimal::ZERO, Decimal::ZERO));
+        }
+    }
+}
