@@ -1,1 +1,353 @@
-fn main() {}
+//! Ledger benchmarks W1, W2, W3 and W6 of `shared/docs/PERF.md`, each beside
+//! its baseline measured in the same run.
+//!
+//! ```sh
+//! cargo bench -p racine --bench ledger
+//! RACINE_BENCH_MOVEMENTS=10000000 RACINE_BENCH_SECONDS=5 cargo bench -p racine --bench ledger
+//! ```
+//!
+//! Files go to a temporary directory under `target/` (same disk as a real
+//! database would be on); they are removed at the end.
+
+use std::fs::OpenOptions as FileOptions;
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use racine::{
+    Database, Decimal, Movement, NewItem, NewWarehouse, OpenOptions, Synchronous, ValuationMethod,
+};
+
+const ITEMS: i64 = 10_000;
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Deterministic xorshift, so every run draws the same items.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+struct Latencies(Vec<Duration>);
+impl Latencies {
+    fn pct(&mut self, p: f64) -> Duration {
+        self.0.sort_unstable();
+        self.0[((self.0.len() as f64 - 1.0) * p) as usize]
+    }
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+fn open(path: &Path, sync: Synchronous) -> Database {
+    let mut options = OpenOptions {
+        synchronous: sync,
+        ..Default::default()
+    };
+    if let Some(kib) = std::env::var("RACINE_BENCH_CACHE_KIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        options.cache_size_kib = kib;
+    }
+    Database::open_with(path, &options).unwrap()
+}
+
+/// 10,000 items (half FIFO, half moving average) in two warehouses, each
+/// with opening stock large enough that random issues are never refused.
+fn seed(db: &Database) -> (Vec<i64>, [i64; 2]) {
+    let second = db
+        .create_warehouse(&NewWarehouse {
+            code: "W2".into(),
+            name: "Second".into(),
+            is_default: false,
+        })
+        .unwrap()
+        .id;
+    let warehouses = [db.default_warehouse().unwrap().id, second];
+    let items: Vec<i64> = (0..ITEMS)
+        .map(|i| {
+            let valuation = if i % 2 == 0 {
+                ValuationMethod::Fifo
+            } else {
+                ValuationMethod::MovingAverage
+            };
+            db.create_item(&NewItem {
+                valuation,
+                ..NewItem::new(format!("SKU-{i:05}"), "bench item")
+            })
+            .unwrap()
+            .id
+        })
+        .collect();
+    let mut opening = Vec::new();
+    for &item in &items {
+        for &w in &warehouses {
+            opening.push(
+                Movement::receipt(item, Decimal::from(1_000_000), Decimal::from(5)).warehouse(w),
+            );
+        }
+    }
+    for chunk in opening.chunks(5_000) {
+        db.post_batch(chunk).unwrap();
+    }
+    (items, warehouses)
+}
+
+/// A random receipt or issue of 1–5 units.
+fn random_movement(rng: &mut Rng, items: &[i64], warehouses: &[i64; 2]) -> Movement {
+    let item = items[rng.below(items.len() as u64) as usize];
+    let w = warehouses[rng.below(2) as usize];
+    let q = Decimal::from(1 + rng.below(5) as i32);
+    if rng.below(2) == 0 {
+        Movement::receipt(item, q, Decimal::from(4 + rng.below(3) as i32)).warehouse(w)
+    } else {
+        Movement::issue(item, q).warehouse(w)
+    }
+}
+
+/// The machine's own ceiling: append 256 bytes and fdatasync, in a loop.
+fn fsync_ceiling(dir: &Path, seconds: f64) -> (f64, Latencies) {
+    let path = dir.join("fsync.bin");
+    let mut f = FileOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap();
+    let buf = [7u8; 256];
+    let mut lat = Vec::new();
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < seconds {
+        let t = Instant::now();
+        f.write_all(&buf).unwrap();
+        f.sync_data().unwrap();
+        lat.push(t.elapsed());
+    }
+    let rate = lat.len() as f64 / start.elapsed().as_secs_f64();
+    std::fs::remove_file(path).unwrap();
+    (rate, Latencies(lat))
+}
+
+/// One movement per commit for `seconds`.
+fn single_commits(db: &Database, items: &[i64], wh: &[i64; 2], seconds: f64) -> (f64, Latencies) {
+    let mut rng = Rng(0x5eed);
+    let mut lat = Vec::new();
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < seconds {
+        let m = random_movement(&mut rng, items, wh);
+        let t = Instant::now();
+        db.post(&m).unwrap();
+        lat.push(t.elapsed());
+    }
+    (
+        lat.len() as f64 / start.elapsed().as_secs_f64(),
+        Latencies(lat),
+    )
+}
+
+/// The baseline of W3: the same rows INSERTed into a bare ledger table (same
+/// columns and indexes, no checks, no balances, no valuation).
+fn bare_insert_rate(dir: &Path, batches: &[Vec<Movement>]) -> f64 {
+    let path = dir.join("bare.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+         CREATE TABLE movements (
+            id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL, warehouse_id INTEGER NOT NULL,
+            quantity INTEGER NOT NULL, reason TEXT NOT NULL, unit_cost INTEGER,
+            value_change INTEGER NOT NULL, inbound_value INTEGER, balance_after INTEGER NOT NULL,
+            value_after INTEGER NOT NULL, effective_at INTEGER NOT NULL, recorded_at INTEGER NOT NULL,
+            actor TEXT, reference TEXT, note TEXT, idempotency_key TEXT, transfer_id INTEGER,
+            purchase_line_id INTEGER);
+         CREATE INDEX movements_by_stock ON movements(item_id, warehouse_id, effective_at);
+         CREATE INDEX movements_by_reference ON movements(reference) WHERE reference IS NOT NULL;",
+    )
+    .unwrap();
+    let mut conn = conn;
+    let start = Instant::now();
+    let mut rows = 0;
+    for batch in batches {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .unwrap();
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO movements(item_id, warehouse_id, quantity, reason, unit_cost,
+                        value_change, inbound_value, balance_after, value_after, effective_at,
+                        recorded_at, actor, reference, note, idempotency_key, transfer_id,
+                        purchase_line_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, NULL, NULL, NULL, NULL, NULL)",
+                )
+                .unwrap();
+            for m in batch {
+                let now = 1_764_000_000_000_000i64 + rows;
+                stmt.execute(rusqlite::params![
+                    m.item,
+                    m.warehouse.unwrap_or(1),
+                    m.quantity.raw(),
+                    "sale",
+                    5_000_000i64,
+                    -m.quantity.raw() * 5,
+                    None::<i64>,
+                    1i64,
+                    1i64,
+                    now,
+                    now
+                ])
+                .unwrap();
+                rows += 1;
+            }
+        }
+        tx.commit().unwrap();
+    }
+    let rate = rows as f64 / start.elapsed().as_secs_f64();
+    drop(conn);
+    for s in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{s}", path.display()));
+    }
+    rate
+}
+
+fn main() {
+    let target_movements = env_number("RACINE_BENCH_MOVEMENTS", 2_000_000);
+    let seconds = env_number("RACINE_BENCH_SECONDS", 3) as f64;
+    std::fs::create_dir_all("target").unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("racine-bench")
+        .tempdir_in("target")
+        .unwrap();
+    println!("Racine {} ledger benchmark", racine::VERSION);
+    println!(
+        "SQLite {}; journal_mode=WAL, foreign_keys=ON, busy_timeout=10000; {} s per workload; dir {}",
+        Database::sqlite_version(),
+        seconds,
+        dir.path().display()
+    );
+
+    // W1: FULL durability, one movement per commit, against fsync.
+    let (ceiling, mut ceil_lat) = fsync_ceiling(dir.path(), seconds);
+    let w1_path = dir.path().join("w1.db");
+    let db = open(&w1_path, Synchronous::Full);
+    let (items, wh) = seed(&db);
+    let (w1, mut w1_lat) = single_commits(&db, &items, &wh, seconds);
+    drop(db);
+    println!("\nW1  one movement per commit, synchronous=FULL");
+    println!(
+        "    fsync ceiling (write 256 B + fdatasync): {ceiling:>9.0} /s   p50 {}",
+        us(ceil_lat.pct(0.5))
+    );
+    println!(
+        "    racine post():                           {w1:>9.0} /s   p50 {}  p99 {}",
+        us(w1_lat.pct(0.5)),
+        us(w1_lat.pct(0.99))
+    );
+    println!(
+        "    ratio racine / fsync ceiling: {:.2}  (target ≥ 0.9)",
+        w1 / ceiling
+    );
+
+    // Build the large ledger for W2, W3, W6 (NORMAL while loading).
+    let big = dir.path().join("big.db");
+    let db = open(&big, Synchronous::Normal);
+    let (items, wh) = seed(&db);
+    let mut rng = Rng(42);
+    let load = Instant::now();
+    let mut posted = 2 * ITEMS as u64;
+    while posted < target_movements {
+        let batch: Vec<Movement> = (0..5_000)
+            .map(|_| random_movement(&mut rng, &items, &wh))
+            .collect();
+        db.post_batch(&batch).unwrap();
+        posted += batch.len() as u64;
+    }
+    println!(
+        "\n    ledger loaded: {posted} movements in {:.1} s ({:.0} /s in batches of 5,000)",
+        load.elapsed().as_secs_f64(),
+        posted as f64 / load.elapsed().as_secs_f64()
+    );
+
+    // W2: NORMAL durability on the large ledger.
+    let (w2, mut w2_lat) = single_commits(&db, &items, &wh, seconds);
+    println!("\nW2  one movement per commit, synchronous=NORMAL, {posted}-movement ledger");
+    println!(
+        "    racine post(): {w2:>9.0} /s   p50 {}  p99 {}   (target ≥ 20,000 /s, p99 ≤ 100 µs)",
+        us(w2_lat.pct(0.5)),
+        us(w2_lat.pct(0.99))
+    );
+
+    // W3: batches of 1,000 random movements, against the bare INSERT ledger.
+    let batches: Vec<Vec<Movement>> = (0..((seconds * 40.0) as usize).max(20))
+        .map(|_| {
+            (0..1_000)
+                .map(|_| random_movement(&mut rng, &items, &wh))
+                .collect()
+        })
+        .collect();
+    let start = Instant::now();
+    for b in &batches {
+        db.post_batch(b).unwrap();
+    }
+    let w3 = (batches.len() * 1_000) as f64 / start.elapsed().as_secs_f64();
+    let bare = bare_insert_rate(dir.path(), &batches);
+    println!("\nW3  batches of 1,000 random movements per transaction (NORMAL)");
+    println!("    bare INSERT-only ledger: {bare:>9.0} rows/s");
+    println!("    racine post_batch():     {w3:>9.0} rows/s");
+    println!("    ratio racine / bare: {:.2}  (target ≥ 0.8)", w3 / bare);
+
+    // W6: stock on hand, point reads, against SUM over the ledger.
+    let reads = 200_000;
+    let mut lat = Vec::with_capacity(reads);
+    for _ in 0..reads {
+        let item = items[rng.below(items.len() as u64) as usize];
+        let w = wh[rng.below(2) as usize];
+        let t = Instant::now();
+        let level = db.stock(item, Some(w)).unwrap();
+        lat.push(t.elapsed());
+        std::hint::black_box(level);
+    }
+    let mut w6 = Latencies(lat);
+    let conn = rusqlite::Connection::open(&big).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT SUM(quantity) FROM movements WHERE item_id = ?1 AND warehouse_id = ?2")
+        .unwrap();
+    let mut sum_lat = Vec::new();
+    for _ in 0..2_000 {
+        let item = items[rng.below(items.len() as u64) as usize];
+        let w = wh[rng.below(2) as usize];
+        let t = Instant::now();
+        let q: i64 = stmt.query_row([item, w], |r| r.get(0)).unwrap();
+        sum_lat.push(t.elapsed());
+        std::hint::black_box(q);
+    }
+    let mut sum = Latencies(sum_lat);
+    println!("\nW6  stock on hand point read, {posted}-movement ledger");
+    println!(
+        "    racine stock():             p50 {}  p99 {}   (target p50 ≤ 5 µs, p99 ≤ 25 µs)",
+        us(w6.pct(0.5)),
+        us(w6.pct(0.99))
+    );
+    println!(
+        "    SUM over the ledger index:  p50 {}  p99 {}",
+        us(sum.pct(0.5)),
+        us(sum.pct(0.99))
+    );
+    println!(
+        "    ratio SUM p50 / racine p50: {:.0}",
+        sum.pct(0.5).as_secs_f64() / w6.pct(0.5).as_secs_f64()
+    );
+}

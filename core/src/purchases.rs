@@ -2,7 +2,7 @@
 //! (each receipt posts movements at the line's cost), remainder cancellable.
 
 use jiff::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{from_micros, now_micros, Database};
@@ -259,7 +259,7 @@ fn status_of(order: &PurchaseOrder) -> PurchaseStatus {
     }
 }
 
-fn save_status(tx: &Transaction, id: i64) -> Result<PurchaseOrder> {
+fn save_status(tx: &Connection, id: i64) -> Result<PurchaseOrder> {
     let mut order = load(tx, id)?;
     let status = status_of(&order);
     tx.execute(

@@ -1,1 +1,267 @@
-fn main() {}
+//! A shop's day on a fresh database file: a purchase received, sales, a
+//! breakage, an inventory count, a transfer, then stock and valuation.
+//!
+//! ```sh
+//! cargo run --example shop_day            # writes ./shop-day.db
+//! cargo run --example shop_day -- my.db   # or a path of your choice
+//! ```
+
+use std::error::Error as StdError;
+use std::path::PathBuf;
+
+use racine::{
+    Database, Decimal, Error, ItemKind, Movement, MovementFilter, NewItem, NewPurchaseLine,
+    NewPurchaseOrder, NewSupplier, NewWarehouse, PageRequest, PurchaseReceipt, Reason, ReceiveLine,
+    SortOrder, StockFilter, ValuationMethod,
+};
+
+fn d(s: &str) -> Decimal {
+    s.parse()
+        .expect("literal decimals in this example are valid")
+}
+
+fn main() -> Result<(), Box<dyn StdError>> {
+    let path = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("shop-day.db"));
+    // The demo always starts from an empty file.
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    let db = Database::open_with(
+        &path,
+        &racine::OpenOptions {
+            time_zone: Some("Europe/Paris".into()),
+            default_warehouse: Some("ATELIER".into()),
+            ..Default::default()
+        },
+    )?;
+    println!(
+        "Racine {} — SQLite {}",
+        racine::VERSION,
+        Database::sqlite_version()
+    );
+    println!("A day at Menuiserie Racine, database {}\n", path.display());
+
+    // Master data.
+    let atelier = db.default_warehouse()?.id;
+    let shop = db
+        .create_warehouse(&NewWarehouse {
+            code: "BOUTIQUE".into(),
+            name: "Shop floor".into(),
+            is_default: false,
+        })?
+        .id;
+    let oak = db
+        .create_item(&NewItem {
+            unit: "board".into(),
+            reorder_point: Some(d("20")),
+            ..NewItem::new("OAK-BOARD", "Oak board 2 m")
+        })?
+        .id;
+    let varnish = db
+        .create_item(&NewItem {
+            unit: "can".into(),
+            valuation: ValuationMethod::MovingAverage,
+            reorder_point: Some(d("5")),
+            ..NewItem::new("VARNISH-1L", "Varnish 1 l")
+        })?
+        .id;
+    let stool = db
+        .create_item(&NewItem {
+            kind: ItemKind::Product,
+            reorder_point: Some(d("8")),
+            ..NewItem::new("STOOL-OAK", "Oak stool")
+        })?
+        .id;
+    let sawmill = db
+        .create_supplier(&NewSupplier {
+            name: "Scierie du Jura".into(),
+            email: Some("commandes@scierie-jura.fr".into()),
+            phone: Some("0381234567".into()),
+            notes: None,
+        })?
+        .id;
+
+    // 08:00 — what was already there.
+    db.post_batch(&[
+        Movement::receipt(oak, d("12"), d("17.80")).reason(Reason::OpeningBalance),
+        Movement::receipt(varnish, d("4"), d("9.50")).reason(Reason::OpeningBalance),
+        Movement::receipt(stool, d("10"), d("42")).reason(Reason::OpeningBalance),
+    ])?;
+    println!("08:00 opening balances posted");
+
+    // 09:00 — the sawmill delivers most of a purchase order.
+    let po = db.create_purchase_order(&NewPurchaseOrder {
+        supplier: sawmill,
+        reference: "PO-2025-0042".into(),
+        note: Some("weekly order".into()),
+        lines: vec![
+            NewPurchaseLine {
+                item: oak,
+                quantity: d("50"),
+                unit_cost: d("18.40"),
+                warehouse: None,
+            },
+            NewPurchaseLine {
+                item: varnish,
+                quantity: d("12"),
+                unit_cost: d("9.90"),
+                warehouse: None,
+            },
+        ],
+    })?;
+    let got = db.receive_purchase(
+        po.id,
+        &PurchaseReceipt {
+            lines: vec![
+                ReceiveLine {
+                    line: po.lines[0].id,
+                    quantity: d("50"),
+                },
+                ReceiveLine {
+                    line: po.lines[1].id,
+                    quantity: d("8"),
+                },
+            ],
+            actor: Some("marie".into()),
+            note: Some("delivery note BL-7781".into()),
+            effective_at: None,
+        },
+        Some("BL-7781"),
+    )?;
+    let po = db.cancel_purchase_remainder(po.id)?;
+    println!(
+        "09:00 {} received ({} movements, {} of {} ordered); remainder cancelled → {:?}",
+        po.reference,
+        got.movements.len(),
+        got.order.total_received,
+        got.order.total_ordered,
+        po.status
+    );
+
+    // 10:00 — stools go to the shop floor.
+    db.post(&Movement::transfer(stool, atelier, shop, d("6")).actor("paul"))?;
+    println!("10:00 6 stools transferred ATELIER → BOUTIQUE");
+
+    // Sales through the day; the web shop's webhook is delivered twice.
+    for (order, qty) in [
+        ("ORDER-1001", "1"),
+        ("ORDER-1002", "2"),
+        ("ORDER-1003", "1"),
+    ] {
+        db.post_once(
+            &Movement::issue(stool, d(qty))
+                .warehouse(shop)
+                .reference(order),
+            &format!("webhook:{order}:paid"),
+        )?;
+    }
+    db.post_once(
+        &Movement::issue(stool, d("2"))
+            .warehouse(shop)
+            .reference("ORDER-1002"),
+        "webhook:ORDER-1002:paid",
+    )?;
+    println!("11:00–16:00 4 stools sold (ORDER-1002's webhook retried: nothing issued twice)");
+
+    match db.post(
+        &Movement::issue(stool, d("5"))
+            .warehouse(shop)
+            .reference("ORDER-1004"),
+    ) {
+        Err(e @ Error::NegativeStock { .. }) => println!("16:30 ORDER-1004 refused: {e}"),
+        other => return Err(format!("ORDER-1004 should have been refused: {other:?}").into()),
+    }
+
+    // The workshop uses and breaks some boards.
+    db.post(
+        &Movement::issue(oak, d("30"))
+            .reason(Reason::ManualCorrection)
+            .note("used for 6 stools"),
+    )?;
+    db.post(
+        &Movement::adjustment(oak, d("-2"), Reason::Breakage)
+            .note("split during planing")
+            .actor("paul"),
+    )?;
+    println!("17:00 30 boards used in the workshop, 2 broken");
+
+    // Evening count: one can of varnish is missing.
+    let count = db.post(&Movement::count(varnish, d("11")).actor("marie"))?;
+    println!(
+        "18:00 varnish counted 11: the ledger posts {} ({})",
+        count.movements[0].quantity, count.movements[0].value_change
+    );
+
+    // Close of day.
+    println!("\nStock at close of day");
+    println!(
+        "{:<12} {:<9} {:>9} {:>9} {:>10} {:>10}",
+        "SKU", "where", "on hand", "avail.", "value", "per unit"
+    );
+    for item in [oak, varnish, stool] {
+        for level in db.stock_by_warehouse(item)? {
+            let code = db.warehouse(level.warehouse.unwrap_or(atelier))?.code;
+            println!(
+                "{:<12} {:<9} {:>9} {:>9} {:>10} {:>10}",
+                level.sku,
+                code,
+                level.on_hand.to_string(),
+                level.available.to_string(),
+                level.value.to_string(),
+                level.unit_value.to_string()
+            );
+        }
+    }
+    println!(
+        "Stock valuation: {} (shop floor {})",
+        db.stock_value(None)?,
+        db.stock_value(Some(shop))?
+    );
+
+    let low = db.stock_levels(&StockFilter {
+        low_stock_only: true,
+        ..Default::default()
+    })?;
+    for l in &low.items {
+        println!(
+            "Reorder: {} has {} available (reorder point {})",
+            l.sku,
+            l.available,
+            l.reorder_point.unwrap_or_default()
+        );
+    }
+
+    println!("\nLast movements");
+    let last = db.movements(&MovementFilter {
+        order: SortOrder::NewestFirst,
+        page: PageRequest::first(5),
+        ..Default::default()
+    })?;
+    for m in last.items.iter().rev() {
+        println!(
+            "#{:<3} {:<11} {:<9} {:>6} {:<17} value {:>9}  {}",
+            m.id,
+            m.sku,
+            m.warehouse_code,
+            m.quantity.to_string(),
+            m.reason.as_str(),
+            m.value_change.to_string(),
+            m.reference.as_deref().or(m.note.as_deref()).unwrap_or("")
+        );
+    }
+
+    let report = db.verify()?;
+    println!(
+        "\nverify: {} movements replayed, {} balances checked, {} drift(s)",
+        report.movements_checked, report.balances_checked, report.drift_count
+    );
+    if !report.is_clean() {
+        return Err("the ledger and the balances disagree".into());
+    }
+    Ok(())
+}

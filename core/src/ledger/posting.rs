@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::db::now_micros;
 use crate::decimal::Decimal;
@@ -49,7 +49,7 @@ struct Line<'a> {
 }
 
 pub(crate) struct Posting<'t> {
-    tx: &'t Transaction<'t>,
+    tx: &'t Connection,
     key: Option<&'t str>,
     now: i64,
     next_id: i64,
@@ -60,7 +60,7 @@ pub(crate) struct Posting<'t> {
 }
 
 impl<'t> Posting<'t> {
-    pub fn new(tx: &'t Transaction<'t>, key: Option<&'t str>) -> Result<Posting<'t>> {
+    pub fn new(tx: &'t Connection, key: Option<&'t str>) -> Result<Posting<'t>> {
         // We hold the write lock, so ids can be assigned here: a transfer's
         // legs can then name each other without updating a ledger row.
         let last: i64 = tx
@@ -353,7 +353,7 @@ impl<'t> Posting<'t> {
 }
 
 pub(crate) fn load_state(
-    tx: &Transaction,
+    tx: &Connection,
     item: i64,
     warehouse: i64,
     method: ValuationMethod,
@@ -397,7 +397,7 @@ pub(crate) fn load_state(
     })
 }
 
-fn store_state(tx: &Transaction, item: i64, warehouse: i64, s: &StockState) -> Result<()> {
+fn store_state(tx: &Connection, item: i64, warehouse: i64, s: &StockState) -> Result<()> {
     let c = &s.cost;
     tx.prepare_cached(
         "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
