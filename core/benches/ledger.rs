@@ -160,8 +160,9 @@ fn single_commits(db: &Database, items: &[i64], wh: &[i64; 2], seconds: f64) -> 
 }
 
 /// The baseline of W3: the same rows INSERTed into a bare ledger table (same
-/// columns and indexes, no checks, no balances, no valuation).
-fn bare_insert_rate(dir: &Path, batches: &[Vec<Movement>]) -> f64 {
+/// columns and indexes, no checks, no balances, no valuation), which already
+/// holds as many rows as the Racine ledger it is compared with.
+fn bare_insert_rate(dir: &Path, existing: u64, batches: &[Vec<Movement>]) -> f64 {
     let path = dir.join("bare.db");
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch(
@@ -178,6 +179,23 @@ fn bare_insert_rate(dir: &Path, batches: &[Vec<Movement>]) -> f64 {
     )
     .unwrap();
     let mut conn = conn;
+    {
+        let tx = conn.transaction().unwrap();
+        let mut stmt = tx
+            .prepare(
+                "INSERT INTO movements(item_id, warehouse_id, quantity, reason, unit_cost,
+                    value_change, balance_after, value_after, effective_at, recorded_at)
+                 VALUES (?1, ?2, 1000000, 'sale', 5000000, -5000000, 1, 1, ?3, ?3)",
+            )
+            .unwrap();
+        let mut rng = Rng(9);
+        for n in 0..existing as i64 {
+            let item = 1 + rng.below(ITEMS as u64) as i64;
+            stmt.execute([item, 1 + rng.below(2) as i64, n]).unwrap();
+        }
+        drop(stmt);
+        tx.commit().unwrap();
+    }
     let start = Instant::now();
     let mut rows = 0;
     for batch in batches {
@@ -223,6 +241,109 @@ fn bare_insert_rate(dir: &Path, batches: &[Vec<Movement>]) -> f64 {
     rate
 }
 
+/// W1: FULL durability, one movement per commit, against fsync.
+fn w1(dir: &Path, seconds: f64) {
+    let (ceiling, mut ceil_lat) = fsync_ceiling(dir, seconds);
+    let db = open(&dir.join("w1.db"), Synchronous::Full);
+    let (items, wh) = seed(&db);
+    let (w1, mut w1_lat) = single_commits(&db, &items, &wh, seconds);
+    println!("\nW1  one movement per commit, synchronous=FULL");
+    println!(
+        "    fsync ceiling (write 256 B + fdatasync): {ceiling:>9.0} /s   p50 {}",
+        us(ceil_lat.pct(0.5))
+    );
+    println!(
+        "    racine post():                           {w1:>9.0} /s   p50 {}  p99 {}",
+        us(w1_lat.pct(0.5)),
+        us(w1_lat.pct(0.99))
+    );
+    println!(
+        "    ratio racine / fsync ceiling: {:.2}  (target ≥ 0.9)",
+        w1 / ceiling
+    );
+}
+
+/// What a shop writes by hand (the seed's StockService): per movement, in
+/// one transaction, SELECT the stock, check it, INSERT the movement, UPDATE
+/// the stock. No valuation, no history columns beyond the basics.
+fn naive_service(
+    dir: &Path,
+    rows: u64,
+    items: &[i64],
+    wh: &[i64; 2],
+    seconds: f64,
+) -> (f64, Latencies) {
+    let path = dir.join("naive.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+         CREATE TABLE stock (item_id INTEGER, warehouse_id INTEGER, quantity INTEGER NOT NULL,
+                             PRIMARY KEY (item_id, warehouse_id)) WITHOUT ROWID;
+         CREATE TABLE movements (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL,
+             warehouse_id INTEGER NOT NULL, quantity INTEGER NOT NULL, reason TEXT NOT NULL,
+             created_at INTEGER NOT NULL);
+         CREATE INDEX movements_by_stock ON movements(item_id, warehouse_id, created_at);",
+    )
+    .unwrap();
+    {
+        let tx = conn.transaction().unwrap();
+        for &i in items {
+            for &w in wh {
+                tx.execute("INSERT INTO stock VALUES (?1, ?2, 1000000000000)", [i, w])
+                    .unwrap();
+            }
+        }
+        let mut rng = Rng(7);
+        let mut stmt = tx
+            .prepare("INSERT INTO movements(item_id, warehouse_id, quantity, reason, created_at) VALUES (?1, ?2, 1000000, 'sale', ?3)")
+            .unwrap();
+        for n in 0..rows as i64 {
+            let i = items[rng.below(items.len() as u64) as usize];
+            stmt.execute([i, wh[rng.below(2) as usize], n]).unwrap();
+        }
+        drop(stmt);
+        tx.commit().unwrap();
+    }
+    let mut rng = Rng(0x5eed);
+    let mut lat = Vec::new();
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < seconds {
+        let m = random_movement(&mut rng, items, wh);
+        let (item, w) = (m.item, m.warehouse.unwrap_or(1));
+        let delta = if m.unit_cost.is_some() {
+            m.quantity.raw()
+        } else {
+            -m.quantity.raw()
+        };
+        let t = Instant::now();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .unwrap();
+        let have: i64 = tx
+            .prepare_cached("SELECT quantity FROM stock WHERE item_id = ?1 AND warehouse_id = ?2")
+            .unwrap()
+            .query_row([item, w], |r| r.get(0))
+            .unwrap();
+        assert!(have + delta >= 0);
+        tx.prepare_cached("INSERT INTO movements(item_id, warehouse_id, quantity, reason, created_at) VALUES (?1, ?2, ?3, 'sale', ?4)")
+            .unwrap()
+            .execute([item, w, delta, t.elapsed().as_nanos() as i64])
+            .unwrap();
+        tx.prepare_cached(
+            "UPDATE stock SET quantity = quantity + ?3 WHERE item_id = ?1 AND warehouse_id = ?2",
+        )
+        .unwrap()
+        .execute([item, w, delta])
+        .unwrap();
+        tx.commit().unwrap();
+        lat.push(t.elapsed());
+    }
+    (
+        lat.len() as f64 / start.elapsed().as_secs_f64(),
+        Latencies(lat),
+    )
+}
+
 fn main() {
     let target_movements = env_number("RACINE_BENCH_MOVEMENTS", 2_000_000);
     let seconds = env_number("RACINE_BENCH_SECONDS", 3) as f64;
@@ -239,27 +360,15 @@ fn main() {
         dir.path().display()
     );
 
-    // W1: FULL durability, one movement per commit, against fsync.
-    let (ceiling, mut ceil_lat) = fsync_ceiling(dir.path(), seconds);
-    let w1_path = dir.path().join("w1.db");
-    let db = open(&w1_path, Synchronous::Full);
-    let (items, wh) = seed(&db);
-    let (w1, mut w1_lat) = single_commits(&db, &items, &wh, seconds);
-    drop(db);
-    println!("\nW1  one movement per commit, synchronous=FULL");
-    println!(
-        "    fsync ceiling (write 256 B + fdatasync): {ceiling:>9.0} /s   p50 {}",
-        us(ceil_lat.pct(0.5))
-    );
-    println!(
-        "    racine post():                           {w1:>9.0} /s   p50 {}  p99 {}",
-        us(w1_lat.pct(0.5)),
-        us(w1_lat.pct(0.99))
-    );
-    println!(
-        "    ratio racine / fsync ceiling: {:.2}  (target ≥ 0.9)",
-        w1 / ceiling
-    );
+    // RACINE_BENCH_ONLY=w2,w3 runs only those workloads (for profiling).
+    let only = std::env::var("RACINE_BENCH_ONLY")
+        .unwrap_or_default()
+        .to_lowercase();
+    let run = |w: &str| only.is_empty() || only.split(',').any(|o| o.trim() == w);
+
+    if run("w1") {
+        w1(dir.path(), seconds);
+    }
 
     // Build the large ledger for W2, W3, W6 (NORMAL while loading).
     let big = dir.path().join("big.db");
@@ -281,73 +390,89 @@ fn main() {
         posted as f64 / load.elapsed().as_secs_f64()
     );
 
-    // W2: NORMAL durability on the large ledger.
-    let (w2, mut w2_lat) = single_commits(&db, &items, &wh, seconds);
-    println!("\nW2  one movement per commit, synchronous=NORMAL, {posted}-movement ledger");
-    println!(
-        "    racine post(): {w2:>9.0} /s   p50 {}  p99 {}   (target ≥ 20,000 /s, p99 ≤ 100 µs)",
-        us(w2_lat.pct(0.5)),
-        us(w2_lat.pct(0.99))
-    );
+    // W2: NORMAL durability on the large ledger, beside the hand-written
+    // SELECT-check-INSERT-UPDATE service on a ledger of the same size.
+    if run("w2") {
+        let (naive, mut naive_lat) = naive_service(dir.path(), posted, &items, &wh, seconds);
+        let (w2, mut w2_lat) = single_commits(&db, &items, &wh, seconds);
+        println!("\nW2  one movement per commit, synchronous=NORMAL, {posted}-movement ledger");
+        println!(
+            "    hand-written SELECT/INSERT/UPDATE: {naive:>9.0} /s   p50 {}  p99 {}",
+            us(naive_lat.pct(0.5)),
+            us(naive_lat.pct(0.99))
+        );
+        println!(
+            "    racine post():                     {w2:>9.0} /s   p50 {}  p99 {}",
+            us(w2_lat.pct(0.5)),
+            us(w2_lat.pct(0.99))
+        );
+        println!(
+            "    ratio racine / hand-written: {:.2}   (target ≥ 20,000 /s, p99 ≤ 100 µs)",
+            w2 / naive
+        );
+    }
 
-    // W3: batches of 1,000 random movements, against the bare INSERT ledger.
-    let batches: Vec<Vec<Movement>> = (0..((seconds * 40.0) as usize).max(20))
-        .map(|_| {
-            (0..1_000)
-                .map(|_| random_movement(&mut rng, &items, &wh))
-                .collect()
-        })
-        .collect();
-    let start = Instant::now();
-    for b in &batches {
-        db.post_batch(b).unwrap();
+    if run("w3") {
+        // W3: batches of 1,000 random movements, against the bare INSERT ledger.
+        let batches: Vec<Vec<Movement>> = (0..((seconds * 40.0) as usize).max(20))
+            .map(|_| {
+                (0..1_000)
+                    .map(|_| random_movement(&mut rng, &items, &wh))
+                    .collect()
+            })
+            .collect();
+        let start = Instant::now();
+        for b in &batches {
+            db.post_batch(b).unwrap();
+        }
+        let w3 = (batches.len() * 1_000) as f64 / start.elapsed().as_secs_f64();
+        let bare = bare_insert_rate(dir.path(), posted, &batches);
+        println!("\nW3  batches of 1,000 random movements per transaction (NORMAL)");
+        println!("    bare INSERT-only ledger: {bare:>9.0} rows/s");
+        println!("    racine post_batch():     {w3:>9.0} rows/s");
+        println!("    ratio racine / bare: {:.2}  (target ≥ 0.8)", w3 / bare);
     }
-    let w3 = (batches.len() * 1_000) as f64 / start.elapsed().as_secs_f64();
-    let bare = bare_insert_rate(dir.path(), &batches);
-    println!("\nW3  batches of 1,000 random movements per transaction (NORMAL)");
-    println!("    bare INSERT-only ledger: {bare:>9.0} rows/s");
-    println!("    racine post_batch():     {w3:>9.0} rows/s");
-    println!("    ratio racine / bare: {:.2}  (target ≥ 0.8)", w3 / bare);
-
-    // W6: stock on hand, point reads, against SUM over the ledger.
-    let reads = 200_000;
-    let mut lat = Vec::with_capacity(reads);
-    for _ in 0..reads {
-        let item = items[rng.below(items.len() as u64) as usize];
-        let w = wh[rng.below(2) as usize];
-        let t = Instant::now();
-        let level = db.stock(item, Some(w)).unwrap();
-        lat.push(t.elapsed());
-        std::hint::black_box(level);
+    if run("w6") {
+        // W6: stock on hand, point reads, against SUM over the ledger.
+        let reads = 200_000;
+        let mut lat = Vec::with_capacity(reads);
+        for _ in 0..reads {
+            let item = items[rng.below(items.len() as u64) as usize];
+            let w = wh[rng.below(2) as usize];
+            let t = Instant::now();
+            let level = db.stock(item, Some(w)).unwrap();
+            lat.push(t.elapsed());
+            std::hint::black_box(level);
+        }
+        let mut w6 = Latencies(lat);
+        let conn = rusqlite::Connection::open(&big).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT SUM(quantity) FROM movements WHERE item_id = ?1 AND warehouse_id = ?2")
+            .unwrap();
+        let mut sum_lat = Vec::new();
+        for _ in 0..2_000 {
+            let item = items[rng.below(items.len() as u64) as usize];
+            let w = wh[rng.below(2) as usize];
+            let t = Instant::now();
+            let q: i64 = stmt.query_row([item, w], |r| r.get(0)).unwrap();
+            sum_lat.push(t.elapsed());
+            std::hint::black_box(q);
+        }
+        let mut sum = Latencies(sum_lat);
+        println!("\nW6  stock on hand point read, {posted}-movement ledger");
+        println!(
+            "    racine stock():             p50 {}  p99 {}   (target p50 ≤ 5 µs, p99 ≤ 25 µs)",
+            us(w6.pct(0.5)),
+            us(w6.pct(0.99))
+        );
+        println!(
+            "    SUM over the ledger index:  p50 {}  p99 {}",
+            us(sum.pct(0.5)),
+            us(sum.pct(0.99))
+        );
+        println!(
+            "    ratio SUM p50 / racine p50: {:.0}",
+            sum.pct(0.5).as_secs_f64() / w6.pct(0.5).as_secs_f64()
+        );
     }
-    let mut w6 = Latencies(lat);
-    let conn = rusqlite::Connection::open(&big).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT SUM(quantity) FROM movements WHERE item_id = ?1 AND warehouse_id = ?2")
-        .unwrap();
-    let mut sum_lat = Vec::new();
-    for _ in 0..2_000 {
-        let item = items[rng.below(items.len() as u64) as usize];
-        let w = wh[rng.below(2) as usize];
-        let t = Instant::now();
-        let q: i64 = stmt.query_row([item, w], |r| r.get(0)).unwrap();
-        sum_lat.push(t.elapsed());
-        std::hint::black_box(q);
-    }
-    let mut sum = Latencies(sum_lat);
-    println!("\nW6  stock on hand point read, {posted}-movement ledger");
-    println!(
-        "    racine stock():             p50 {}  p99 {}   (target p50 ≤ 5 µs, p99 ≤ 25 µs)",
-        us(w6.pct(0.5)),
-        us(w6.pct(0.99))
-    );
-    println!(
-        "    SUM over the ledger index:  p50 {}  p99 {}",
-        us(sum.pct(0.5)),
-        us(sum.pct(0.99))
-    );
-    println!(
-        "    ratio SUM p50 / racine p50: {:.0}",
-        sum.pct(0.5).as_secs_f64() / w6.pct(0.5).as_secs_f64()
-    );
 }

@@ -57,12 +57,50 @@ impl ValuationMethod {
 }
 
 /// One open receipt layer: what is left of it and its exact value.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Layer {
-    /// Row id once stored; `None` for a layer created in this transaction.
-    pub id: Option<i64>,
     pub quantity: Decimal,
     pub value: Decimal,
+}
+
+/// Bytes per layer in the stored form.
+const LAYER_BYTES: usize = 16;
+
+/// Open layers are stored inside their balance row (as ERPNext keeps its
+/// `stock_queue` beside the bin): one row, one page touched per movement.
+/// Form: per layer, oldest first, quantity then value as little-endian
+/// `i64` millionths.
+pub(crate) fn encode_layers(layers: &VecDeque<Layer>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(layers.len() * LAYER_BYTES);
+    for l in layers {
+        out.extend_from_slice(&l.quantity.raw().to_le_bytes());
+        out.extend_from_slice(&l.value.raw().to_le_bytes());
+    }
+    out
+}
+
+/// Reads what [`encode_layers`] wrote.
+pub(crate) fn decode_layers(bytes: &[u8]) -> Result<VecDeque<Layer>> {
+    if bytes.len() % LAYER_BYTES != 0 {
+        return Err(Error::invalid(
+            "layers",
+            format!(
+                "stored cost layers are {} bytes, not a multiple of 16",
+                bytes.len()
+            ),
+        ));
+    }
+    Ok(bytes
+        .chunks_exact(LAYER_BYTES)
+        .map(|c| {
+            let (q, v) = c.split_at(8);
+            let word = |b: &[u8]| i64::from_le_bytes(b.try_into().expect("8-byte half"));
+            Layer {
+                quantity: Decimal::from_raw(word(q)),
+                value: Decimal::from_raw(word(v)),
+            }
+        })
+        .collect())
 }
 
 /// Quantity, value and open layers of one item in one warehouse.
@@ -75,10 +113,6 @@ pub(crate) struct CostState {
     /// Open layers, oldest first (FIFO / LIFO only; empty for moving average
     /// and whenever `on_hand <= 0`).
     pub layers: VecDeque<Layer>,
-    /// Ids of stored layers emptied by this transaction.
-    pub emptied: Vec<i64>,
-    /// Ids of stored layers partly consumed by this transaction.
-    pub touched: Vec<i64>,
 }
 
 impl CostState {
@@ -97,11 +131,7 @@ impl CostState {
             self.on_hand = new_on_hand;
             self.value = self.value.checked_add(value)?;
             if method != ValuationMethod::MovingAverage {
-                self.layers.push_back(Layer {
-                    id: None,
-                    quantity,
-                    value,
-                });
+                self.layers.push_back(Layer { quantity, value });
             }
         } else if new_on_hand.is_positive() {
             // Covers the deficit: what remains is valued at the receipt's rate.
@@ -110,7 +140,6 @@ impl CostState {
             self.value = remaining_value;
             if method != ValuationMethod::MovingAverage {
                 self.layers.push_back(Layer {
-                    id: None,
                     quantity: new_on_hand,
                     value: remaining_value,
                 });
@@ -143,7 +172,7 @@ impl CostState {
         if covered == self.on_hand && covered.is_positive() {
             // Everything in stock leaves: all of its value leaves with it.
             out = self.value;
-            self.retire_all_layers();
+            self.layers.clear();
         } else if covered.is_positive() {
             out = match method {
                 ValuationMethod::MovingAverage => self.value.mul_div(covered, self.on_hand)?,
@@ -185,34 +214,20 @@ impl CostState {
             if quantity >= layer.quantity {
                 out = out.checked_add(layer.value)?;
                 quantity = quantity.checked_sub(layer.quantity)?;
-                let gone = if fifo {
-                    self.layers.pop_front()
+                if fifo {
+                    self.layers.pop_front();
                 } else {
-                    self.layers.pop_back()
-                };
-                if let Some(id) = gone.and_then(|l| l.id) {
-                    self.emptied.push(id);
+                    self.layers.pop_back();
                 }
             } else {
                 let part = layer.value.mul_div(quantity, layer.quantity)?;
                 layer.quantity = layer.quantity.checked_sub(quantity)?;
                 layer.value = layer.value.checked_sub(part)?;
-                if let Some(id) = layer.id {
-                    self.touched.push(id);
-                }
                 out = out.checked_add(part)?;
                 quantity = Decimal::ZERO;
             }
         }
         Ok(out)
-    }
-
-    fn retire_all_layers(&mut self) {
-        for layer in self.layers.drain(..) {
-            if let Some(id) = layer.id {
-                self.emptied.push(id);
-            }
-        }
     }
 }
 
@@ -228,6 +243,19 @@ mod tests {
     fn receive(s: &mut CostState, m: ValuationMethod, q: &str, cost: &str) -> Decimal {
         let value = d(q).checked_mul(d(cost)).unwrap();
         s.receive(m, d(q), value).unwrap()
+    }
+
+    #[test]
+    fn layers_round_trip_through_their_stored_form() {
+        let layers: VecDeque<Layer> = [("68", "1020"), ("0.000001", "-3.5")]
+            .iter()
+            .map(|(q, v)| Layer {
+                quantity: d(q),
+                value: d(v),
+            })
+            .collect();
+        assert_eq!(decode_layers(&encode_layers(&layers)).unwrap(), layers);
+        assert!(decode_layers(&[0; 15]).is_err());
     }
 
     #[test]

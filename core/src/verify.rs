@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::Database;
 use crate::decimal::Decimal;
 use crate::error::Result;
-use crate::valuation::{CostState, ValuationMethod};
+use crate::valuation::{decode_layers, CostState, ValuationMethod};
 
 /// Drifts listed at most; further ones are only counted.
 const MAX_LISTED: usize = 1000;
@@ -178,32 +178,19 @@ impl Database {
         }
 
         // Open cost layers must be exactly the replay's, in order.
-        let mut layers: BTreeMap<(i64, i64), Vec<(i64, i64)>> = BTreeMap::new();
-        let mut stmt = tx.prepare(
-            "SELECT item_id, warehouse_id, quantity, value FROM cost_layers ORDER BY id",
-        )?;
+        let mut stmt = tx.prepare("SELECT item_id, warehouse_id, layers FROM balances")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            layers
-                .entry((r.get(0)?, r.get(1)?))
-                .or_default()
-                .push((r.get(2)?, r.get(3)?));
-        }
-        let keys: std::collections::BTreeSet<_> =
-            layers.keys().chain(states.keys()).copied().collect();
-        for key in keys {
-            let expected: Vec<(i64, i64)> = states
+            let key: (i64, i64) = (r.get(0)?, r.get(1)?);
+            let found = decode_layers(&r.get::<_, Vec<u8>>(2)?)?;
+            let expected = states
                 .get(&key)
-                .map(|s| {
-                    s.layers
-                        .iter()
-                        .map(|l| (l.quantity.raw(), l.value.raw()))
-                        .collect()
-                })
+                .map(|s| s.layers.clone())
                 .unwrap_or_default();
-            let found = layers.get(&key).cloned().unwrap_or_default();
             if expected != found {
-                let total = |v: &[(i64, i64)]| Decimal::from_raw(v.iter().map(|l| l.1).sum());
+                let total = |v: &std::collections::VecDeque<crate::valuation::Layer>| {
+                    Decimal::from_raw(v.iter().map(|l| l.value.raw()).sum())
+                };
                 report.report(Drift {
                     item: key.0,
                     warehouse: key.1,

@@ -115,18 +115,11 @@ CREATE TABLE balances (
     reserved     INTEGER NOT NULL DEFAULT 0,
     value        INTEGER NOT NULL,
     rate         INTEGER NOT NULL,
+    -- Open FIFO / LIFO layers, oldest first: (quantity, value) pairs as
+    -- little-endian i64 millionths. Empty for moving average.
+    layers       BLOB NOT NULL DEFAULT x'',
     PRIMARY KEY (item_id, warehouse_id)
 ) WITHOUT ROWID;
-
--- Open FIFO / LIFO layers (quantity and exact value left in each receipt).
-CREATE TABLE cost_layers (
-    id           INTEGER PRIMARY KEY,
-    item_id      INTEGER NOT NULL,
-    warehouse_id INTEGER NOT NULL,
-    quantity     INTEGER NOT NULL CHECK (quantity > 0),
-    value        INTEGER NOT NULL
-);
-CREATE INDEX cost_layers_by_stock ON cost_layers(item_id, warehouse_id, id);
 
 CREATE TABLE idempotency (
     key        TEXT PRIMARY KEY,

@@ -14,7 +14,7 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::items::{self, ItemRules};
 use crate::ledger::movement::{Movement, MovementKind, MovementRecord, Reason};
-use crate::valuation::{CostState, Layer, ValuationMethod};
+use crate::valuation::{decode_layers, encode_layers, CostState};
 use crate::warehouses;
 
 /// Where a movement came from, beyond the caller's request.
@@ -331,8 +331,7 @@ impl<'t> Posting<'t> {
     /// The stock state of `item` in `warehouse`, loaded on first use.
     pub fn state(&mut self, item: i64, warehouse: i64) -> Result<&mut StockState> {
         if !self.states.contains_key(&(item, warehouse)) {
-            let method = self.item(item)?.valuation;
-            let state = load_state(self.tx, item, warehouse, method)?;
+            let state = load_state(self.tx, item, warehouse)?;
             self.states.insert((item, warehouse), state);
         }
         Ok(self
@@ -352,59 +351,37 @@ impl<'t> Posting<'t> {
     }
 }
 
-pub(crate) fn load_state(
-    tx: &Connection,
-    item: i64,
-    warehouse: i64,
-    method: ValuationMethod,
-) -> Result<StockState> {
-    let row: Option<(i64, i64, i64, i64)> = tx
+pub(crate) fn load_state(conn: &Connection, item: i64, warehouse: i64) -> Result<StockState> {
+    let row: Option<(i64, i64, i64, i64, Vec<u8>)> = conn
         .prepare_cached(
-            "SELECT on_hand, reserved, value, rate FROM balances
+            "SELECT on_hand, reserved, value, rate, layers FROM balances
              WHERE item_id = ?1 AND warehouse_id = ?2",
         )?
         .query_row([item, warehouse], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    let (on_hand, reserved, value, rate) = row.unwrap_or_default();
-    let mut cost = CostState {
-        on_hand: Decimal::from_raw(on_hand),
-        value: Decimal::from_raw(value),
-        rate: Decimal::from_raw(rate),
-        ..CostState::default()
-    };
-    if method != ValuationMethod::MovingAverage && on_hand > 0 {
-        let mut stmt = tx.prepare_cached(
-            "SELECT id, quantity, value FROM cost_layers
-             WHERE item_id = ?1 AND warehouse_id = ?2 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([item, warehouse], |r| {
-            Ok(Layer {
-                id: Some(r.get(0)?),
-                quantity: Decimal::from_raw(r.get(1)?),
-                value: Decimal::from_raw(r.get(2)?),
-            })
-        })?;
-        for layer in rows {
-            cost.layers.push_back(layer?);
-        }
-    }
+    let (on_hand, reserved, value, rate, layers) = row.unwrap_or_default();
     Ok(StockState {
-        cost,
+        cost: CostState {
+            on_hand: Decimal::from_raw(on_hand),
+            value: Decimal::from_raw(value),
+            rate: Decimal::from_raw(rate),
+            layers: decode_layers(&layers)?,
+        },
         reserved: Decimal::from_raw(reserved),
         dirty: false,
     })
 }
 
-fn store_state(tx: &Connection, item: i64, warehouse: i64, s: &StockState) -> Result<()> {
+fn store_state(conn: &Connection, item: i64, warehouse: i64, s: &StockState) -> Result<()> {
     let c = &s.cost;
-    tx.prepare_cached(
-        "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+    conn.prepare_cached(
+        "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate, layers)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(item_id, warehouse_id) DO UPDATE SET
              on_hand = excluded.on_hand, reserved = excluded.reserved,
-             value = excluded.value, rate = excluded.rate",
+             value = excluded.value, rate = excluded.rate, layers = excluded.layers",
     )?
     .execute(params![
         item,
@@ -412,34 +389,8 @@ fn store_state(tx: &Connection, item: i64, warehouse: i64, s: &StockState) -> Re
         c.on_hand.raw(),
         s.reserved.raw(),
         c.value.raw(),
-        c.rate.raw()
+        c.rate.raw(),
+        encode_layers(&c.layers)
     ])?;
-    for id in &c.emptied {
-        tx.prepare_cached("DELETE FROM cost_layers WHERE id = ?1")?
-            .execute([id])?;
-    }
-    for layer in &c.layers {
-        match layer.id {
-            Some(id) if c.touched.contains(&id) => {
-                tx.prepare_cached(
-                    "UPDATE cost_layers SET quantity = ?2, value = ?3 WHERE id = ?1",
-                )?
-                .execute(params![id, layer.quantity.raw(), layer.value.raw()])?;
-            }
-            Some(_) => {}
-            None => {
-                tx.prepare_cached(
-                    "INSERT INTO cost_layers(item_id, warehouse_id, quantity, value)
-                     VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![
-                    item,
-                    warehouse,
-                    layer.quantity.raw(),
-                    layer.value.raw()
-                ])?;
-            }
-        }
-    }
     Ok(())
 }
