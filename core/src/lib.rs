@@ -60,5 +60,9 @@ pub use valuation::ValuationMethod;
 pub use verify::{Drift, VerifyReport};
 pub use warehouses::{NewWarehouse, Warehouse, WarehouseChanges, WarehouseFilter};
 
+/// Instants in the API are `jiff::Timestamp`s; re-exported so callers use
+/// the same version.
+pub use jiff;
+
 /// The library version (`Cargo.toml`'s).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -37,6 +37,19 @@ impl Database {
     /// Posts one movement under an idempotency key: the same movement under
     /// the same key returns the first result and writes nothing; another
     /// movement under that key is [`Error::IdempotencyConflict`].
+    ///
+    /// ```
+    /// use racine::{Database, Error, Movement, NewItem};
+    /// let db = Database::open_in_memory()?;
+    /// let item = db.create_item(&NewItem::new("MUG", "Mug"))?.id;
+    /// let paid = Movement::receipt(item, "2".parse()?, "4".parse()?);
+    /// let first = db.post_once(&paid, "webhook:991")?;
+    /// assert_eq!(db.post_once(&paid, "webhook:991")?, first); // retried webhook: nothing new
+    /// assert_eq!(db.stock(item, None)?.on_hand.to_string(), "2");
+    /// let other = Movement::receipt(item, "3".parse()?, "4".parse()?);
+    /// assert!(matches!(db.post_once(&other, "webhook:991"), Err(Error::IdempotencyConflict { .. })));
+    /// # Ok::<(), racine::Error>(())
+    /// ```
     pub fn post_once(&self, movement: &Movement, key: &str) -> Result<Posted> {
         self.post_with_key(movement, Some(key))
     }

@@ -215,12 +215,38 @@ impl Movement {
         }
     }
 
-    /// Record that `counted` units of `item` were counted.
+    /// Record that `counted` units of `item` were counted: the ledger posts
+    /// the difference (reason `inventory_count`), or nothing when equal.
+    ///
+    /// ```
+    /// use racine::{Database, Movement, NewItem};
+    /// let db = Database::open_in_memory()?;
+    /// let item = db.create_item(&NewItem::new("NAILS", "Nails"))?.id;
+    /// db.post(&Movement::receipt(item, "100".parse()?, "0.02".parse()?))?;
+    /// let posted = db.post(&Movement::count(item, "97".parse()?))?;
+    /// assert_eq!(posted.movements[0].quantity.to_string(), "-3");
+    /// assert!(db.post(&Movement::count(item, "97".parse()?))?.movements.is_empty());
+    /// # Ok::<(), racine::Error>(())
+    /// ```
     pub fn count(item: i64, counted: Decimal) -> Movement {
         Movement::new(MovementKind::Count, item, counted)
     }
 
-    /// Move `quantity` of `item` from warehouse `from` to warehouse `to`.
+    /// Move `quantity` of `item` from warehouse `from` to warehouse `to`;
+    /// the destination receives the exact cost that left the source.
+    ///
+    /// ```
+    /// use racine::{Database, Movement, NewItem, NewWarehouse};
+    /// let db = Database::open_in_memory()?;
+    /// let item = db.create_item(&NewItem::new("LAMP", "Lamp"))?.id;
+    /// let main = db.default_warehouse()?.id;
+    /// let shop = db.create_warehouse(&NewWarehouse { code: "SHOP".into(), name: "Shop".into(), is_default: false })?.id;
+    /// db.post(&Movement::receipt(item, "4".parse()?, "30".parse()?))?;
+    /// let legs = db.post(&Movement::transfer(item, main, shop, "1".parse()?))?.movements;
+    /// assert_eq!((legs[0].value_change.to_string(), legs[1].value_change.to_string()), ("-30".into(), "30".into()));
+    /// assert_eq!(db.stock(item, Some(shop))?.on_hand.to_string(), "1");
+    /// # Ok::<(), racine::Error>(())
+    /// ```
     pub fn transfer(item: i64, from: i64, to: i64, quantity: Decimal) -> Movement {
         Movement {
             warehouse: Some(from),

@@ -229,6 +229,19 @@ impl Database {
 
     /// Stock and value of `item` as of `at` (movements effective at or before
     /// it), in one warehouse or all.
+    ///
+    /// ```
+    /// use racine::{Database, Movement, NewItem};
+    /// let db = Database::open_in_memory()?;
+    /// let item = db.create_item(&NewItem::new("SOAP", "Soap"))?.id;
+    /// let monday: jiff::Timestamp = "2025-11-24T09:00:00Z".parse().unwrap();
+    /// let tuesday: jiff::Timestamp = "2025-11-25T09:00:00Z".parse().unwrap();
+    /// db.post(&Movement::receipt(item, "10".parse()?, "2".parse()?).effective_at(monday))?;
+    /// db.post(&Movement::issue(item, "4".parse()?).effective_at(tuesday))?;
+    /// let then = db.stock_as_of(item, None, monday)?;
+    /// assert_eq!((then.on_hand.to_string(), then.value.to_string()), ("10".into(), "20".into()));
+    /// # Ok::<(), racine::Error>(())
+    /// ```
     pub fn stock_as_of(&self, item: i64, warehouse: Option<i64>, at: Timestamp) -> Result<StockAt> {
         let conn = self.lock();
         items::get(&conn, item)?;
@@ -252,6 +265,22 @@ impl Database {
     }
 
     /// Movement history matching `filter`, one page at a time.
+    ///
+    /// ```
+    /// use racine::{Database, Movement, MovementFilter, NewItem, PageRequest, Reason};
+    /// let db = Database::open_in_memory()?;
+    /// let item = db.create_item(&NewItem::new("CUP", "Cup"))?.id;
+    /// db.post(&Movement::receipt(item, "10".parse()?, "1".parse()?))?;
+    /// for _ in 0..3 {
+    ///     db.post(&Movement::adjustment(item, "-1".parse()?, Reason::Breakage))?;
+    /// }
+    /// let mut filter = MovementFilter { reason: Some(Reason::Breakage), page: PageRequest::first(2), ..Default::default() };
+    /// let first = db.movements(&filter)?;           // newest first
+    /// filter.page.after = first.next;
+    /// let second = db.movements(&filter)?;
+    /// assert_eq!((first.items.len(), second.items.len(), second.next), (2, 1, None));
+    /// # Ok::<(), racine::Error>(())
+    /// ```
     pub fn movements(&self, filter: &MovementFilter) -> Result<Page<MovementRecord>> {
         let limit = filter.page.limit()?;
         if let (Some(from), Some(to)) = (filter.from, filter.to) {
