@@ -29,6 +29,7 @@
 
 #![warn(missing_docs)]
 
+pub mod api;
 mod db;
 mod decimal;
 mod error;

@@ -100,8 +100,12 @@ impl Database {
     ///
     /// Migrates an older schema in one transaction; refuses a newer one with
     /// [`Error::SchemaTooNew`].
+    /// The path `:memory:` opens a private in-memory database.
     pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Database> {
         let path = path.as_ref();
+        if path == Path::new(":memory:") {
+            return Database::open_in_memory_with(options);
+        }
         let conn = Connection::open(path)?;
         Database::setup(conn, Some(path.to_path_buf()), options)
     }
