@@ -3,7 +3,7 @@
 use std::ffi::{c_char, CString};
 use std::sync::RwLock;
 
-use racine::{api, Database, OpenOptions};
+use racine_core::{api, Database, OpenOptions};
 
 use crate::boundary::{guard, non_null, optional_text, text, write_out};
 use crate::error::Failure;

@@ -7,7 +7,7 @@ use crate::status::RacineStatus;
 
 /// Why an exported call failed.
 pub(crate) enum Failure {
-    Core(racine::Error),
+    Core(racine_core::Error),
     Null(&'static str),
     Utf8(&'static str),
     Json(String),
@@ -15,8 +15,8 @@ pub(crate) enum Failure {
     Panic(String),
 }
 
-impl From<racine::Error> for Failure {
-    fn from(e: racine::Error) -> Failure {
+impl From<racine_core::Error> for Failure {
+    fn from(e: racine_core::Error) -> Failure {
         Failure::Core(e)
     }
 }
@@ -46,7 +46,7 @@ impl Failure {
         let (status, message, mut details, index) = match self {
             Failure::Core(e) => {
                 let index = match &e {
-                    racine::Error::InBatch { index, .. } => *index as i64,
+                    racine_core::Error::InBatch { index, .. } => *index as i64,
                     _ => -1,
                 };
                 (

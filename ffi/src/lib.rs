@@ -53,5 +53,6 @@ pub extern "C" fn racine_abi_version() -> u32 {
 
 #[cfg(test)]
 mod tests {
+    mod corpus;
     mod headers;
 }

@@ -1,9 +1,9 @@
 //! Status codes: one per core error kind (same numbers as
-//! `racine::ErrorCode`), plus the failures only the C boundary can see.
+//! `racine_core::ErrorCode`), plus the failures only the C boundary can see.
 
 use std::ffi::c_char;
 
-use racine::ErrorCode;
+use racine_core::ErrorCode;
 
 /// What a fallible function returned. `RACINE_STATUS_OK` is 0; every other
 /// value is an error whose message `racine_last_error_message()` gives.

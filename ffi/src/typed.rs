@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use racine::{Decimal, Movement, MovementKind, Reason};
+use racine_core::{Decimal, Movement, MovementKind, Reason};
 
 use crate::boundary::{guard, non_null, optional_text, text, write_out};
 use crate::db::RacineDb;
@@ -156,7 +156,7 @@ fn reason(raw: u32) -> Result<Option<Reason>, Failure> {
 }
 
 fn invalid(field: &str, message: String) -> Failure {
-    Failure::Core(racine::Error::InvalidInput {
+    Failure::Core(racine_core::Error::InvalidInput {
         field: field.into(),
         message,
     })
@@ -174,7 +174,7 @@ unsafe fn movement(m: &RacineMovement) -> Result<Movement, Failure> {
     let owned = |s: Option<&str>| s.map(str::to_owned);
     let effective_at = if m.has_effective_at != 0 {
         Some(
-            racine::jiff::Timestamp::from_microsecond(m.effective_at_us)
+            racine_core::jiff::Timestamp::from_microsecond(m.effective_at_us)
                 .map_err(|e| invalid("effective_at_us", e.to_string()))?,
         )
     } else {
@@ -267,10 +267,10 @@ pub unsafe extern "C" fn racine_post_batch(
 ) -> RacineStatus {
     guard(|| {
         let ms = non_null(ms, "ms")?;
-        if count == 0 || count > racine::MAX_BATCH {
+        if count == 0 || count > racine_core::MAX_BATCH {
             return Err(invalid(
                 "count",
-                format!("{count} is not between 1 and {}", racine::MAX_BATCH),
+                format!("{count} is not between 1 and {}", racine_core::MAX_BATCH),
             ));
         }
         // SAFETY: `count` valid movements at `ms` per the contract.
@@ -279,7 +279,7 @@ pub unsafe extern "C" fn racine_post_batch(
         for (index, m) in raw.iter().enumerate() {
             // SAFETY: as above.
             let request = unsafe { movement(m) }.map_err(|f| match f {
-                Failure::Core(e) => Failure::Core(racine::Error::InBatch {
+                Failure::Core(e) => Failure::Core(racine_core::Error::InBatch {
                     index,
                     source: Box::new(e),
                 }),

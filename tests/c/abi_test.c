@@ -1,0 +1,294 @@
+/*
+ * Bad input through the C ABI: every case must give its status and a
+ * message, leave out-parameters untouched, and never crash. Also: one handle
+ * shared by several threads. Run under valgrind by scripts/test.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "racine.h"
+
+#define UNIT 1000000
+
+static int passed = 0, failed = 0;
+
+static void expect(int ok, const char *what, int line) {
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        fprintf(stderr, "FAIL line %d: %s (last error: %s)\n", line, what,
+                racine_last_error_message());
+    }
+}
+#define EXPECT(cond) expect((cond), #cond, __LINE__)
+
+/* A failing call must give `want` and a non-empty message. */
+#define EXPECT_STATUS(call, want)                                              \
+    do {                                                                       \
+        RacineStatus got_ = (call);                                            \
+        expect(got_ == (want), #call " == " #want, __LINE__);                  \
+        if (got_ != RACINE_STATUS_OK)                                          \
+            expect(strlen(racine_last_error_message()) > 0, "message for " #call, __LINE__); \
+    } while (0)
+
+static RacineDb *open_memory(void) {
+    RacineDb *db = NULL;
+    if (racine_db_open(":memory:", 8, NULL, 0, &db) != RACINE_STATUS_OK) {
+        fprintf(stderr, "cannot open: %s\n", racine_last_error_message());
+        exit(2);
+    }
+    return db;
+}
+
+static int64_t create_item(RacineDb *db, const char *sku) {
+    char req[256];
+    snprintf(req, sizeof req, "{\"op\":\"create_item\",\"item\":{\"sku\":\"%s\",\"name\":\"x\"}}", sku);
+    char *out = NULL;
+    if (racine_call(db, req, strlen(req), &out) != RACINE_STATUS_OK) {
+        fprintf(stderr, "cannot create item: %s\n", racine_last_error_message());
+        exit(2);
+    }
+    int64_t id = strtoll(strstr(out, "\"id\":") + 5, NULL, 10);
+    racine_string_free(out);
+    return id;
+}
+
+static RacineMovement receipt(int64_t item, int64_t qty, int64_t cost) {
+    RacineMovement m;
+    memset(&m, 0, sizeof m);
+    m.kind = RACINE_MOVEMENT_KIND_RECEIPT;
+    m.item = item;
+    m.quantity = qty;
+    m.unit_cost = cost;
+    m.has_unit_cost = 1;
+    return m;
+}
+
+static void null_arguments(void) {
+    RacineDb *db = open_memory();
+    RacineDb *sentinel = (RacineDb *)0x1;
+    RacineDb *out_db = sentinel;
+    EXPECT_STATUS(racine_db_open(NULL, 5, NULL, 0, &out_db), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT(out_db == sentinel);
+    EXPECT_STATUS(racine_db_open(":memory:", 8, NULL, 0, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_db_open(":memory:", 8, NULL, 3, &out_db), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT(strstr(racine_last_error_details(), "options_json") != NULL);
+
+    char *out = (char *)0x1;
+    EXPECT_STATUS(racine_call(NULL, "{\"op\":\"info\"}", 13, &out), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_call(db, NULL, 13, &out), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_call(db, "{\"op\":\"info\"}", 13, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT(out == (char *)0x1);
+
+    int64_t item = create_item(db, "A");
+    RacineMovement m = receipt(item, UNIT, UNIT);
+    EXPECT_STATUS(racine_post(NULL, &m, NULL, 0, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_post(db, NULL, NULL, 0, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_post(db, &m, NULL, 4, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    m.reference = NULL;
+    m.reference_len = 3;
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_post_batch(db, NULL, 1, NULL, 0, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_post_batch(NULL, &m, 1, NULL, 0, NULL), RACINE_STATUS_NULL_ARGUMENT);
+
+    RacineStock stock = {7, 7, 7, 7};
+    EXPECT_STATUS(racine_stock(NULL, item, 0, &stock), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_stock(db, item, 0, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT(stock.on_hand == 7);
+
+    int64_t value = 42;
+    EXPECT_STATUS(racine_decimal_parse(NULL, 2, &value), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_decimal_parse("12", 2, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT(value == 42);
+    EXPECT_STATUS(racine_decimal_format(1, NULL, 32, NULL), RACINE_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(racine_db_close(NULL), RACINE_STATUS_NULL_ARGUMENT);
+
+    racine_db_free(NULL);     /* no-op */
+    racine_string_free(NULL); /* no-op */
+    racine_db_free(db);
+}
+
+static void invalid_utf8_and_json(void) {
+    RacineDb *db = open_memory();
+    RacineDb *out_db = NULL;
+    EXPECT_STATUS(racine_db_open("\xff\xfe", 2, NULL, 0, &out_db), RACINE_STATUS_INVALID_UTF8);
+    EXPECT_STATUS(racine_db_open(":memory:", 8, "{\"synchronous\":\"sometimes\"}", 27, &out_db),
+                  RACINE_STATUS_INVALID_JSON);
+    EXPECT_STATUS(racine_db_open(":memory:", 8, "{\"time_zone\":\"Mars/Base\"}", 25, &out_db),
+                  RACINE_STATUS_INVALID_INPUT);
+    EXPECT(out_db == NULL);
+
+    char *out = NULL;
+    const char *cases[] = {
+        "{", "[]", "null", "{\"op\":\"teleport\"}", "{\"op\":\"item\"}", "{\"op\":\"item\",\"id\":\"7\"}",
+        "{\"op\":\"item\",\"id\":1,\"extra\":1}",
+        "{\"op\":\"post\",\"movement\":{\"kind\":\"receipt\",\"item\":1,\"quantity\":1.5,\"unit_cost\":\"1\"}}",
+        "{\"op\":\"post\",\"movement\":{\"kind\":\"receipt\",\"item\":1,\"quantity\":\"1e3\",\"unit_cost\":\"1\"}}",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        EXPECT_STATUS(racine_call(db, cases[i], strlen(cases[i]), &out), RACINE_STATUS_INVALID_JSON);
+    }
+    EXPECT_STATUS(racine_call(db, "{\"op\":\"\xff\"}", 10, &out), RACINE_STATUS_INVALID_UTF8);
+    /* An embedded NUL is data, not the end: the JSON is then malformed. */
+    EXPECT_STATUS(racine_call(db, "{\"op\":\"info\"}\0junk", 18, &out), RACINE_STATUS_INVALID_JSON);
+    EXPECT(out == NULL);
+
+    int64_t item = create_item(db, "B");
+    RacineMovement m = receipt(item, UNIT, UNIT);
+    m.note = "\xc3\x28";
+    m.note_len = 2;
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_INVALID_UTF8);
+    EXPECT(strstr(racine_last_error_details(), "note") != NULL);
+    m.note = NULL;
+    m.note_len = 0;
+    EXPECT_STATUS(racine_post(db, &m, "\x80", 1, NULL), RACINE_STATUS_INVALID_UTF8);
+    int64_t value = 0;
+    EXPECT_STATUS(racine_decimal_parse("\xff", 1, &value), RACINE_STATUS_INVALID_UTF8);
+    racine_db_free(db);
+}
+
+static void refused_values(void) {
+    RacineDb *db = open_memory();
+    int64_t item = create_item(db, "C");
+    RacineStock stock;
+
+    EXPECT_STATUS(racine_stock(db, 999, 0, &stock), RACINE_STATUS_NOT_FOUND);
+    EXPECT_STATUS(racine_stock(db, item, 999, &stock), RACINE_STATUS_NOT_FOUND);
+    RacineMovement m = receipt(999, UNIT, UNIT);
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_NOT_FOUND);
+    EXPECT(strstr(racine_last_error_details(), "\"entity\":\"item\"") != NULL);
+    char *out = NULL;
+    EXPECT_STATUS(racine_call(db, "{\"op\":\"supplier\",\"id\":5}", 24, &out), RACINE_STATUS_NOT_FOUND);
+
+    m = receipt(item, -5 * UNIT, UNIT);
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_INVALID_INPUT);
+    m = receipt(item, INT64_MAX, 2 * UNIT);
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_INVALID_INPUT);
+    m = receipt(item, UNIT, -1);
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_INVALID_INPUT);
+    m = receipt(item, UNIT, UNIT);
+    m.kind = 99;
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_INVALID_INPUT);
+    m.kind = RACINE_MOVEMENT_KIND_RECEIPT;
+    m.reason = 77;
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_INVALID_INPUT);
+    m.reason = RACINE_REASON_BREAKAGE;
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_INVALID_INPUT);
+    m.reason = RACINE_REASON_DEFAULT;
+    m.has_effective_at = 1;
+    m.effective_at_us = INT64_MAX;
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_INVALID_INPUT);
+
+    int64_t value = 5;
+    EXPECT_STATUS(racine_decimal_parse("99999999999999999", 17, &value), RACINE_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(racine_decimal_parse("1.0000001", 9, &value), RACINE_STATUS_INVALID_INPUT);
+    EXPECT(value == 5);
+    EXPECT_STATUS(racine_decimal_parse("-12.5", 5, &value), RACINE_STATUS_OK);
+    EXPECT(value == -12500000);
+    char small[4];
+    EXPECT_STATUS(racine_decimal_format(-12500000, small, sizeof small, NULL), RACINE_STATUS_INVALID_INPUT);
+    char buf[32];
+    size_t len = 0;
+    EXPECT_STATUS(racine_decimal_format(INT64_MIN, buf, sizeof buf, &len), RACINE_STATUS_OK);
+    EXPECT(strcmp(buf, "-9223372036854.775808") == 0 && len == 21);
+
+    /* Nothing of the refused movements was written. */
+    EXPECT_STATUS(racine_stock(db, item, 0, &stock), RACINE_STATUS_OK);
+    EXPECT(stock.on_hand == 0 && stock.value == 0);
+
+    /* Negative stock and a batch: the failing index is reported. */
+    m = receipt(item, 2 * UNIT, 3 * UNIT);
+    RacineMovement batch[3] = {m, m, m};
+    batch[2].kind = RACINE_MOVEMENT_KIND_ISSUE;
+    batch[2].has_unit_cost = 0;
+    batch[2].quantity = 5 * UNIT;
+    size_t written = 99;
+    EXPECT_STATUS(racine_post_batch(db, batch, 3, NULL, 0, &written), RACINE_STATUS_NEGATIVE_STOCK);
+    EXPECT(racine_last_error_batch_index() == 2);
+    EXPECT(strstr(racine_last_error_details(), "\"available\":\"4\"") != NULL);
+    EXPECT(written == 99);
+    EXPECT_STATUS(racine_post_batch(db, batch, 0, NULL, 0, &written), RACINE_STATUS_INVALID_INPUT);
+    batch[1].kind = 0;
+    EXPECT_STATUS(racine_post_batch(db, batch, 2, NULL, 0, &written), RACINE_STATUS_INVALID_INPUT);
+    EXPECT(racine_last_error_batch_index() == 1);
+    EXPECT_STATUS(racine_post_batch(db, batch, 1, NULL, 0, &written), RACINE_STATUS_OK);
+    EXPECT(written == 1);
+
+    /* Idempotency conflict. */
+    EXPECT_STATUS(racine_post(db, &m, "k", 1, NULL), RACINE_STATUS_OK);
+    m.quantity = 3 * UNIT;
+    EXPECT_STATUS(racine_post(db, &m, "k", 1, NULL), RACINE_STATUS_IDEMPOTENCY_CONFLICT);
+    EXPECT_STATUS(racine_stock(db, item, 0, &stock), RACINE_STATUS_OK);
+    EXPECT(stock.on_hand == 4 * UNIT && stock.value == 12 * UNIT);
+    EXPECT(strcmp(racine_status_name(RACINE_STATUS_IDEMPOTENCY_CONFLICT), "idempotency_conflict") == 0);
+    EXPECT(strcmp(racine_status_name(12345), "unknown") == 0);
+    racine_db_free(db);
+}
+
+static void closed_handle(void) {
+    RacineDb *db = open_memory();
+    int64_t item = create_item(db, "D");
+    EXPECT_STATUS(racine_db_close(db), RACINE_STATUS_OK);
+    RacineStock stock;
+    EXPECT_STATUS(racine_stock(db, item, 0, &stock), RACINE_STATUS_CLOSED);
+    char *out = NULL;
+    EXPECT_STATUS(racine_call(db, "{\"op\":\"info\"}", 13, &out), RACINE_STATUS_CLOSED);
+    RacineMovement m = receipt(item, UNIT, UNIT);
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_CLOSED);
+    EXPECT_STATUS(racine_db_close(db), RACINE_STATUS_OK);
+    racine_db_free(db);
+}
+
+struct worker {
+    RacineDb *db;
+    int64_t item;
+    int ok;
+};
+
+static void *receive_many(void *arg) {
+    struct worker *w = arg;
+    RacineMovement m = receipt(w->item, UNIT, 2 * UNIT);
+    for (int i = 0; i < 200; i++) {
+        if (racine_post(w->db, &m, NULL, 0, NULL) == RACINE_STATUS_OK) w->ok++;
+    }
+    /* Each thread keeps its own last error. */
+    m.quantity = -1;
+    if (racine_post(w->db, &m, NULL, 0, NULL) == RACINE_STATUS_INVALID_INPUT &&
+        strstr(racine_last_error_message(), "quantity") == NULL)
+        w->ok = -1;
+    return NULL;
+}
+
+static void shared_between_threads(void) {
+    RacineDb *db = open_memory();
+    int64_t item = create_item(db, "E");
+    pthread_t threads[4];
+    struct worker workers[4];
+    for (int i = 0; i < 4; i++) {
+        workers[i] = (struct worker){db, item, 0};
+        pthread_create(&threads[i], NULL, receive_many, &workers[i]);
+    }
+    for (int i = 0; i < 4; i++) {
+        pthread_join(threads[i], NULL);
+        EXPECT(workers[i].ok == 200);
+    }
+    RacineStock stock;
+    EXPECT_STATUS(racine_stock(db, item, 0, &stock), RACINE_STATUS_OK);
+    EXPECT(stock.on_hand == 800 * (int64_t)UNIT && stock.value == 1600 * (int64_t)UNIT);
+    racine_db_free(db);
+}
+
+int main(void) {
+    EXPECT(racine_abi_version() == 1);
+    null_arguments();
+    invalid_utf8_and_json();
+    refused_values();
+    closed_handle();
+    shared_between_threads();
+    printf("c-abi: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
