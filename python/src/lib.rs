@@ -1,0 +1,144 @@
+//! `racine._racine`: the native half of the Python package.
+//!
+//! Deliberately small: an `Engine` that owns a `racine::Database` and runs
+//! the core's JSON requests (`racine::api`) with the GIL released, plus a
+//! typed stock read for the hot path. Pythonic names, `Decimal`s,
+//! `datetime`s and result classes live in the pure-Python package beside it
+//! (`racine/_database.py`), so every rule stays in core and every conversion
+//! is written once.
+
+use std::sync::RwLock;
+
+use pyo3::prelude::*;
+use racine::{api, Database, Error, OpenOptions};
+
+/// A failure on its way to Python: a core error, or a closed engine.
+enum Failure {
+    Core(Error),
+    Closed,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Core(e)
+    }
+}
+
+/// Builds the matching `racine.errors` exception from the error's details.
+fn to_py(py: Python<'_>, failure: Failure) -> PyErr {
+    let details = match failure {
+        Failure::Core(e) => e.details().to_string(),
+        Failure::Closed => r#"{"code":"closed","message":"the database was closed"}"#.to_string(),
+    };
+    match py
+        .import("racine.errors")
+        .and_then(|m| m.call_method1("_from_details", (details,)))
+    {
+        Ok(exception) => PyErr::from_value(exception),
+        Err(e) => e,
+    }
+}
+
+/// An open Racine database. Use `racine.Database`, which wraps it.
+#[pyclass(frozen, module = "racine._racine")]
+struct Engine {
+    // `None` once closed.
+    db: RwLock<Option<Database>>,
+}
+
+impl Engine {
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&Database) -> Result<T, Error> + Send,
+    ) -> PyResult<T> {
+        // The GIL is released while Racine works (SQLite I/O, busy waits):
+        // other Python threads keep running.
+        py.detach(|| {
+            let guard = self.db.read().unwrap_or_else(|p| p.into_inner());
+            match guard.as_ref() {
+                Some(db) => f(db).map_err(Failure::from),
+                None => Err(Failure::Closed),
+            }
+        })
+        .map_err(|f| to_py(py, f))
+    }
+}
+
+#[pymethods]
+impl Engine {
+    /// Opens (or creates) the database at `path` (`:memory:` for a private
+    /// in-memory one). `options_json` is the JSON form of `OpenOptions`.
+    #[new]
+    #[pyo3(signature = (path, options_json=None))]
+    fn new(py: Python<'_>, path: String, options_json: Option<String>) -> PyResult<Engine> {
+        let options = match options_json {
+            Some(json) => serde_json::from_str::<OpenOptions>(&json)
+                .map_err(|e| Error::InvalidInput {
+                    field: "options".into(),
+                    message: e.to_string(),
+                })
+                .map_err(|e| to_py(py, e.into()))?,
+            None => OpenOptions::default(),
+        };
+        let db = py
+            .detach(|| Database::open_with(&path, &options))
+            .map_err(|e| to_py(py, e.into()))?;
+        Ok(Engine {
+            db: RwLock::new(Some(db)),
+        })
+    }
+
+    /// Runs one JSON request (see `racine::api::Request`); returns the JSON
+    /// result.
+    fn call(&self, py: Python<'_>, request: String) -> PyResult<String> {
+        self.with(py, move |db| Ok(api::call(db, &request)?.to_string()))
+    }
+
+    /// Stock of `item` in `warehouse` (all warehouses when `None`) as raw
+    /// millionths: `(on_hand, reserved, available, value)`.
+    #[pyo3(signature = (item, warehouse=None))]
+    fn stock_raw(
+        &self,
+        py: Python<'_>,
+        item: i64,
+        warehouse: Option<i64>,
+    ) -> PyResult<(i64, i64, i64, i64)> {
+        self.with(py, move |db| {
+            let s = db.stock(item, warehouse)?;
+            Ok((
+                s.on_hand.raw(),
+                s.reserved.raw(),
+                s.available.raw(),
+                s.value.raw(),
+            ))
+        })
+    }
+
+    /// Closes the database; later calls raise `DatabaseClosedError`.
+    /// Waits for calls running in other threads. Closing twice is harmless.
+    fn close(&self, py: Python<'_>) {
+        py.detach(|| {
+            self.db.write().unwrap_or_else(|p| p.into_inner()).take();
+        });
+    }
+
+    /// True once `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.db.read().unwrap_or_else(|p| p.into_inner()).is_none()
+    }
+}
+
+/// The library version.
+#[pyfunction]
+fn version() -> &'static str {
+    racine::VERSION
+}
+
+#[pymodule]
+fn _racine(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Engine>()?;
+    m.add_function(wrap_pyfunction!(version, m)?)?;
+    Ok(())
+}
