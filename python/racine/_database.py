@@ -54,7 +54,17 @@ IdLike = Any
 
 T = TypeVar("T")
 _UNSET: Any = object()
-_SCALE = Decimal(1).scaleb(-6)
+
+
+_ONE = Decimal(1)
+
+
+def _from_raw(millionths: int) -> Decimal:
+    """Raw millionths to the same Decimal the JSON path gives (``Decimal('2.5')``)."""
+    d = Decimal(millionths).scaleb(-6)
+    if d == d.to_integral_value():
+        return d.quantize(_ONE)  # 110, not 1.1E+2
+    return d.normalize()  # 2.5, not 2.500000
 
 
 def _decimal(value: Any, field: str) -> str:
@@ -180,16 +190,37 @@ class PurchaseLineIn:
     warehouse: Optional[IdLike] = None
 
 
+_MOVEMENT_FIELDS = frozenset(f for f in Movement.__dataclass_fields__)
+_REQUIRED_FIELDS = ("kind", "item", "quantity")
+_ID_FIELDS = ("item", "warehouse", "to_warehouse")
+_DECIMAL_FIELDS = ("quantity", "unit_cost")
+
+
 def _movement_request(m: Union[Movement, Mapping[str, Any]]) -> Dict[str, Any]:
     if isinstance(m, Movement):
         return m.to_request()
-    if isinstance(m, Mapping):
-        try:
-            movement = Movement(**m)
-        except TypeError as e:  # unknown or missing field names
-            raise invalid("movement", str(e)) from None
-        return movement.to_request()
-    raise invalid("movement", f"expected a Movement or a mapping, got {type(m).__name__}")
+    if not isinstance(m, Mapping):
+        raise invalid("movement", f"expected a Movement or a mapping, got {type(m).__name__}")
+    # A mapping is converted field by field (the fast path of large batches).
+    unknown = m.keys() - _MOVEMENT_FIELDS
+    if unknown:
+        raise invalid("movement", f"unknown field(s) {', '.join(sorted(unknown))}")
+    for name in _REQUIRED_FIELDS:
+        if name not in m:
+            raise invalid("movement", f"missing field {name}")
+    out: Dict[str, Any] = {}
+    for name, value in m.items():
+        if value is None:
+            continue
+        if name in _ID_FIELDS:
+            out[name] = _id(value, name)
+        elif name in _DECIMAL_FIELDS:
+            out[name] = _decimal(value, name)
+        elif name == "effective_at":
+            out[name] = _instant(value, name)
+        else:
+            out[name] = value
+    return out
 
 
 class Database:
@@ -482,12 +513,25 @@ class Database:
 
     def stock(self, item: IdLike, warehouse: Optional[IdLike] = None) -> StockLevel:
         """Stock of ``item`` in ``warehouse``, or across all warehouses."""
-        return build(StockLevel, self._call("stock", item=_id(item, "item"), warehouse=_opt_id(warehouse, "warehouse")))
+        # Typed path (no JSON): this read is the hot one.
+        i, sku, w, on_hand, reserved, available, value, unit_value, reorder = self._engine.stock_level(
+            _id(item, "item"), _opt_id(warehouse, "warehouse")
+        )
+        return StockLevel(
+            i,
+            sku,
+            w,
+            _from_raw(on_hand),
+            _from_raw(reserved),
+            _from_raw(available),
+            _from_raw(value),
+            _from_raw(unit_value),
+            None if reorder is None else _from_raw(reorder),
+        )
 
     def on_hand(self, item: IdLike, warehouse: Optional[IdLike] = None) -> Decimal:
         """Quantity on hand only: the fast path (no JSON on the way)."""
-        raw = self._engine.stock_raw(_id(item, "item"), _opt_id(warehouse, "warehouse"))[0]
-        return Decimal(raw) * _SCALE
+        return _from_raw(self._engine.stock_raw(_id(item, "item"), _opt_id(warehouse, "warehouse"))[0])
 
     def stock_by_warehouse(self, item: IdLike) -> List[StockLevel]:
         return [build(StockLevel, s) for s in self._call("stock_by_warehouse", item=_id(item, "item"))]

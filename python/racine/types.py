@@ -12,7 +12,7 @@ import typing
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any, Dict, Generic, List, Optional, Type, TypeVar
+from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, Type, TypeVar
 
 __all__ = [
     "Info",
@@ -124,11 +124,36 @@ class MovementRecord:
     purchase_line_id: Optional[int]
 
 
-@dataclass(frozen=True)
 class Posted:
-    """The movements a post wrote (none for a matching count, two for a transfer)."""
+    """The movements a post wrote (none for a matching count, two for a
+    transfer). ``movements`` are built on first access: a large batch whose
+    records are not read costs nothing to return."""
 
-    movements: List[MovementRecord]
+    __slots__ = ("_raw", "_movements")
+
+    def __init__(self, movements: List[Any]) -> None:
+        self._raw = movements
+        self._movements: Optional[List[MovementRecord]] = None
+
+    @property
+    def movements(self) -> List[MovementRecord]:
+        if self._movements is None:
+            self._movements = [
+                m if isinstance(m, MovementRecord) else build(MovementRecord, m) for m in self._raw
+            ]
+        return self._movements
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Posted) and self.movements == other.movements
+
+    def __hash__(self) -> int:
+        return hash(tuple(m.id for m in self.movements))
+
+    def __repr__(self) -> str:
+        return f"Posted(movements={self.movements!r})"
 
 
 @dataclass(frozen=True)
@@ -201,9 +226,7 @@ _INSTANT = re.compile(
 )
 
 
-def parse_instant(text: str) -> datetime:
-    """RFC 3339 text from the core to an aware UTC datetime (Python 3.9's
-    ``fromisoformat`` does not read ``Z`` nor every fraction length)."""
+def _parse_instant_portable(text: str) -> datetime:
     m = _INSTANT.match(text)
     if not m:
         raise ValueError(f"not an RFC 3339 instant: {text!r}")
@@ -217,40 +240,65 @@ def parse_instant(text: str) -> datetime:
     return at
 
 
-_HINTS: Dict[type, Dict[str, Any]] = {}
+def parse_instant(text: str) -> datetime:
+    """RFC 3339 text from the core to an aware UTC datetime."""
+    try:
+        # Python >= 3.11 reads "Z" and 1-6 digit fractions in C, fast.
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        return _parse_instant_portable(text)  # Python 3.9 / 3.10
+    if at.tzinfo is None:
+        raise ValueError(f"not an RFC 3339 instant: {text!r}")
+    return at if at.utcoffset() == timedelta(0) else at.astimezone(timezone.utc)
 
 
-def _convert(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+Converter = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _converter(hint: Any) -> Converter:
+    """A function turning the JSON value of a field of type ``hint`` into it."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin is typing.Union:  # Optional[X]
-        inner = next(a for a in args if a is not type(None))
-        return _convert(inner, value)
+        inner = _converter(next(a for a in args if a is not type(None)))
+        return lambda v: None if v is None else inner(v)
     if origin in (list, List):
-        return [_convert(args[0], v) for v in value]
+        item = _converter(args[0])
+        return lambda v: [item(x) for x in v]
     if hint is Decimal:
-        return Decimal(value)
+        return Decimal
     if hint is datetime:
-        return parse_instant(value)
+        return parse_instant
     if dataclasses.is_dataclass(hint):
-        return build(typing.cast(Type[Any], hint), value)
-    return value
+        cls = typing.cast(Type[Any], hint)
+        return lambda v: build(cls, v)
+    return _identity
+
+
+_PLANS: Dict[type, List[Tuple[str, Converter]]] = {}
+
+
+def _plan(cls: type) -> List[Tuple[str, Converter]]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        plan = [(f.name, _converter(hints[f.name])) for f in dataclasses.fields(typing.cast(Any, cls))]
+        _PLANS[cls] = plan
+    return plan
 
 
 def build(cls: Type[T], data: Dict[str, Any], item_type: Optional[type] = None) -> T:
     """Builds ``cls`` from the core's JSON object, converting decimals,
-    instants and nested results by the dataclass's annotations."""
-    hints = _HINTS.get(cls)
-    if hints is None:
-        hints = typing.get_type_hints(cls)
-        _HINTS[cls] = hints
-    kwargs: Dict[str, Any] = {}
-    for f in dataclasses.fields(typing.cast(Any, cls)):
-        hint = hints[f.name]
-        if cls is Page and f.name == "items":
-            kwargs["items"] = [_convert(item_type, v) for v in data["items"]]
-        else:
-            kwargs[f.name] = _convert(hint, data.get(f.name))
-    return cls(**kwargs)
+    instants and nested results by the dataclass's annotations (a plan per
+    class, computed once)."""
+    if cls is Posted:
+        return Posted(data["movements"])  # type: ignore[return-value]
+    if cls is Page:
+        item = _converter(item_type)
+        return cls(items=[item(v) for v in data["items"]], next=data.get("next"))  # type: ignore[call-arg]
+    get = data.get
+    return cls(**{name: convert(get(name)) for name, convert in _plan(cls)})

@@ -115,12 +115,92 @@ impl Engine {
         })
     }
 
+    /// Stock of `item` as a tuple, decimals as raw millionths (the typed
+    /// path behind `Database.stock`): `(item, sku, warehouse, on_hand,
+    /// reserved, available, value, unit_value, reorder_point)`.
+    #[allow(clippy::type_complexity)]
+    #[pyo3(signature = (item, warehouse=None))]
+    fn stock_level(
+        &self,
+        py: Python<'_>,
+        item: i64,
+        warehouse: Option<i64>,
+    ) -> PyResult<(
+        i64,
+        String,
+        Option<i64>,
+        i64,
+        i64,
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+    )> {
+        self.with(py, move |db| {
+            let s = db.stock(item, warehouse)?;
+            Ok((
+                s.item,
+                s.sku,
+                s.warehouse,
+                s.on_hand.raw(),
+                s.reserved.raw(),
+                s.available.raw(),
+                s.value.raw(),
+                s.unit_value.raw(),
+                s.reorder_point.map(|d| d.raw()),
+            ))
+        })
+    }
+
     /// Closes the database; later calls raise `DatabaseClosedError`.
     /// Waits for calls running in other threads. Closing twice is harmless.
     fn close(&self, py: Python<'_>) {
         py.detach(|| {
             self.db.write().unwrap_or_else(|p| p.into_inner()).take();
         });
+    }
+
+    /// Benchmark helper (not API): `n` stock reads in Rust over `pairs` of
+    /// (item, warehouse), without crossing into Python; nanoseconds per read.
+    fn _bench_stock_direct(
+        &self,
+        py: Python<'_>,
+        pairs: Vec<(i64, i64)>,
+        n: usize,
+    ) -> PyResult<f64> {
+        self.with(py, move |db| {
+            let start = std::time::Instant::now();
+            for i in 0..n {
+                let (item, warehouse) = pairs[i % pairs.len()];
+                std::hint::black_box(db.stock(item, Some(warehouse))?);
+            }
+            Ok(start.elapsed().as_nanos() as f64 / n as f64)
+        })
+    }
+
+    /// Benchmark helper (not API): posts each batch of `batches_json` (a JSON
+    /// list of lists of movements, decoded before timing) with the Rust API;
+    /// returns movements per second.
+    fn _bench_post_batches_direct(&self, py: Python<'_>, batches_json: String) -> PyResult<f64> {
+        let batches: Vec<Vec<racine::Movement>> =
+            serde_json::from_str(&batches_json).map_err(|e| {
+                to_py(
+                    py,
+                    Error::InvalidInput {
+                        field: "batches".into(),
+                        message: e.to_string(),
+                    }
+                    .into(),
+                )
+            })?;
+        self.with(py, move |db| {
+            let start = std::time::Instant::now();
+            let mut rows = 0usize;
+            for batch in &batches {
+                rows += db.post_batch(batch)?.movements.len();
+            }
+            Ok(rows as f64 / start.elapsed().as_secs_f64())
+        })
     }
 
     /// True once `close()` was called.

@@ -391,6 +391,19 @@ def test_processes_share_one_file(db_path: str) -> None:
     assert db.verify().is_clean
 
 
+def test_typed_and_json_reads_agree(db: Database) -> None:
+    item = db.create_item("A", "A", reorder_point=5, valuation="moving_average")
+    for qty, cost in [(D("2.5"), 4), (100, 1), (D("0.000001"), D("0.5"))]:
+        db.receive(item, qty, cost)
+    typed = db.stock(item)
+    via_json = racine.types.build(racine.StockLevel, db._call("stock", item=item.id))
+    assert typed == via_json
+    assert [str(typed.on_hand), str(typed.value)] == [str(via_json.on_hand), str(via_json.value)]
+    db.issue(item, D("2.500001"))
+    assert str(db.stock(item).on_hand) == "100"
+    assert db.on_hand(item) == D("100")
+
+
 def test_error_hierarchy() -> None:
     kinds = [
         racine.NotFoundError,
