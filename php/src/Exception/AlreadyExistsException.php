@@ -1,0 +1,20 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Racine\Exception;
+
+/** A unique value is already taken. */
+class AlreadyExistsException extends RacineException
+{
+    public readonly string $entity;
+    public readonly string $key;
+
+    /** @param array<string, mixed> $details */
+    public function __construct(string $message, array $details = [], ?\Throwable $previous = null)
+    {
+        parent::__construct($message, $details, $previous);
+        $this->entity = (string) ($details['entity'] ?? '');
+        $this->key = (string) ($details['key'] ?? '');
+    }
+}

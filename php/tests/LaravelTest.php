@@ -1,0 +1,113 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Racine\Tests;
+
+use Illuminate\Support\ServiceProvider;
+use PHPUnit\Framework\TestCase;
+use Racine\Database;
+use Racine\Exception\NegativeStockException;
+use Racine\Laravel\Facades\Racine;
+use Racine\Laravel\OrderStockObserver;
+use Racine\Laravel\RacineServiceProvider;
+use Racine\Tests\Stubs\Config;
+use Racine\Tests\Stubs\Container;
+use Racine\Tests\Stubs\Order;
+
+/** The Laravel pieces against stand-ins for the container, config, facade base and model. */
+final class LaravelTest extends TestCase
+{
+    private function app(array $racine = []): Container
+    {
+        $app = new Container(new Config(['racine' => $racine + ['database' => ':memory:']]));
+        $provider = new RacineServiceProvider($app);
+        $provider->register();
+        $provider->boot();
+        return $app;
+    }
+
+    public function testProviderRegistersOneConfiguredDatabase(): void
+    {
+        $app = $this->app(['time_zone' => 'Europe/Paris']);
+        $db = $app->make(Database::class);
+        self::assertSame($db, $app->make('racine'), 'a singleton, also under its alias');
+        self::assertSame('Europe/Paris', $db->info()['time_zone']);
+        // Defaults from the package's config fill what the app did not set.
+        self::assertSame('full', $app['config']->get('racine')['synchronous']);
+        self::assertSame(
+            ['/app/config/racine.php'],
+            array_values(ServiceProvider::$publishes['racine-config']),
+        );
+    }
+
+    public function testProviderCreatesTheDatabaseDirectory(): void
+    {
+        $dir = sys_get_temp_dir() . '/racine-laravel-' . bin2hex(random_bytes(4));
+        $db = $this->app(['database' => "{$dir}/stock.db"])->make(Database::class);
+        $db->createItem('A', 'A');
+        self::assertFileExists("{$dir}/stock.db");
+        $db->close();
+        array_map('unlink', glob("{$dir}/*") ?: []);
+        rmdir($dir);
+    }
+
+    public function testFacadeReachesTheContainerDatabase(): void
+    {
+        Racine::$app = $this->app();
+        $item = Racine::createItem('MUG', 'Mug');
+        Racine::receive($item['id'], '3', '4');
+        self::assertSame('12', Racine::stock($item['id'])['value']);
+    }
+
+    public function testObserverSellsOncePerOrderAndRestocksExactlyOnce(): void
+    {
+        $db = $this->app()->make(Database::class);
+        $mug = $db->createItem('MUG', 'Mug', ['valuation' => 'moving_average'])['id'];
+        $cup = $db->createItem('CUP', 'Cup')['id'];
+        $db->receive($mug, '10', '4');
+        $db->receive($cup, '5', '2');
+        $observer = new OrderStockObserver($db);
+
+        $order = new Order(1042, 'pending', [['sku' => 'MUG', 'quantity' => '3'], ['sku' => 'CUP', 'quantity' => 1]]);
+        $observer->created($order);
+        self::assertSame('10', $db->stock($mug)['on_hand'], 'nothing moves before payment');
+
+        $order->status = 'paid';
+        $observer->updated($order);
+        $observer->updated($order); // a second save, a retried webhook
+        self::assertSame(['7', '4'], [$db->stock($mug)['on_hand'], $db->stock($cup)['on_hand']]);
+        $sale = $db->movements(['reference' => 'ORDER-1042', 'reason' => 'sale']);
+        self::assertCount(2, $sale['items']);
+
+        $db->receive($mug, '10', '10'); // the rate moves on after the sale
+        $order->status = 'cancelled';
+        $observer->updated($order);
+        $observer->deleted($order); // cancel then delete: no double restock
+        self::assertSame(['20', '5'], [$db->stock($mug)['on_hand'], $db->stock($cup)['on_hand']]);
+        $back = $db->movements(['reference' => 'ORDER-1042', 'reason' => 'customer_return', 'order' => 'oldest_first']);
+        self::assertCount(2, $back['items']);
+        self::assertSame(['12', '2'], array_column($back['items'], 'value_change'), 'at the cost they left with');
+        self::assertSame(0, $db->verify()['drift_count']);
+    }
+
+    public function testObserverRefusesAShortOrderWhole(): void
+    {
+        $db = $this->app()->make(Database::class);
+        $mug = $db->createItem('MUG', 'Mug')['id'];
+        $cup = $db->createItem('CUP', 'Cup')['id'];
+        $db->receive($mug, '10', '4');
+        $db->receive($cup, '1', '2');
+        $observer = new OrderStockObserver($db);
+        try {
+            $observer->created(new Order(7, 'paid', [['sku' => 'MUG', 'quantity' => '2'], ['sku' => 'CUP', 'quantity' => '2']]));
+            self::fail('expected NegativeStockException');
+        } catch (NegativeStockException $e) {
+            self::assertSame(['CUP', 1], [$e->sku, $e->index]);
+        }
+        self::assertSame(['10', '1'], [$db->stock($mug)['on_hand'], $db->stock($cup)['on_hand']]);
+        // Cancelling an order that never sold puts nothing back.
+        $observer->deleted(new Order(7, 'cancelled', [['sku' => 'MUG', 'quantity' => '2']]));
+        self::assertSame('10', $db->stock($mug)['on_hand']);
+    }
+}
