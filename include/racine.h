@@ -22,7 +22,12 @@
  *      stock_value {warehouse?}, stock_as_of {item, warehouse?, at};
  *      movements {filter}; create_purchase_order {order}, purchase_order {id},
  *      purchase_orders {filter}, receive_purchase {order, receipt, idempotency_key?},
- *      cancel_purchase_remainder {order}; verify.
+ *      cancel_purchase_remainder {order}; verify; stock_policy,
+ *      set_stock_policy {policy}; place_order {order, idempotency_key?},
+ *      pay_order {external_id, idempotency_key?}, fulfil_order {external_id,
+ *      lines?, idempotency_key?}, cancel_order {external_id, idempotency_key?},
+ *      return_order {external_id, lines, idempotency_key?},
+ *      expire_reservations {now}, order {external_id}.
  *    Decimals are JSON strings ("12.5"); instants are RFC 3339 strings.
  *    Example: {"op":"post","movement":{"kind":"issue","item":7,"quantity":"2"},
  *              "idempotency_key":"order-1042-paid"}

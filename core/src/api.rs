@@ -27,6 +27,7 @@ use crate::db::{Database, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use crate::items::{ItemChanges, ItemFilter, NewItem};
 use crate::ledger::{Movement, MovementFilter, StockFilter};
+use crate::orders::{FulfilLine, NewOrder, ReturnLine, StockPolicy};
 use crate::purchases::{NewPurchaseOrder, PurchaseFilter, PurchaseReceipt};
 use crate::suppliers::{NewSupplier, SupplierChanges, SupplierFilter};
 use crate::warehouses::{NewWarehouse, WarehouseChanges, WarehouseFilter};
@@ -153,6 +154,44 @@ pub enum Request {
         order: i64,
     },
     Verify,
+    StockPolicy,
+    SetStockPolicy {
+        policy: StockPolicy,
+    },
+    PlaceOrder {
+        order: NewOrder,
+        #[serde(default)]
+        idempotency_key: Option<String>,
+    },
+    PayOrder {
+        external_id: String,
+        #[serde(default)]
+        idempotency_key: Option<String>,
+    },
+    FulfilOrder {
+        external_id: String,
+        #[serde(default)]
+        lines: Vec<FulfilLine>,
+        #[serde(default)]
+        idempotency_key: Option<String>,
+    },
+    CancelOrder {
+        external_id: String,
+        #[serde(default)]
+        idempotency_key: Option<String>,
+    },
+    ReturnOrder {
+        external_id: String,
+        lines: Vec<ReturnLine>,
+        #[serde(default)]
+        idempotency_key: Option<String>,
+    },
+    ExpireReservations {
+        now: Timestamp,
+    },
+    Order {
+        external_id: String,
+    },
 }
 
 impl Request {
@@ -223,6 +262,32 @@ pub fn execute(db: &Database, request: Request) -> Result<Value> {
         } => to_value(db.receive_purchase(order, &receipt, idempotency_key.as_deref())?),
         R::CancelPurchaseRemainder { order } => to_value(db.cancel_purchase_remainder(order)?),
         R::Verify => to_value(db.verify()?),
+        R::StockPolicy => to_value(db.stock_policy()?),
+        R::SetStockPolicy { policy } => to_value(db.set_stock_policy(policy)?),
+        R::PlaceOrder {
+            order,
+            idempotency_key,
+        } => to_value(db.place_order(&order, idempotency_key.as_deref())?),
+        R::PayOrder {
+            external_id,
+            idempotency_key,
+        } => to_value(db.pay_order(&external_id, idempotency_key.as_deref())?),
+        R::FulfilOrder {
+            external_id,
+            lines,
+            idempotency_key,
+        } => to_value(db.fulfil_order(&external_id, &lines, idempotency_key.as_deref())?),
+        R::CancelOrder {
+            external_id,
+            idempotency_key,
+        } => to_value(db.cancel_order(&external_id, idempotency_key.as_deref())?),
+        R::ReturnOrder {
+            external_id,
+            lines,
+            idempotency_key,
+        } => to_value(db.return_order(&external_id, &lines, idempotency_key.as_deref())?),
+        R::ExpireReservations { now } => to_value(db.expire_reservations(now)?),
+        R::Order { external_id } => to_value(db.order(&external_id)?),
     }
 }
 

@@ -113,6 +113,13 @@ pub enum Error {
         requested: Decimal,
     },
 
+    /// Some lines of an order cannot be reserved or issued; nothing was.
+    #[error("insufficient available stock for {}", describe_short(lines))]
+    ShortLines {
+        /// Every short line, with what is available.
+        lines: Vec<ShortLine>,
+    },
+
     /// The idempotency key was used before for a different request.
     #[error("idempotency key {key:?} was already used for a different request")]
     IdempotencyConflict {
@@ -180,7 +187,9 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::NegativeStock { .. } => ErrorCode::NegativeStock,
-            Error::InsufficientAvailable { .. } => ErrorCode::InsufficientAvailable,
+            Error::InsufficientAvailable { .. } | Error::ShortLines { .. } => {
+                ErrorCode::InsufficientAvailable
+            }
             Error::IdempotencyConflict { .. } => ErrorCode::IdempotencyConflict,
             Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Error::AlreadyExists { .. } => ErrorCode::AlreadyExists,
@@ -223,6 +232,12 @@ impl Error {
                 requested,
             } => json!({"item": item, "sku": sku, "warehouse": warehouse,
                         "available": available, "requested": requested}),
+            Error::ShortLines { lines } => {
+                // The first line's fields at the top level, like a one-line refusal.
+                let mut v = serde_json::to_value(&lines[0]).unwrap_or_else(|_| json!({}));
+                v["lines"] = serde_json::to_value(lines).unwrap_or_else(|_| json!([]));
+                v
+            }
             Error::IdempotencyConflict { key } => json!({"key": key}),
             Error::InvalidTransition {
                 entity,
@@ -258,6 +273,36 @@ impl Error {
             key: key.to_string(),
         }
     }
+}
+
+/// One order line that cannot be served.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ShortLine {
+    /// Line number in the order (1-based).
+    pub line: u32,
+    /// Item id.
+    pub item: i64,
+    /// Item SKU.
+    pub sku: String,
+    /// Warehouse code.
+    pub warehouse: String,
+    /// Available quantity.
+    pub available: Decimal,
+    /// Quantity the line needs.
+    pub requested: Decimal,
+}
+
+fn describe_short(lines: &[ShortLine]) -> String {
+    lines
+        .iter()
+        .map(|l| {
+            format!(
+                "line {} ({} in {}: {} available, {} requested)",
+                l.line, l.sku, l.warehouse, l.available, l.requested
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl From<rusqlite::Error> for Error {

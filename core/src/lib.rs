@@ -35,6 +35,7 @@ mod decimal;
 mod error;
 mod items;
 mod ledger;
+mod orders;
 mod page;
 mod purchases;
 mod suppliers;
@@ -45,11 +46,15 @@ mod warehouses;
 
 pub use db::{Database, OpenOptions, Synchronous, SCHEMA_VERSION};
 pub use decimal::{Decimal, SCALE};
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, Result, ShortLine};
 pub use items::{Item, ItemChanges, ItemFilter, ItemKind, NewItem};
 pub use ledger::{
     Movement, MovementFilter, MovementKind, MovementRecord, Posted, Reason, SortOrder, StockAt,
     StockFilter, StockLevel, MAX_BATCH,
+};
+pub use orders::{
+    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, OrderStatus,
+    Reservation, ReturnLine, StockPolicy,
 };
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use purchases::{

@@ -465,6 +465,7 @@ impl Database {
                 m.effective_at = receipt.effective_at;
                 let origin = Origin {
                     purchase_line_id: Some(line.id),
+                    ..Origin::default()
                 };
                 movements.extend(posting.apply(&m, &origin)?);
                 tx.prepare_cached(

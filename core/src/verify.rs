@@ -131,6 +131,14 @@ impl Database {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        // Reserved stock must be exactly what pending reservations hold.
+        let pending: HashMap<(i64, i64), i64> = tx
+            .prepare(
+                "SELECT item_id, warehouse_id, SUM(pending) FROM reservations
+                 WHERE status = 'pending' GROUP BY item_id, warehouse_id",
+            )?
+            .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut seen = std::collections::HashSet::new();
         for (item, warehouse, on_hand, value, reserved) in stored {
             seen.insert((item, warehouse));
@@ -152,13 +160,14 @@ impl Database {
                     });
                 }
             }
-            if reserved < 0 {
+            let pending = pending.get(&(item, warehouse)).copied().unwrap_or(0);
+            if reserved != pending {
                 report.report(Drift {
                     item,
                     warehouse,
                     movement: None,
                     field: "reserved".into(),
-                    expected: Decimal::ZERO,
+                    expected: Decimal::from_raw(pending),
                     found: Decimal::from_raw(reserved),
                 });
             }

@@ -129,6 +129,72 @@ CREATE TABLE idempotency (
     created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 2: orders keyed by the host application's id, their lines, two-phase
+    //    reservations, the event log, and movements linked to them.
+    r#"
+CREATE TABLE orders (
+    id                   INTEGER PRIMARY KEY,
+    external_id          TEXT NOT NULL UNIQUE,
+    customer_external_id TEXT,
+    customer_email       TEXT,
+    customer_name        TEXT,
+    currency             TEXT NOT NULL,
+    status               TEXT NOT NULL,
+    paid                 INTEGER NOT NULL DEFAULT 0 CHECK (paid IN (0, 1)),
+    total                INTEGER NOT NULL,
+    placed_at            INTEGER NOT NULL,
+    expires_at           INTEGER,
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL
+);
+CREATE INDEX orders_expiring ON orders(expires_at) WHERE status = 'placed' AND expires_at IS NOT NULL;
+
+CREATE TABLE order_lines (
+    id           INTEGER PRIMARY KEY,
+    order_id     INTEGER NOT NULL REFERENCES orders(id),
+    line_no      INTEGER NOT NULL,
+    item_id      INTEGER NOT NULL REFERENCES items(id),
+    warehouse_id INTEGER NOT NULL REFERENCES warehouses(id),
+    quantity     INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price   INTEGER NOT NULL CHECK (unit_price >= 0),
+    -- Issued and not come back yet, and the exact value that left with it.
+    out_quantity INTEGER NOT NULL DEFAULT 0,
+    out_value    INTEGER NOT NULL DEFAULT 0,
+    fulfilled    INTEGER NOT NULL DEFAULT 0,
+    returned     INTEGER NOT NULL DEFAULT 0,
+    restocked    INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (order_id, line_no)
+);
+
+CREATE TABLE reservations (
+    id            INTEGER PRIMARY KEY,
+    order_line_id INTEGER NOT NULL REFERENCES order_lines(id),
+    item_id       INTEGER NOT NULL,
+    warehouse_id  INTEGER NOT NULL,
+    quantity      INTEGER NOT NULL CHECK (quantity > 0),
+    pending       INTEGER NOT NULL CHECK (pending >= 0),
+    status        TEXT NOT NULL,
+    expires_at    INTEGER,
+    created_at    INTEGER NOT NULL,
+    resolved_at   INTEGER
+);
+CREATE INDEX reservations_by_line ON reservations(order_line_id);
+
+CREATE TABLE order_events (
+    id              INTEGER PRIMARY KEY,
+    order_id        INTEGER NOT NULL REFERENCES orders(id),
+    kind            TEXT NOT NULL,
+    status_after    TEXT NOT NULL,
+    idempotency_key TEXT,
+    detail          TEXT,
+    at              INTEGER NOT NULL
+);
+CREATE INDEX order_events_by_order ON order_events(order_id, id);
+
+ALTER TABLE movements ADD COLUMN order_id INTEGER;
+ALTER TABLE movements ADD COLUMN order_event_id INTEGER;
+CREATE INDEX movements_by_order ON movements(order_id) WHERE order_id IS NOT NULL;
+"#,
 ];
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one `BEGIN IMMEDIATE`
@@ -163,4 +229,34 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
 
 pub(crate) fn user_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_database_is_migrated_and_keeps_its_data() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO items(sku, name, unit, kind, valuation, allow_negative, created_at, updated_at)
+             VALUES ('OLD', 'Old item', 'pcs', 'material', 'fifo', 0, 0, 0)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        let sku: String = conn
+            .query_row("SELECT sku FROM items", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sku, "OLD");
+        // The new tables and columns are there.
+        conn.execute("SELECT order_id FROM movements", []).ok();
+        let orders: i64 = conn
+            .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(orders, 0);
+    }
 }

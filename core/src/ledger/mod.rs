@@ -1,8 +1,8 @@
 //! The append-only stock ledger: posting movements and reading them back.
 
-mod movement;
+pub(crate) mod movement;
 pub(crate) mod posting;
-mod stock;
+pub(crate) mod stock;
 
 pub use movement::{Movement, MovementKind, MovementRecord, Posted, Reason};
 pub use stock::{MovementFilter, SortOrder, StockAt, StockFilter, StockLevel};

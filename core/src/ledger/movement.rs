@@ -516,6 +516,10 @@ pub struct MovementRecord {
     pub transfer_id: Option<i64>,
     /// The purchase-order line it received, if any.
     pub purchase_line_id: Option<i64>,
+    /// The order (Racine's id) whose event moved it, if any.
+    pub order_id: Option<i64>,
+    /// The order event that moved it, if any.
+    pub order_event_id: Option<i64>,
 }
 
 /// What a post returned: the movements it wrote, in ledger order (none for

@@ -21,6 +21,8 @@ use crate::warehouses;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Origin {
     pub purchase_line_id: Option<i64>,
+    pub order_id: Option<i64>,
+    pub order_event_id: Option<i64>,
 }
 
 /// Stock of one item in one warehouse, as loaded and changed in memory.
@@ -247,9 +249,9 @@ impl<'t> Posting<'t> {
                 "INSERT INTO movements(id, item_id, warehouse_id, quantity, reason, unit_cost,
                      value_change, inbound_value, balance_after, value_after, effective_at,
                      recorded_at, actor, reference, note, idempotency_key, transfer_id,
-                     purchase_line_id)
+                     purchase_line_id, order_id, order_event_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                         ?16, ?17, ?18)",
+                         ?16, ?17, ?18, ?19, ?20)",
             )?
             .execute(params![
                 id,
@@ -270,6 +272,8 @@ impl<'t> Posting<'t> {
                 self.key,
                 l.transfer_id,
                 l.origin.purchase_line_id,
+                l.origin.order_id,
+                l.origin.order_event_id,
             ])?;
         self.next_id += 1;
         Ok(MovementRecord {
@@ -292,6 +296,8 @@ impl<'t> Posting<'t> {
             idempotency_key: self.key.map(str::to_owned),
             transfer_id: l.transfer_id,
             purchase_line_id: l.origin.purchase_line_id,
+            order_id: l.origin.order_id,
+            order_event_id: l.origin.order_event_id,
         })
     }
 
@@ -326,6 +332,84 @@ impl<'t> Posting<'t> {
             self.default_warehouse = Some(warehouses::default_id(self.tx)?);
         }
         Ok(self.default_warehouse.unwrap_or_default())
+    }
+
+    /// Issues `quantity` of `item` from `warehouse` for `reason` (order
+    /// fulfilment, sale at placing): the negative-stock rule applies.
+    #[allow(clippy::too_many_arguments)]
+    pub fn issue_line(
+        &mut self,
+        item: i64,
+        warehouse: i64,
+        quantity: Decimal,
+        reason: Reason,
+        meta: &Movement,
+        origin: &Origin,
+    ) -> Result<MovementRecord> {
+        self.item(item)?;
+        self.warehouse(warehouse)?;
+        self.outbound(Line {
+            item,
+            warehouse,
+            quantity,
+            reason,
+            meta,
+            origin,
+            transfer_id: None,
+        })
+    }
+
+    /// Brings `quantity` back in worth exactly `value` (a customer return at
+    /// the cost the goods left with).
+    #[allow(clippy::too_many_arguments)]
+    pub fn receive_line(
+        &mut self,
+        item: i64,
+        warehouse: i64,
+        quantity: Decimal,
+        value: Decimal,
+        reason: Reason,
+        meta: &Movement,
+        origin: &Origin,
+    ) -> Result<MovementRecord> {
+        self.item(item)?;
+        self.warehouse(warehouse)?;
+        self.inbound(
+            Line {
+                item,
+                warehouse,
+                quantity,
+                reason,
+                meta,
+                origin,
+                transfer_id: None,
+            },
+            value,
+        )
+    }
+
+    /// Changes the reserved quantity of `item` in `warehouse` by `delta`.
+    pub fn change_reserved(&mut self, item: i64, warehouse: i64, delta: Decimal) -> Result<()> {
+        let state = self.state(item, warehouse)?;
+        state.reserved = state.reserved.checked_add(delta)?;
+        state.dirty = true;
+        Ok(())
+    }
+
+    /// Whether `item` may go below zero, and its SKU.
+    pub fn item_rules(&mut self, item: i64) -> Result<(bool, String)> {
+        let r = self.item(item)?;
+        Ok((r.allow_negative, r.sku.clone()))
+    }
+
+    /// Code of `warehouse` (checked to exist).
+    pub fn warehouse_code(&mut self, warehouse: i64) -> Result<String> {
+        Ok(self.warehouse(warehouse)?.code.clone())
+    }
+
+    /// The default warehouse's id.
+    pub fn default_warehouse_id(&mut self) -> Result<i64> {
+        self.default_warehouse()
     }
 
     /// The stock state of `item` in `warehouse`, loaded on first use.

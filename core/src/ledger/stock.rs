@@ -330,7 +330,8 @@ impl Database {
 pub(crate) const MOVEMENT_COLUMNS: &str =
     "m.id, m.item_id, i.sku, m.warehouse_id, w.code, m.quantity, m.reason, m.unit_cost,
      m.value_change, m.balance_after, m.value_after, m.effective_at, m.recorded_at, m.actor,
-     m.reference, m.note, m.idempotency_key, m.transfer_id, m.purchase_line_id";
+     m.reference, m.note, m.idempotency_key, m.transfer_id, m.purchase_line_id, m.order_id,
+     m.order_event_id";
 pub(crate) const MOVEMENT_FROM: &str = "FROM movements m
      JOIN items i ON i.id = m.item_id JOIN warehouses w ON w.id = m.warehouse_id";
 
@@ -358,5 +359,7 @@ pub(crate) fn movement_from_row(r: &Row) -> rusqlite::Result<MovementRecord> {
         idempotency_key: r.get(16)?,
         transfer_id: r.get(17)?,
         purchase_line_id: r.get(18)?,
+        order_id: r.get(19)?,
+        order_event_id: r.get(20)?,
     })
 }
