@@ -31,6 +31,7 @@ from .errors import invalid
 from .types import (
     Info,
     Item,
+    Order,
     MovementRecord,
     Page,
     Posted,
@@ -669,6 +670,101 @@ class Database:
 
     def cancel_purchase_remainder(self, order: IdLike) -> PurchaseOrder:
         return build(PurchaseOrder, self._call("cancel_purchase_remainder", order=_id(order, "order")))
+
+    # -- orders --------------------------------------------------------------
+
+    def stock_policy(self) -> str:
+        """``reserve`` (placing reserves) or ``decrement_on_sale`` (placing issues)."""
+        return str(self._call("stock_policy"))
+
+    def set_stock_policy(self, policy: str) -> str:
+        return str(self._call("set_stock_policy", policy=policy))
+
+    def place_order(
+        self,
+        external_id: str,
+        lines: Iterable[Mapping[str, Any]],
+        *,
+        currency: str,
+        customer: Optional[Mapping[str, Optional[str]]] = None,
+        placed_at: Optional[datetime] = None,
+        expires_at: Optional[datetime] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Order:
+        """Places an order keyed by the shop's own id. ``lines`` are mappings
+        with ``sku``, ``quantity``, ``unit_price`` and optional ``warehouse``.
+        All lines are reserved (or issued) or none: a short order raises
+        :class:`InsufficientAvailableError` listing every short line."""
+        out = []
+        for i, line in enumerate(lines):
+            unknown = set(line) - {"sku", "quantity", "unit_price", "warehouse"}
+            if unknown:
+                raise invalid(f"lines[{i}]", f"unknown field(s) {', '.join(sorted(unknown))}")
+            out.append(
+                _prune(
+                    {
+                        "sku": line.get("sku"),
+                        "quantity": _decimal(line.get("quantity"), f"lines[{i}].quantity"),
+                        "unit_price": _decimal(line.get("unit_price"), f"lines[{i}].unit_price"),
+                        "warehouse": _opt_id(line.get("warehouse"), f"lines[{i}].warehouse"),
+                    }
+                )
+            )
+        order = _prune(
+            {
+                "external_id": external_id,
+                "currency": currency,
+                "customer": _prune(dict(customer or {})),
+                "lines": out,
+                "placed_at": None if placed_at is None else _instant(placed_at, "placed_at"),
+                "expires_at": None if expires_at is None else _instant(expires_at, "expires_at"),
+            }
+        )
+        return build(Order, self._call("place_order", order=order, idempotency_key=idempotency_key))
+
+    def pay_order(self, external_id: str, *, idempotency_key: Optional[str] = None) -> Order:
+        return build(Order, self._call("pay_order", external_id=external_id, idempotency_key=idempotency_key))
+
+    def fulfil_order(
+        self,
+        external_id: str,
+        lines: Optional[Mapping[int, DecimalLike]] = None,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Order:
+        """Records shipment of ``{line number: quantity}`` (everything left when omitted)."""
+        wanted = [{"line": n, "quantity": _decimal(q, "quantity")} for n, q in (lines or {}).items()]
+        return build(
+            Order, self._call("fulfil_order", external_id=external_id, lines=wanted, idempotency_key=idempotency_key)
+        )
+
+    def cancel_order(self, external_id: str, *, idempotency_key: Optional[str] = None) -> Order:
+        """Releases reservations; what shipped comes back at the cost it left with."""
+        return build(Order, self._call("cancel_order", external_id=external_id, idempotency_key=idempotency_key))
+
+    def return_order(
+        self,
+        external_id: str,
+        lines: Iterable[Mapping[str, Any]],
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Order:
+        """Goods coming back: mappings with ``line``, ``quantity`` and ``restock`` (bool)."""
+        wanted = [
+            {"line": ln["line"], "quantity": _decimal(ln["quantity"], "quantity"), "restock": bool(ln["restock"])}
+            for ln in lines
+        ]
+        return build(
+            Order, self._call("return_order", external_id=external_id, lines=wanted, idempotency_key=idempotency_key)
+        )
+
+    def expire_reservations(self, now: Optional[datetime] = None) -> List[str]:
+        """Expires unpaid, unshipped orders whose hold ended; returns their ids."""
+        at = now if now is not None else datetime.now(timezone.utc)
+        return [str(x) for x in self._call("expire_reservations", now=_instant(at, "now"))]
+
+    def order(self, external_id: str) -> Order:
+        return build(Order, self._call("order", external_id=external_id))
 
     # -- checks --------------------------------------------------------------
 

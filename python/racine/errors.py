@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Dict, Optional, Type
+from typing import Any, Dict, List, Optional, Type
 
 _DECIMAL_FIELDS = {"available", "requested"}
 
@@ -43,6 +43,8 @@ class RacineError(Exception):
         #: Zero-based index of the failing entry when the error came from a batch.
         self.index: Optional[int] = self.details.get("index")
         for name, value in self.details.items():
+            if name == "lines":  # every short line of an order
+                value = [{k: Decimal(v) if k in _DECIMAL_FIELDS else v for k, v in line.items()} for line in value]
             if name not in ("code", "message", "index"):
                 setattr(self, name, Decimal(value) if name in _DECIMAL_FIELDS else value)
 
@@ -78,9 +80,12 @@ class NegativeStockError(_StockRefusal):
 
 
 class InsufficientAvailableError(_StockRefusal):
-    """Not enough unreserved stock for a reservation."""
+    """Not enough unreserved stock: an order's ``lines`` (each with ``line``,
+    ``sku``, ``warehouse``, ``available``, ``requested``); the first short
+    line's fields are also attributes."""
 
     code = "insufficient_available"
+    lines: List[Dict[str, Any]]
 
 
 class IdempotencyConflictError(RacineError):

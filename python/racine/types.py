@@ -29,6 +29,11 @@ __all__ = [
     "PurchaseReceived",
     "Drift",
     "VerifyReport",
+    "Customer",
+    "Order",
+    "OrderLine",
+    "Reservation",
+    "OrderEvent",
 ]
 
 T = TypeVar("T")
@@ -122,6 +127,8 @@ class MovementRecord:
     idempotency_key: Optional[str]
     transfer_id: Optional[int]
     purchase_line_id: Optional[int]
+    order_id: Optional[int] = None
+    order_event_id: Optional[int] = None
 
 
 class Posted:
@@ -195,6 +202,66 @@ class PurchaseOrder:
 class PurchaseReceived:
     order: PurchaseOrder
     movements: List[MovementRecord]
+
+
+@dataclass(frozen=True)
+class Customer:
+    external_id: Optional[str] = None
+    email: Optional[str] = None
+    name: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    line: int
+    item: int
+    sku: str
+    warehouse: int
+    quantity: Decimal
+    unit_price: Decimal
+    reserved: Decimal
+    out: Decimal
+    fulfilled: Decimal
+    returned: Decimal
+    restocked: Decimal
+
+
+@dataclass(frozen=True)
+class Reservation:
+    id: int
+    line: int
+    quantity: Decimal
+    pending: Decimal
+    status: str
+    expires_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class OrderEvent:
+    id: int
+    kind: str
+    status_after: str
+    idempotency_key: Optional[str]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Order:
+    """An order with its lines, reservations, movement ids and history."""
+
+    id: int
+    external_id: str
+    customer: Customer
+    currency: str
+    status: str
+    paid: bool
+    total: Decimal
+    placed_at: datetime
+    expires_at: Optional[datetime]
+    lines: List[OrderLine]
+    reservations: List[Reservation]
+    movements: List[int]
+    events: List[OrderEvent]
 
 
 @dataclass(frozen=True)
