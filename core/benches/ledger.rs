@@ -344,6 +344,131 @@ fn naive_service(
     )
 }
 
+/// W4: an order of 5 lines in one transaction, all or nothing, against the
+/// hand-written service doing the same 5 lines (SELECT, check, INSERT,
+/// UPDATE each) in one transaction, with FULL and NORMAL.
+fn w4(dir: &Path, seconds: f64) {
+    use racine::{NewOrder, NewOrderLine, StockPolicy};
+    println!("\nW4  order of 5 lines, one transaction");
+    for (sync, name) in [(Synchronous::Full, "FULL"), (Synchronous::Normal, "NORMAL")] {
+        let db = open(&dir.join(format!("w4-{name}.db")), sync);
+        let (items, wh) = seed(&db);
+        let skus: Vec<String> = items.iter().map(|i| db.item(*i).unwrap().sku).collect();
+        let naive = naive_orders(dir, name, &items, &wh);
+        let mut rng = Rng(4);
+        let mut n = 0u64;
+        let mut lines = || -> Vec<usize> {
+            (0..5)
+                .map(|_| rng.below(items.len() as u64) as usize)
+                .collect()
+        };
+        let mut batches = Vec::new();
+        for _ in 0..200_000 {
+            batches.push(lines());
+        }
+        let mut naive_lat = Vec::new();
+        let start = Instant::now();
+        let mut k = 0;
+        {
+            let mut conn = naive;
+            while start.elapsed().as_secs_f64() < seconds {
+                let t = Instant::now();
+                let tx = conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .unwrap();
+                for &i in &batches[k % batches.len()] {
+                    let have: i64 = tx
+                        .prepare_cached(
+                            "SELECT quantity FROM stock WHERE item_id = ?1 AND warehouse_id = ?2",
+                        )
+                        .unwrap()
+                        .query_row([items[i], wh[0]], |r| r.get(0))
+                        .unwrap();
+                    assert!(have >= 1_000_000);
+                    tx.prepare_cached("INSERT INTO movements(item_id, warehouse_id, quantity, reason, created_at) VALUES (?1, ?2, -1000000, 'sale', ?3)")
+                        .unwrap()
+                        .execute([items[i], wh[0], k as i64])
+                        .unwrap();
+                    tx.prepare_cached("UPDATE stock SET quantity = quantity - 1000000 WHERE item_id = ?1 AND warehouse_id = ?2")
+                        .unwrap()
+                        .execute([items[i], wh[0]])
+                        .unwrap();
+                }
+                tx.commit().unwrap();
+                naive_lat.push(t.elapsed());
+                k += 1;
+            }
+        }
+        let naive_rate = naive_lat.len() as f64 / start.elapsed().as_secs_f64();
+        let mut results = Vec::new();
+        for policy in [StockPolicy::DecrementOnSale, StockPolicy::Reserve] {
+            db.set_stock_policy(policy).unwrap();
+            let mut lat = Vec::new();
+            let start = Instant::now();
+            while start.elapsed().as_secs_f64() < seconds {
+                let order = NewOrder {
+                    external_id: format!("B{n}"),
+                    customer: Default::default(),
+                    currency: "EUR".into(),
+                    lines: batches[n as usize % batches.len()]
+                        .iter()
+                        .map(|&i| NewOrderLine {
+                            sku: skus[i].clone(),
+                            quantity: Decimal::ONE,
+                            unit_price: Decimal::from(10),
+                            warehouse: None,
+                        })
+                        .collect(),
+                    placed_at: None,
+                    expires_at: None,
+                };
+                let t = Instant::now();
+                db.place_order(&order, None).unwrap();
+                lat.push(t.elapsed());
+                n += 1;
+            }
+            let rate = lat.len() as f64 / start.elapsed().as_secs_f64();
+            results.push((policy, rate, Latencies(lat)));
+        }
+        let mut nl = Latencies(naive_lat);
+        println!(
+            "    {name:<6} hand-written 5-line service: {naive_rate:8.0} orders/s  p50 {}",
+            us(nl.pct(0.5))
+        );
+        for (policy, rate, mut lat) in results {
+            println!(
+                "    {name:<6} racine place_order ({:?}): {rate:8.0} orders/s  p50 {}  ratio {:.2}",
+                policy,
+                us(lat.pct(0.5)),
+                rate / naive_rate
+            );
+        }
+        assert!(db.verify().unwrap().is_clean());
+    }
+}
+
+/// The hand-written ledger for W4 (stock table + movements, as the seed's).
+fn naive_orders(dir: &Path, name: &str, items: &[i64], wh: &[i64; 2]) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(dir.join(format!("w4-naive-{name}.db"))).unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = {name};
+         CREATE TABLE stock (item_id INTEGER, warehouse_id INTEGER, quantity INTEGER NOT NULL,
+                             PRIMARY KEY (item_id, warehouse_id)) WITHOUT ROWID;
+         CREATE TABLE movements (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL,
+             warehouse_id INTEGER NOT NULL, quantity INTEGER NOT NULL, reason TEXT NOT NULL,
+             created_at INTEGER NOT NULL);
+         CREATE INDEX movements_by_stock ON movements(item_id, warehouse_id, created_at);"
+    ))
+    .unwrap();
+    for &i in items {
+        for &w in wh {
+            conn.execute("INSERT INTO stock VALUES (?1, ?2, 1000000000000)", [i, w])
+                .unwrap();
+        }
+    }
+    conn
+}
+
 fn main() {
     let target_movements = env_number("RACINE_BENCH_MOVEMENTS", 2_000_000);
     let seconds = env_number("RACINE_BENCH_SECONDS", 3) as f64;
@@ -368,6 +493,10 @@ fn main() {
 
     if run("w1") {
         w1(dir.path(), seconds);
+    }
+
+    if run("w4") {
+        w4(dir.path(), seconds);
     }
 
     // Build the large ledger for W2, W3, W6 (NORMAL while loading).

@@ -1,6 +1,6 @@
 <?php
 
-// W1, W3/W12 and W7 of shared/docs/PERF.md from PHP: the same workloads
+// W1, W3/W12, W4 and W7 of shared/docs/PERF.md from PHP: the same workloads
 // through Racine and through the plain PHP + PDO stock service a Laravel
 // shop writes (per movement: SELECT the stock, check it, INSERT the
 // movement, UPDATE the stock), side by side in one run.
@@ -165,6 +165,31 @@ foreach ($batches as $batch) {
 }
 $racineRate = 20000 / ((hrtime(true) - $t) / 1e9);
 printf("\nW3/W12 batches of 1,000 movements, NORMAL\n    PDO service: %8.0f movements/s\n    Racine:      %8.0f movements/s\n    ratio Racine/PDO: %s\n", $pdoRate, $racineRate, $ratio($racineRate, $pdoRate));
+
+// W4: an order of 5 lines in one transaction, all or nothing: the seed's
+// OrderObserver + StockService (decrement on sale) against Racine's
+// place_order, FULL and NORMAL.
+foreach (['full' => 'FULL', 'normal' => 'NORMAL'] as $sync => $pragma) {
+    $odb = racine("{$dir}/w4-{$sync}.db", $sync, $items);
+    $odb->setStockPolicy('decrement_on_sale');
+    $opdo = new PdoStockService("{$dir}/w4-pdo-{$sync}.db", $pragma);
+    $opdo->seed($items);
+    $order = static function () use ($items): array {
+        $lines = [];
+        for ($l = 0; $l < 5; $l++) {
+            $lines[] = ['item' => random_int(1, $items), 'warehouse' => 1, 'quantity' => '1', 'kind' => 'issue'];
+        }
+        return $lines;
+    };
+    $n = 0;
+    [$pr, $pp50] = timed(fn () => $opdo->batch($order()), $seconds);
+    [$rr, $rp50] = timed(function () use ($odb, $order, &$n): void {
+        $lines = array_map(static fn ($l) => ['sku' => sprintf('SKU-%05d', $l['item']), 'quantity' => '1', 'unit_price' => '10'], $order());
+        $odb->placeOrder('B' . $n++, 'EUR', $lines);
+    }, $seconds);
+    printf("\nW4  order of 5 lines, %s\n    PDO service: %7.0f orders/s p50 %6.1f µs\n    Racine:      %7.0f orders/s p50 %6.1f µs\n    ratio Racine/PDO: %s\n", $pragma, $pr, $pp50, $rr, $rp50, $ratio($rr, $pr));
+    $odb->close();
+}
 
 // W7: stock read.
 [$pr, $pp50, $pp99] = timed(fn () => $pdo->onHand(random_int(1, $items), random_int(1, 2)), $seconds);

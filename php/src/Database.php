@@ -484,6 +484,101 @@ final class Database
         return $this->call('cancel_purchase_remainder', ['order' => $order]);
     }
 
+    // -- orders --------------------------------------------------------------
+
+    /** 'reserve' (placing reserves) or 'decrement_on_sale' (placing issues). */
+    public function stockPolicy(): string
+    {
+        return $this->call('stock_policy');
+    }
+
+    public function setStockPolicy(string $policy): string
+    {
+        return $this->call('set_stock_policy', ['policy' => $policy]);
+    }
+
+    /**
+     * Places an order keyed by the shop's own id: all lines reserved (or
+     * issued, with decrement_on_sale) or none; a short order throws
+     * InsufficientAvailableException whose $lines lists every short line.
+     *
+     * @param list<array{sku: string, quantity: string|int, unit_price: string|int, warehouse?: int}> $lines
+     * @param array<string, mixed> $options customer (external_id, email, name), placed_at, expires_at
+     * @return array<string, mixed>
+     */
+    public function placeOrder(string $externalId, string $currency, array $lines, array $options = [], ?string $idempotencyKey = null): array
+    {
+        $out = [];
+        foreach ($lines as $i => $line) {
+            $line['quantity'] = self::decimal($line['quantity'] ?? null, "lines[{$i}].quantity");
+            $line['unit_price'] = self::decimal($line['unit_price'] ?? null, "lines[{$i}].unit_price");
+            $out[] = $line;
+        }
+        $order = ['external_id' => $externalId, 'currency' => $currency, 'lines' => $out];
+        if (isset($options['customer'])) {
+            $order['customer'] = (object) $options['customer'];
+        }
+        foreach (['placed_at', 'expires_at'] as $k) {
+            if (isset($options[$k])) {
+                $order[$k] = self::instant($options[$k]);
+            }
+        }
+        return $this->call('place_order', ['order' => $order, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /** @return array<string, mixed> */
+    public function payOrder(string $externalId, ?string $idempotencyKey = null): array
+    {
+        return $this->call('pay_order', ['external_id' => $externalId, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Records shipment of [line number => quantity] (everything left when empty).
+     *
+     * @param array<int, string|int> $lines
+     * @return array<string, mixed>
+     */
+    public function fulfilOrder(string $externalId, array $lines = [], ?string $idempotencyKey = null): array
+    {
+        $wanted = [];
+        foreach ($lines as $line => $quantity) {
+            $wanted[] = ['line' => $line, 'quantity' => self::decimal($quantity, 'quantity')];
+        }
+        return $this->call('fulfil_order', ['external_id' => $externalId, 'lines' => $wanted, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /** Releases reservations; what shipped comes back at the cost it left with. @return array<string, mixed> */
+    public function cancelOrder(string $externalId, ?string $idempotencyKey = null): array
+    {
+        return $this->call('cancel_order', ['external_id' => $externalId, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Goods coming back.
+     *
+     * @param list<array{line: int, quantity: string|int, restock: bool}> $lines
+     * @return array<string, mixed>
+     */
+    public function returnOrder(string $externalId, array $lines, ?string $idempotencyKey = null): array
+    {
+        foreach ($lines as $i => $line) {
+            $lines[$i]['quantity'] = self::decimal($line['quantity'] ?? null, 'quantity');
+        }
+        return $this->call('return_order', ['external_id' => $externalId, 'lines' => $lines, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /** Expires unpaid, unshipped orders whose hold ended; returns their ids. @return list<string> */
+    public function expireReservations(?DateTimeInterface $now = null): array
+    {
+        return $this->call('expire_reservations', ['now' => self::instant($now ?? new DateTimeImmutable())]);
+    }
+
+    /** @return array<string, mixed> */
+    public function order(string $externalId): array
+    {
+        return $this->call('order', ['external_id' => $externalId]);
+    }
+
     /** @return array<string, mixed> movements_checked, balances_checked, drift_count, drifts */
     public function verify(): array
     {
@@ -562,7 +657,10 @@ final class Database
             ->format('Y-m-d\TH:i:s.u\Z');
     }
 
-    private const INSTANT_KEYS = ['created_at' => true, 'updated_at' => true, 'effective_at' => true, 'recorded_at' => true, 'at' => true];
+    private const INSTANT_KEYS = [
+        'created_at' => true, 'updated_at' => true, 'effective_at' => true, 'recorded_at' => true,
+        'at' => true, 'placed_at' => true, 'expires_at' => true,
+    ];
 
     /** Turns the instants of a result into DateTimeImmutable (UTC). */
     private static function instants(mixed $value): mixed

@@ -243,6 +243,43 @@ static void closed_handle(void) {
     racine_db_free(db);
 }
 
+static void orders(void) {
+    RacineDb *db = open_memory();
+    int64_t item = create_item(db, "MUG");
+    RacineMovement m = receipt(item, 3 * UNIT, 4 * UNIT);
+    EXPECT_STATUS(racine_post(db, &m, NULL, 0, NULL), RACINE_STATUS_OK);
+    char *out = NULL;
+    const char *place =
+        "{\"op\":\"place_order\",\"order\":{\"external_id\":\"1042\",\"currency\":\"EUR\","
+        "\"lines\":[{\"sku\":\"MUG\",\"quantity\":\"2\",\"unit_price\":\"9.9\"}]},"
+        "\"idempotency_key\":\"wh:1042\"}";
+    EXPECT_STATUS(racine_call(db, place, strlen(place), &out), RACINE_STATUS_OK);
+    EXPECT(strstr(out, "\"status\":\"placed\"") != NULL);
+    racine_string_free(out);
+    EXPECT_STATUS(racine_call(db, place, strlen(place), &out), RACINE_STATUS_OK); /* replayed webhook */
+    racine_string_free(out);
+    RacineStock stock;
+    EXPECT_STATUS(racine_stock(db, item, 0, &stock), RACINE_STATUS_OK);
+    EXPECT(stock.on_hand == 3 * UNIT && stock.reserved == 2 * UNIT && stock.available == UNIT);
+
+    const char *greedy =
+        "{\"op\":\"place_order\",\"order\":{\"external_id\":\"1043\",\"currency\":\"EUR\","
+        "\"lines\":[{\"sku\":\"MUG\",\"quantity\":\"2\",\"unit_price\":\"1\"}]}}";
+    EXPECT_STATUS(racine_call(db, greedy, strlen(greedy), &out), RACINE_STATUS_INSUFFICIENT_AVAILABLE);
+    EXPECT(strstr(racine_last_error_details(), "\"lines\":[{") != NULL);
+    EXPECT(strstr(racine_last_error_details(), "\"available\":\"1\"") != NULL);
+
+    const char *cancel = "{\"op\":\"cancel_order\",\"external_id\":\"1042\"}";
+    EXPECT_STATUS(racine_call(db, cancel, strlen(cancel), &out), RACINE_STATUS_OK);
+    racine_string_free(out);
+    EXPECT_STATUS(racine_call(db, cancel, strlen(cancel), &out), RACINE_STATUS_INVALID_TRANSITION);
+    const char *missing = "{\"op\":\"order\",\"external_id\":\"nope\"}";
+    EXPECT_STATUS(racine_call(db, missing, strlen(missing), &out), RACINE_STATUS_NOT_FOUND);
+    EXPECT_STATUS(racine_stock(db, item, 0, &stock), RACINE_STATUS_OK);
+    EXPECT(stock.reserved == 0 && stock.available == 3 * UNIT);
+    racine_db_free(db);
+}
+
 struct worker {
     RacineDb *db;
     int64_t item;
@@ -288,6 +325,7 @@ int main(void) {
     invalid_utf8_and_json();
     refused_values();
     closed_handle();
+    orders();
     shared_between_threads();
     printf("c-abi: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
