@@ -127,6 +127,22 @@ fn unwind(
     Ok(())
 }
 
+/// Index of line number `line` in `rows`, or NotFound.
+fn line_index(rows: &[LineRow], external_id: &str, line: u32) -> Result<usize> {
+    rows.iter()
+        .position(|r| r.line_no == line)
+        .ok_or_else(|| Error::not_found("order line", format!("{external_id}#{line}")))
+}
+
+/// Links the movements of an event to its order and to the event itself.
+fn origin(order_id: i64, event: i64) -> Origin {
+    Origin {
+        order_id: Some(order_id),
+        order_event_id: Some(event),
+        ..Origin::default()
+    }
+}
+
 fn status_of(lines: &[LineRow]) -> OrderStatus {
     if lines.iter().all(|l| l.fulfilled == l.quantity) {
         OrderStatus::Fulfilled
@@ -272,11 +288,7 @@ impl Database {
             let order_id = tx.last_insert_rowid();
             let detail = serde_json::to_string(order).unwrap_or_default();
             let event = store::insert_event(tx, order_id, "placed", OrderStatus::Placed, idempotency_key, &detail)?;
-            let origin = Origin {
-                order_id: Some(order_id),
-                order_event_id: Some(event),
-                ..Origin::default()
-            };
+            let origin = origin(order_id, event);
             let meta = meta(&order.external_id, order.placed_at);
             for (i, (l, (item, wh))) in order.lines.iter().zip(&resolved).enumerate() {
                 let (mut out_q, mut out_v) = (Decimal::ZERO, Decimal::ZERO);
@@ -363,12 +375,7 @@ impl Database {
                 }
             } else {
                 for l in lines {
-                    let i = rows
-                        .iter()
-                        .position(|r| r.line_no == l.line)
-                        .ok_or_else(|| {
-                            Error::not_found("order line", format!("{external_id}#{}", l.line))
-                        })?;
+                    let i = line_index(&rows, external_id, l.line)?;
                     ship.push((i, l.quantity));
                 }
             }
@@ -392,11 +399,7 @@ impl Database {
             let detail = serde_json::to_string(lines).unwrap_or_default();
             let event =
                 store::insert_event(tx, head.id, "fulfilled", status, idempotency_key, &detail)?;
-            let origin = Origin {
-                order_id: Some(head.id),
-                order_event_id: Some(event),
-                ..Origin::default()
-            };
+            let origin = origin(head.id, event);
             let meta = meta(external_id, None);
             let mut posting = Posting::new(tx, idempotency_key)?;
             // A line ships from stock only what was not issued yet: reserved
@@ -453,11 +456,7 @@ impl Database {
                 idempotency_key,
                 "{}",
             )?;
-            let origin = Origin {
-                order_id: Some(head.id),
-                order_event_id: Some(event),
-                ..Origin::default()
-            };
+            let origin = origin(head.id, event);
             let mut posting = Posting::new(tx, idempotency_key)?;
             unwind(
                 tx,
@@ -500,12 +499,7 @@ impl Database {
             let mut back: Vec<Decimal> = vec![Decimal::ZERO; rows.len()];
             let mut plan = Vec::with_capacity(lines.len());
             for l in lines {
-                let i = rows
-                    .iter()
-                    .position(|r| r.line_no == l.line)
-                    .ok_or_else(|| {
-                        Error::not_found("order line", format!("{external_id}#{}", l.line))
-                    })?;
+                let i = line_index(&rows, external_id, l.line)?;
                 back[i] = back[i].checked_add(l.quantity)?;
                 let returnable = rows[i].fulfilled.checked_sub(rows[i].returned)?;
                 if back[i] > returnable || back[i] > rows[i].out_quantity {
@@ -527,11 +521,7 @@ impl Database {
                 idempotency_key,
                 &detail,
             )?;
-            let origin = Origin {
-                order_id: Some(head.id),
-                order_event_id: Some(event),
-                ..Origin::default()
-            };
+            let origin = origin(head.id, event);
             let meta = meta(external_id, None);
             let mut posting = Posting::new(tx, idempotency_key)?;
             for (i, l) in plan {
@@ -572,11 +562,7 @@ impl Database {
                 let head = store::head(tx, external_id)?;
                 let event =
                     store::insert_event(tx, head.id, "expired", OrderStatus::Expired, None, "{}")?;
-                let origin = Origin {
-                    order_id: Some(head.id),
-                    order_event_id: Some(event),
-                    ..Origin::default()
-                };
+                let origin = origin(head.id, event);
                 unwind(
                     tx,
                     &mut posting,
