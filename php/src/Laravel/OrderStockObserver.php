@@ -5,18 +5,22 @@ declare(strict_types=1);
 namespace Racine\Laravel;
 
 use Racine\Database;
+use Racine\Exception\NotFoundException;
 
 /**
  * The replacement for the back office's OrderObserver + StockService: an
- * Eloquent observer that records an order's stock effect in Racine.
+ * Eloquent observer that turns an order's status changes into Racine order
+ * events. Every stock rule lives in Racine's core; this class only maps.
  *
- * - When an order becomes paid, its lines are issued (reason `sale`,
- *   reference `ORDER-{id}`) in one transaction: all lines or none; a short
- *   line throws NegativeStockException and nothing is issued.
- * - When a sold order is cancelled or deleted, exactly what was issued comes
- *   back (reason `customer_return`, at the unit cost it left with).
+ * - paid: the order is placed in Racine (every line reserved, or issued
+ *   with the `decrement_on_sale` policy: the back office's behaviour) and
+ *   its payment recorded; a short line throws InsufficientAvailableException
+ *   listing every short line, and nothing moves.
+ * - shipped: what is left is fulfilled (reservations become sales).
+ * - cancelled, or deleted: reservations are released and whatever left
+ *   the shelf comes back at the cost it left with.
  *
- * Every effect carries an idempotency key built from the order id, so a
+ * Each event carries an idempotency key built from the order id, so a
  * retried webhook, a second save, or cancel-then-delete never moves stock
  * twice.
  *
@@ -24,12 +28,10 @@ use Racine\Database;
  */
 class OrderStockObserver
 {
-    /** @var array<string, int> item ids by SKU, for this process */
-    private array $items = [];
-
     public function __construct(
         private readonly Database $racine,
         private readonly string $paidStatus = 'paid',
+        private readonly string $shippedStatus = 'shipped',
         private readonly string $cancelledStatus = 'cancelled',
         private readonly string $statusAttribute = 'status',
     ) {
@@ -47,64 +49,43 @@ class OrderStockObserver
 
     public function deleted(StockLines $order): void
     {
-        $this->restock($order);
+        $this->cancel($order);
     }
 
     private function apply(StockLines $order): void
     {
-        $status = $order->{$this->statusAttribute} ?? null;
-        if ($status === $this->paidStatus) {
-            $this->sell($order);
-        } elseif ($status === $this->cancelledStatus) {
-            $this->restock($order);
-        }
+        match ($order->{$this->statusAttribute} ?? null) {
+            $this->paidStatus => $this->pay($order),
+            $this->shippedStatus => $this->ship($order),
+            $this->cancelledStatus => $this->cancel($order),
+            default => null,
+        };
     }
 
-    private function reference(StockLines $order): string
+    private function key(StockLines $order, string $event): string
     {
-        return 'ORDER-' . $order->getKey();
+        return 'laravel:order:' . $order->getKey() . ':' . $event;
     }
 
-    private function sell(StockLines $order): void
+    private function pay(StockLines $order): void
     {
-        $movements = [];
-        foreach ($order->stockLines() as $line) {
-            $movements[] = array_filter([
-                'kind' => 'issue',
-                'item' => $this->itemId($line['sku']),
-                'quantity' => $line['quantity'],
-                'warehouse' => $line['warehouse'] ?? null,
-                'reference' => $this->reference($order),
-            ], static fn ($v) => $v !== null);
-        }
-        if ($movements !== []) {
-            $this->racine->postBatch($movements, 'order:' . $order->getKey() . ':sold');
-        }
+        $id = (string) $order->getKey();
+        $this->racine->placeOrder($id, $order->stockCurrency(), $order->stockLines(), [], $this->key($order, 'placed'));
+        $this->racine->payOrder($id, $this->key($order, 'paid'));
     }
 
-    private function restock(StockLines $order): void
+    private function ship(StockLines $order): void
     {
-        // What this order really took out, from the ledger itself.
-        $sold = $this->racine->movements(['reference' => $this->reference($order), 'reason' => 'sale', 'order' => 'oldest_first', 'limit' => 1000]);
-        $returns = [];
-        foreach ($sold['items'] as $m) {
-            $returns[] = [
-                'kind' => 'receipt',
-                'reason' => 'customer_return',
-                'item' => $m['item'],
-                'warehouse' => $m['warehouse'],
-                'quantity' => ltrim($m['quantity'], '-'),
-                'unit_cost' => $m['unit_cost'],
-                'reference' => $this->reference($order),
-            ];
-        }
-        if ($returns !== []) {
-            $this->racine->postBatch($returns, 'order:' . $order->getKey() . ':restocked');
-        }
+        $this->pay($order); // replays if already paid; places it if it skipped "paid"
+        $this->racine->fulfilOrder((string) $order->getKey(), [], $this->key($order, 'shipped'));
     }
 
-    private function itemId(string $sku): int
+    private function cancel(StockLines $order): void
     {
-        return $this->items[$sku] ??= (int) $this->racine->itemBySku($sku)['id'];
+        try {
+            $this->racine->cancelOrder((string) $order->getKey(), $this->key($order, 'cancelled'));
+        } catch (NotFoundException) {
+            // Never paid, so never placed in Racine: no stock to put back.
+        }
     }
 }

@@ -19,8 +19,13 @@ final class Order implements StockLines
         return $this->id;
     }
 
+    public function stockCurrency(): string
+    {
+        return 'EUR';
+    }
+
     public function stockLines(): array
     {
-        return $this->lines;
+        return array_map(static fn ($l) => $l + ['unit_price' => '9.90'], $this->lines);
     }
 }
