@@ -17,7 +17,8 @@
  *      warehouse_by_code {code}, default_warehouse, warehouses {filter};
  *      create_supplier {supplier}, update_supplier {id, changes},
  *      deactivate_supplier {id}, supplier {id}, suppliers {filter};
- *      post {movement, idempotency_key?}, post_batch {movements, idempotency_key?};
+ *      post {movement, idempotency_key?}, post_batch {movements, idempotency_key?,
+ *      summary? (true: only count, first_id, last_id)};
  *      stock {item, warehouse?}, stock_by_warehouse {item}, stock_levels {filter},
  *      stock_value {warehouse?}, stock_as_of {item, warehouse?, at};
  *      movements {filter}; create_purchase_order {order}, purchase_order {id},

@@ -106,6 +106,11 @@ pub enum Request {
         movements: Vec<Movement>,
         #[serde(default)]
         idempotency_key: Option<String>,
+        /// Answer `{"count", "first_id", "last_id"}` instead of every record:
+        /// a batch's ids are consecutive, so callers can read the records
+        /// back later if they need them.
+        #[serde(default)]
+        summary: bool,
     },
     Stock {
         item: i64,
@@ -241,7 +246,19 @@ pub fn execute(db: &Database, request: Request) -> Result<Value> {
         R::PostBatch {
             movements,
             idempotency_key,
-        } => to_value(db.post_batch_with_key(&movements, idempotency_key.as_deref())?),
+            summary,
+        } => {
+            let posted = db.post_batch_with_key(&movements, idempotency_key.as_deref())?;
+            if summary {
+                Ok(json!({
+                    "count": posted.movements.len(),
+                    "first_id": posted.movements.first().map(|m| m.id),
+                    "last_id": posted.movements.last().map(|m| m.id),
+                }))
+            } else {
+                to_value(posted)
+            }
+        }
         R::Stock { item, warehouse } => to_value(db.stock(item, warehouse)?),
         R::StockByWarehouse { item } => to_value(db.stock_by_warehouse(item)?),
         R::StockLevels { filter } => to_value(db.stock_levels(&filter)?),

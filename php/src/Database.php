@@ -298,8 +298,7 @@ final class Database
             $posted = $this->call('post_batch', $args);
             return ['count' => count($posted['movements'])] + $posted;
         }
-        $posted = $this->callJson('post_batch', $args);
-        return ['count' => count($posted['movements'])];
+        return ['count' => $this->callJson('post_batch', $args + ['summary' => true])['count']];
     }
 
     /**

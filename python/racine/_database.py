@@ -478,7 +478,23 @@ class Database:
                     e.details["index"] = i
                     e.index = i  # type: ignore[attr-defined]
                 raise
-        return build(Posted, self._call("post_batch", movements=requests, idempotency_key=idempotency_key))
+        # Only a summary crosses back: a batch's ids are consecutive, and its
+        # records are read from the ledger if and when they are looked at.
+        summary = self._call("post_batch", movements=requests, idempotency_key=idempotency_key, summary=True)
+        first, last = summary["first_id"], summary["last_id"]
+
+        def load() -> List[MovementRecord]:
+            out: List[MovementRecord] = []
+            after = first - 1
+            while after < last:
+                page = self.movements(order="oldest_first", limit=1000, after=after)
+                out.extend(m for m in page.items if m.id <= last)
+                if page.next is None:
+                    break
+                after = page.next
+            return out
+
+        return Posted(count=summary["count"], load=load if first is not None else None)
 
     def receive(
         self, item: IdLike, quantity: DecimalLike, unit_cost: Optional[DecimalLike] = None, *,

@@ -136,22 +136,35 @@ class Posted:
     transfer). ``movements`` are built on first access: a large batch whose
     records are not read costs nothing to return."""
 
-    __slots__ = ("_raw", "_movements")
+    __slots__ = ("_raw", "_movements", "_count", "_load")
 
-    def __init__(self, movements: List[Any]) -> None:
+    def __init__(
+        self,
+        movements: Optional[List[Any]] = None,
+        *,
+        count: Optional[int] = None,
+        load: Optional[Callable[[], List[MovementRecord]]] = None,
+    ) -> None:
         self._raw = movements
         self._movements: Optional[List[MovementRecord]] = None
+        self._count = len(movements) if movements is not None else (count or 0)
+        self._load = load
 
     @property
     def movements(self) -> List[MovementRecord]:
         if self._movements is None:
-            self._movements = [
-                m if isinstance(m, MovementRecord) else build(MovementRecord, m) for m in self._raw
-            ]
+            if self._raw is not None:
+                self._movements = [
+                    m if isinstance(m, MovementRecord) else build(MovementRecord, m) for m in self._raw
+                ]
+            elif self._load is not None:
+                self._movements = self._load()
+            else:
+                self._movements = []
         return self._movements
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return self._count
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Posted) and self.movements == other.movements

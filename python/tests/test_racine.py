@@ -187,6 +187,17 @@ def test_batch_is_all_or_nothing(db: Database) -> None:
     assert db.stock(a).on_hand == 2
 
 
+def test_large_batch_records_are_read_back_lazily(db: Database) -> None:
+    a = db.create_item("A", "A")
+    db.receive(a, 1, 1)
+    posted = db.post_batch([Movement.receipt(a, 1, 2) for _ in range(2_500)])
+    assert len(posted) == 2_500
+    records = posted.movements  # read back from the ledger, in pages
+    assert [m.id for m in records] == list(range(2, 2_502))
+    assert records[-1].balance_after == D("2501")
+    assert db.stock(a).on_hand == D("2501")
+
+
 def test_idempotency(db: Database) -> None:
     a = db.create_item("A", "A")
     first = db.receive(a, 5, 2, idempotency_key="webhook-1")
