@@ -147,9 +147,9 @@ def main() -> None:
             start = time.perf_counter()
             db.post_batch(work[k + 1])
             py_s += time.perf_counter() - start
-        pairs = len(work) // 2
-        rust_rate = pairs * BATCH / rust_s
-        py_rate = pairs * BATCH / py_s
+        rounds = len(work) // 2
+        rust_rate = rounds * BATCH / rust_s
+        py_rate = rounds * BATCH / py_s
         hand_rate = hand_written_batches(conn, work)
         print("\nW12 batches of 1,000 movements (movements/s)")
         print(f"    Rust direct post_batch:                {rust_rate:9.0f}")
