@@ -269,11 +269,12 @@ impl Database {
             let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
                 acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
             })?;
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO orders(external_id, customer_external_id, customer_email, customer_name,
                      currency, status, paid, total, placed_at, expires_at, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'placed', 0, ?6, ?7, ?8, ?9, ?9)",
-                params![
+            )?
+            .execute(params![
                     order.external_id,
                     order.customer.external_id,
                     order.customer.email,
@@ -283,8 +284,7 @@ impl Database {
                     placed_at,
                     expires_at,
                     now
-                ],
-            )?;
+                ])?;
             let order_id = tx.last_insert_rowid();
             let detail = serde_json::to_string(order).unwrap_or_default();
             let event = store::insert_event(tx, order_id, "placed", OrderStatus::Placed, idempotency_key, &detail)?;
