@@ -6,7 +6,7 @@
 //! RACINE_BENCH_MOVEMENTS=10000000 RACINE_BENCH_SECONDS=5 cargo bench -p racine --bench ledger
 //! ```
 //!
-//! Files go to a temporary directory under `target/` (same disk as a real
+//! Files go to a temporary directory under `target/tmp` (same disk as a real
 //! database would be on); they are removed at the end.
 
 use std::fs::OpenOptions as FileOptions;
@@ -472,10 +472,10 @@ fn naive_orders(dir: &Path, name: &str, items: &[i64], wh: &[i64; 2]) -> rusqlit
 fn main() {
     let target_movements = env_number("RACINE_BENCH_MOVEMENTS", 2_000_000);
     let seconds = env_number("RACINE_BENCH_SECONDS", 3) as f64;
-    std::fs::create_dir_all("target").unwrap();
+    // Cargo's scratch directory for benches: on the project's disk, ignored by git.
     let dir = tempfile::Builder::new()
         .prefix("racine-bench")
-        .tempdir_in("target")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
         .unwrap();
     println!("Racine {} ledger benchmark", racine::VERSION);
     println!(
