@@ -187,7 +187,11 @@ impl Database {
         }
 
         // Open cost layers must be exactly the replay's, in order.
-        let mut stmt = tx.prepare("SELECT item_id, warehouse_id, layers FROM balances")?;
+        let mut stmt = tx.prepare(
+            "SELECT b.item_id, b.warehouse_id, COALESCE(l.layers, x'')
+             FROM balances b
+             LEFT JOIN cost_layers l ON l.item_id = b.item_id AND l.warehouse_id = b.warehouse_id",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let key: (i64, i64) = (r.get(0)?, r.get(1)?);

@@ -195,6 +195,21 @@ ALTER TABLE movements ADD COLUMN order_id INTEGER;
 ALTER TABLE movements ADD COLUMN order_event_id INTEGER;
 CREATE INDEX movements_by_order ON movements(order_id) WHERE order_id IS NOT NULL;
 "#,
+    // 3: open FIFO / LIFO layers move out of the balance row into a table of
+    //    their own, so that the balances stay narrow: a point read touches
+    //    small rows whatever the number of open layers.
+    r#"
+CREATE TABLE cost_layers (
+    item_id      INTEGER NOT NULL,
+    warehouse_id INTEGER NOT NULL,
+    -- Oldest first: (quantity, value) pairs as little-endian i64 millionths.
+    layers       BLOB NOT NULL,
+    PRIMARY KEY (item_id, warehouse_id)
+) WITHOUT ROWID;
+INSERT INTO cost_layers(item_id, warehouse_id, layers)
+    SELECT item_id, warehouse_id, layers FROM balances WHERE length(layers) > 0;
+ALTER TABLE balances DROP COLUMN layers;
+"#,
 ];
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one `BEGIN IMMEDIATE`
@@ -258,5 +273,34 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
             .unwrap();
         assert_eq!(orders, 0);
+    }
+
+    #[test]
+    fn layers_move_out_of_the_balance_row() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.pragma_update(None, "foreign_keys", false).unwrap(); // bare rows, no items
+        conn.execute(
+            "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate, layers)
+             VALUES (1, 1, 5, 0, 10, 2, x'0102'), (2, 1, 0, 0, 0, 0, x'')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let moved: Vec<u8> = conn
+            .query_row(
+                "SELECT layers FROM cost_layers WHERE item_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(moved, vec![1, 2]);
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM cost_layers", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 1);
+        assert!(conn.prepare("SELECT layers FROM balances").is_err());
     }
 }

@@ -14,7 +14,7 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::items::{self, ItemRules};
 use crate::ledger::movement::{Movement, MovementKind, MovementRecord, Reason};
-use crate::valuation::{decode_layers, encode_layers, CostState};
+use crate::valuation::{decode_layers, encode_layers, CostState, ValuationMethod};
 use crate::warehouses;
 
 /// Where a movement came from, beyond the caller's request.
@@ -31,6 +31,8 @@ pub(crate) struct StockState {
     pub cost: CostState,
     pub reserved: Decimal,
     dirty: bool,
+    /// FIFO / LIFO: open layers live in `cost_layers`.
+    layered: bool,
 }
 
 #[derive(Debug)]
@@ -415,7 +417,8 @@ impl<'t> Posting<'t> {
     /// The stock state of `item` in `warehouse`, loaded on first use.
     pub fn state(&mut self, item: i64, warehouse: i64) -> Result<&mut StockState> {
         if !self.states.contains_key(&(item, warehouse)) {
-            let state = load_state(self.tx, item, warehouse)?;
+            let layered = self.item(item)?.valuation != ValuationMethod::MovingAverage;
+            let state = load_state(self.tx, item, warehouse, layered)?;
             self.states.insert((item, warehouse), state);
         }
         Ok(self
@@ -435,37 +438,54 @@ impl<'t> Posting<'t> {
     }
 }
 
-pub(crate) fn load_state(conn: &Connection, item: i64, warehouse: i64) -> Result<StockState> {
-    let row: Option<(i64, i64, i64, i64, Vec<u8>)> = conn
+pub(crate) fn load_state(
+    conn: &Connection,
+    item: i64,
+    warehouse: i64,
+    layered: bool,
+) -> Result<StockState> {
+    let row: Option<(i64, i64, i64, i64)> = conn
         .prepare_cached(
-            "SELECT on_hand, reserved, value, rate, layers FROM balances
+            "SELECT on_hand, reserved, value, rate FROM balances
              WHERE item_id = ?1 AND warehouse_id = ?2",
         )?
         .query_row([item, warehouse], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let (on_hand, reserved, value, rate, layers) = row.unwrap_or_default();
+    let (on_hand, reserved, value, rate) = row.unwrap_or_default();
+    let layers = if layered && on_hand > 0 {
+        let blob: Option<Vec<u8>> = conn
+            .prepare_cached(
+                "SELECT layers FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2",
+            )?
+            .query_row([item, warehouse], |r| r.get(0))
+            .optional()?;
+        decode_layers(&blob.unwrap_or_default())?
+    } else {
+        Default::default()
+    };
     Ok(StockState {
         cost: CostState {
             on_hand: Decimal::from_raw(on_hand),
             value: Decimal::from_raw(value),
             rate: Decimal::from_raw(rate),
-            layers: decode_layers(&layers)?,
+            layers,
         },
         reserved: Decimal::from_raw(reserved),
         dirty: false,
+        layered,
     })
 }
 
 fn store_state(conn: &Connection, item: i64, warehouse: i64, s: &StockState) -> Result<()> {
     let c = &s.cost;
     conn.prepare_cached(
-        "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate, layers)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT(item_id, warehouse_id) DO UPDATE SET
              on_hand = excluded.on_hand, reserved = excluded.reserved,
-             value = excluded.value, rate = excluded.rate, layers = excluded.layers",
+             value = excluded.value, rate = excluded.rate",
     )?
     .execute(params![
         item,
@@ -473,8 +493,21 @@ fn store_state(conn: &Connection, item: i64, warehouse: i64, s: &StockState) -> 
         c.on_hand.raw(),
         s.reserved.raw(),
         c.value.raw(),
-        c.rate.raw(),
-        encode_layers(&c.layers)
+        c.rate.raw()
     ])?;
+    if s.layered {
+        if c.layers.is_empty() {
+            conn.prepare_cached(
+                "DELETE FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2",
+            )?
+            .execute([item, warehouse])?;
+        } else {
+            conn.prepare_cached(
+                "INSERT INTO cost_layers(item_id, warehouse_id, layers) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(item_id, warehouse_id) DO UPDATE SET layers = excluded.layers",
+            )?
+            .execute(params![item, warehouse, encode_layers(&c.layers)])?;
+        }
+    }
     Ok(())
 }
