@@ -234,7 +234,8 @@ impl Error {
                         "available": available, "requested": requested}),
             Error::ShortLines { lines } => {
                 // The first line's fields at the top level, like a one-line refusal.
-                let mut v = serde_json::to_value(&lines[0]).unwrap_or_else(|_| json!({}));
+                let first = lines.first().map(serde_json::to_value);
+                let mut v = first.and_then(|r| r.ok()).unwrap_or_else(|| json!({}));
                 v["lines"] = serde_json::to_value(lines).unwrap_or_else(|_| json!([]));
                 v
             }

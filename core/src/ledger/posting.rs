@@ -338,7 +338,6 @@ impl<'t> Posting<'t> {
 
     /// Issues `quantity` of `item` from `warehouse` for `reason` (order
     /// fulfilment, sale at placing): the negative-stock rule applies.
-    #[allow(clippy::too_many_arguments)]
     pub fn issue_line(
         &mut self,
         item: i64,
