@@ -215,7 +215,7 @@ fn bare_insert_rate(dir: &Path, existing: u64, batches: &[Vec<Movement>]) -> f64
             for m in batch {
                 let now = 1_764_000_000_000_000i64 + rows;
                 stmt.execute(rusqlite::params![
-                    m.item,
+                    m.item.id().expect("bench movements name items by id"),
                     m.warehouse.unwrap_or(1),
                     m.quantity.raw(),
                     "sale",
@@ -309,7 +309,10 @@ fn naive_service(
     let start = Instant::now();
     while start.elapsed().as_secs_f64() < seconds {
         let m = random_movement(&mut rng, items, wh);
-        let (item, w) = (m.item, m.warehouse.unwrap_or(1));
+        let (item, w) = (
+            m.item.id().expect("bench movements name items by id"),
+            m.warehouse.unwrap_or(1),
+        );
         let delta = if m.unit_cost.is_some() {
             m.quantity.raw()
         } else {

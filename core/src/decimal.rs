@@ -20,7 +20,35 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{Error, Result};
+/// Why a decimal could not be read or computed. Converts into
+/// [`crate::Error::InvalidInput`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecimalError {
+    /// The text is not an exact decimal of at most six fractional digits.
+    #[error("{text:?} is not a decimal: {why}")]
+    Parse {
+        /// The text given.
+        text: String,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// The result does not fit ±9,223,372,036,854.775807.
+    #[error("{what} of {a} and {b} is outside the supported range")]
+    Overflow {
+        /// `sum`, `product`…
+        what: &'static str,
+        /// First operand.
+        a: Decimal,
+        /// Second operand.
+        b: Decimal,
+    },
+    /// A quotient by zero.
+    #[error("division by zero")]
+    DivisionByZero,
+}
+
+type Result<T> = std::result::Result<T, DecimalError>;
 
 /// Number of fractional digits kept by every [`Decimal`].
 pub const SCALE: u32 = 6;
@@ -70,7 +98,7 @@ impl Decimal {
         Decimal(self.0.saturating_abs())
     }
 
-    /// Exact sum; an overflow is an [`Error::InvalidInput`].
+    /// Exact sum; an overflow is [`DecimalError::Overflow`].
     pub fn checked_add(self, other: Decimal) -> Result<Decimal> {
         self.0
             .checked_add(other.0)
@@ -78,7 +106,7 @@ impl Decimal {
             .ok_or_else(|| overflow("sum", self, other))
     }
 
-    /// Exact difference; an overflow is an [`Error::InvalidInput`].
+    /// Exact difference; an overflow is [`DecimalError::Overflow`].
     pub fn checked_sub(self, other: Decimal) -> Result<Decimal> {
         self.0
             .checked_sub(other.0)
@@ -104,7 +132,7 @@ impl Decimal {
     /// half away from zero. This is how a share of a value is taken.
     pub fn mul_div(self, numerator: Decimal, denominator: Decimal) -> Result<Decimal> {
         if denominator.is_zero() {
-            return Err(Error::invalid("denominator", "division by zero"));
+            return Err(DecimalError::DivisionByZero);
         }
         let wide = self.0 as i128 * numerator.0 as i128;
         narrow(div_round(wide, denominator.0 as i128))
@@ -136,11 +164,8 @@ fn narrow(v: i128) -> Option<Decimal> {
     i64::try_from(v).ok().map(Decimal)
 }
 
-fn overflow(what: &str, a: Decimal, b: Decimal) -> Error {
-    Error::invalid(
-        "amount",
-        format!("{what} of {a} and {b} is outside the supported range"),
-    )
+fn overflow(what: &'static str, a: Decimal, b: Decimal) -> DecimalError {
+    DecimalError::Overflow { what, a, b }
 }
 
 impl From<i32> for Decimal {
@@ -150,21 +175,24 @@ impl From<i32> for Decimal {
 }
 
 impl TryFrom<i64> for Decimal {
-    type Error = Error;
+    type Error = DecimalError;
     fn try_from(v: i64) -> Result<Decimal> {
         v.checked_mul(ONE)
             .map(Decimal)
-            .ok_or_else(|| Error::invalid("amount", format!("{v} is outside the supported range")))
+            .ok_or_else(|| overflow("product", Decimal::from_raw(v), Decimal::ONE))
     }
 }
 
 impl FromStr for Decimal {
-    type Err = Error;
+    type Err = DecimalError;
 
     /// Parses `-12`, `12.5`, `+0.000001`. Refuses exponents, more than six
     /// fractional digits, empty parts and anything outside ±9,223,372,036,854.775807.
     fn from_str(s: &str) -> Result<Decimal> {
-        let bad = |why: &str| Error::invalid("decimal", format!("{s:?} is not a decimal: {why}"));
+        let bad = |why: &'static str| DecimalError::Parse {
+            text: s.to_string(),
+            why,
+        };
         let t = s.trim();
         let (negative, body) = match t.as_bytes().first() {
             Some(b'-') => (true, &t[1..]),
@@ -247,7 +275,8 @@ impl<'de> Deserialize<'de> for Decimal {
                 f.write_str("a decimal as a string such as \"12.5\", or an integer")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Decimal, E> {
-                v.parse().map_err(|e: Error| E::custom(e.to_string()))
+                v.parse()
+                    .map_err(|e: DecimalError| E::custom(e.to_string()))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<Decimal, E> {
                 Decimal::try_from(v).map_err(|e| E::custom(e.to_string()))
@@ -264,6 +293,21 @@ impl<'de> Deserialize<'de> for Decimal {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Decimal {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact decimal with at most six fractional digits, as a string (\"12.5\") or an integer; a JSON float is refused.",
+            "type": ["string", "integer"],
+            "format": "decimal",
+            "pattern": "^[+-]?([0-9]+[.]?[0-9]{0,6}|[.][0-9]{1,6})$",
+        })
     }
 }
 
@@ -306,7 +350,11 @@ mod tests {
             " - 1",
         ] {
             let err = bad.parse::<Decimal>().unwrap_err();
-            assert_eq!(err.code(), crate::ErrorCode::InvalidInput, "{bad:?}");
+            assert!(matches!(err, DecimalError::Parse { .. }), "{bad:?}");
+            assert_eq!(
+                crate::Error::from(err).code(),
+                crate::ErrorCode::InvalidInput
+            );
         }
     }
 

@@ -1,68 +1,97 @@
 //! One error type for the whole engine, with stable numeric codes.
 //!
-//! Every binding maps [`ErrorCode`] one to one: a status number in C, an
-//! exception class in Python and PHP. Codes never change meaning; new kinds
-//! get new numbers.
+//! Every kind is declared once, here: its number and name in
+//! [`ErrorCode`], its fields in [`Error`]. The schema file and every
+//! binding (C status codes, Python and PHP exception classes) are generated
+//! from these two declarations. Codes never change meaning; a retired
+//! number stays retired.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::decimal::Decimal;
+use crate::decimal::{Decimal, DecimalError};
 
 /// Result alias used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Stable error codes. The numbers are part of the public ABI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[repr(u32)]
-pub enum ErrorCode {
-    /// An id, SKU or code that names nothing.
-    NotFound = 1,
-    /// A field is missing, malformed or out of range.
-    InvalidInput = 2,
-    /// The movement would take available stock below zero.
-    NegativeStock = 3,
-    /// Not enough available (unreserved) stock for a reservation.
-    InsufficientAvailable = 4,
-    /// An idempotency key was reused with a different request.
-    IdempotencyConflict = 5,
-    /// The operation is impossible from the current state.
-    InvalidTransition = 6,
-    /// A unique value (SKU, warehouse code…) is already taken.
-    AlreadyExists = 7,
-    /// The database stayed locked by other writers past the busy timeout.
-    Busy = 8,
-    /// SQLite or the file system failed.
-    Storage = 9,
-    /// The database file was written by a newer Racine.
-    SchemaTooNew = 10,
-    /// A plugin failed or was refused.
-    Plugin = 11,
+/// Declares [`ErrorCode`]: number, name, the family a binding may give a
+/// common base class, and the summary (the doc comment).
+macro_rules! error_codes {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $number:literal, $name:literal, $family:expr; )+) => {
+        /// Stable error codes. The numbers are part of the public ABI.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        #[repr(u32)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[doc = $doc])* $variant = $number, )+
+        }
+
+        impl ErrorCode {
+            /// Every code, in number order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// Short snake_case name, identical in every binding (`"negative_stock"`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $name,)+
+                }
+            }
+
+            /// The stable number (the C ABI's status).
+            pub const fn number(self) -> u32 {
+                self as u32
+            }
+
+            /// What the code means, in one sentence.
+            pub fn summary(self) -> String {
+                match self {
+                    $(ErrorCode::$variant => [$($doc),*].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "),)+
+                }
+            }
+
+            /// The family of refusals this code belongs to, which bindings
+            /// give a common base class (`stock_refusal`).
+            pub const fn family(self) -> Option<&'static str> {
+                match self {
+                    $(ErrorCode::$variant => $family,)+
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Short snake_case name, identical in every binding (`"negative_stock"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::InvalidInput => "invalid_input",
-            ErrorCode::NegativeStock => "negative_stock",
-            ErrorCode::InsufficientAvailable => "insufficient_available",
-            ErrorCode::IdempotencyConflict => "idempotency_conflict",
-            ErrorCode::InvalidTransition => "invalid_transition",
-            ErrorCode::AlreadyExists => "already_exists",
-            ErrorCode::Busy => "busy",
-            ErrorCode::Storage => "storage",
-            ErrorCode::SchemaTooNew => "schema_too_new",
-            ErrorCode::Plugin => "plugin",
-        }
-    }
+error_codes! {
+    /// An id, SKU or code that names nothing.
+    NotFound = 1, "not_found", None;
+    /// A field is missing, malformed or out of range.
+    InvalidInput = 2, "invalid_input", None;
+    /// The movement would take available stock below zero.
+    NegativeStock = 3, "negative_stock", Some("stock_refusal");
+    /// Not enough available (unreserved) stock for an order's lines.
+    InsufficientAvailable = 4, "insufficient_available", Some("stock_refusal");
+    /// An idempotency key was reused with a different request.
+    IdempotencyConflict = 5, "idempotency_conflict", None;
+    /// The operation is impossible from the current state.
+    InvalidTransition = 6, "invalid_transition", None;
+    /// A unique value (SKU, warehouse code…) is already taken.
+    AlreadyExists = 7, "already_exists", None;
+    /// The database stayed locked by other writers past the busy timeout.
+    Busy = 8, "busy", None;
+    /// The storage engine or the file system failed, or a stored value is unreadable.
+    Storage = 9, "storage", None;
+    /// The database file was written by a newer Racine.
+    SchemaTooNew = 10, "schema_too_new", None;
+    // 11 was `plugin`: retired until plugins exist; it will keep that meaning.
 }
 
 /// Everything that can go wrong, with the fields a caller needs to react.
 ///
 /// A failed write has written nothing: every write runs in one transaction.
-#[derive(Debug, thiserror::Error)]
+/// The JSON form of an error (its `details`) is this enum serialised with
+/// its code as the `code` tag.
+#[derive(Debug, thiserror::Error, Serialize, JsonSchema)]
+#[serde(tag = "code", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     /// `entity` with `key` does not exist.
@@ -77,9 +106,10 @@ pub enum Error {
     /// `field` was rejected.
     #[error("invalid {field}: {message}")]
     InvalidInput {
-        /// The offending field.
+        /// The offending field, as a path in the request (`item.valuation`).
         field: String,
         /// Why it was rejected, naming the value.
+        #[serde(rename = "reason")]
         message: String,
     },
 
@@ -98,24 +128,20 @@ pub enum Error {
         requested: Decimal,
     },
 
-    /// Not enough unreserved stock.
-    #[error("insufficient available stock: item {sku} in warehouse {warehouse} has {available} available, {requested} requested")]
-    InsufficientAvailable {
-        /// Item id.
-        item: i64,
-        /// Item SKU.
-        sku: String,
-        /// Warehouse code.
-        warehouse: String,
-        /// Available quantity.
-        available: Decimal,
-        /// Quantity requested.
-        requested: Decimal,
-    },
-
     /// Some lines of an order cannot be reserved or issued; nothing was.
+    /// The top-level fields describe the first short line.
     #[error("insufficient available stock for {}", describe_short(lines))]
-    ShortLines {
+    InsufficientAvailable {
+        /// Item id of the first short line.
+        item: i64,
+        /// Item SKU of the first short line.
+        sku: String,
+        /// Warehouse code of the first short line.
+        warehouse: String,
+        /// What the first short line could still have.
+        available: Decimal,
+        /// What the first short line asked for.
+        requested: Decimal,
         /// Every short line, with what is available.
         lines: Vec<ShortLine>,
     },
@@ -149,8 +175,10 @@ pub enum Error {
         key: String,
     },
 
-    /// One entry of a batch failed; nothing of the batch was written.
+    /// One entry of a batch failed; nothing of the batch was written. Not a
+    /// kind of its own: its code is the entry's.
     #[error("batch entry {index} refused, nothing written: {source}")]
+    #[serde(skip)]
     InBatch {
         /// Zero-based position of the failing entry.
         index: usize,
@@ -162,6 +190,19 @@ pub enum Error {
     #[error("database is busy: other writers held it past the busy timeout")]
     Busy,
 
+    /// The storage engine or the file system failed, or a stored value
+    /// could not be read back.
+    #[error("storage error: {reason}")]
+    Storage {
+        /// What failed.
+        reason: String,
+        /// The engine's own error, when there is one.
+        #[serde(skip)]
+        #[schemars(skip)]
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+
     /// The database file was created by a newer version of Racine.
     #[error("database schema version {found} is newer than this library supports ({supported}); upgrade Racine")]
     SchemaTooNew {
@@ -170,14 +211,6 @@ pub enum Error {
         /// Highest version this library knows.
         supported: i64,
     },
-
-    /// A plugin failed or was refused.
-    #[error("plugin error: {0}")]
-    Plugin(String),
-
-    /// SQLite or the file system failed.
-    #[error("storage error: {0}")]
-    Storage(#[source] rusqlite::Error),
 }
 
 impl Error {
@@ -187,17 +220,14 @@ impl Error {
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::NegativeStock { .. } => ErrorCode::NegativeStock,
-            Error::InsufficientAvailable { .. } | Error::ShortLines { .. } => {
-                ErrorCode::InsufficientAvailable
-            }
+            Error::InsufficientAvailable { .. } => ErrorCode::InsufficientAvailable,
             Error::IdempotencyConflict { .. } => ErrorCode::IdempotencyConflict,
             Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Error::AlreadyExists { .. } => ErrorCode::AlreadyExists,
             Error::InBatch { source, .. } => source.code(),
             Error::Busy => ErrorCode::Busy,
+            Error::Storage { .. } => ErrorCode::Storage,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
-            Error::Plugin(_) => ErrorCode::Plugin,
-            Error::Storage(_) => ErrorCode::Storage,
         }
     }
 
@@ -210,55 +240,27 @@ impl Error {
     }
 
     /// The structured fields of the error as JSON (bindings expose them as
-    /// exception attributes): always `code` and `message`, plus the variant's
+    /// exception attributes): always `code` and `message`, plus the kind's
     /// own fields, and `index` for a batch entry.
     pub fn details(&self) -> serde_json::Value {
-        use serde_json::json;
-        let mut v = match self.root() {
-            Error::NotFound { entity, key } => json!({"entity": entity, "key": key}),
-            Error::InvalidInput { field, message } => json!({"field": field, "reason": message}),
-            Error::NegativeStock {
-                item,
-                sku,
-                warehouse,
-                available,
-                requested,
-            }
-            | Error::InsufficientAvailable {
-                item,
-                sku,
-                warehouse,
-                available,
-                requested,
-            } => json!({"item": item, "sku": sku, "warehouse": warehouse,
-                        "available": available, "requested": requested}),
-            Error::ShortLines { lines } => {
-                // The first line's fields at the top level, like a one-line refusal.
-                let first = lines.first().map(serde_json::to_value);
-                let mut v = first.and_then(|r| r.ok()).unwrap_or_else(|| json!({}));
-                v["lines"] = serde_json::to_value(lines).unwrap_or_else(|_| json!([]));
-                v
-            }
-            Error::IdempotencyConflict { key } => json!({"key": key}),
-            Error::InvalidTransition {
-                entity,
-                key,
-                state,
-                action,
-            } => json!({"entity": entity, "key": key, "state": state, "action": action}),
-            Error::AlreadyExists { entity, key } => json!({"entity": entity, "key": key}),
-            Error::SchemaTooNew { found, supported } => {
-                json!({"found": found, "supported": supported})
-            }
-            _ => json!({}),
-        };
-        let obj = v.as_object_mut().expect("details are an object");
-        obj.insert("code".into(), json!(self.code().name()));
-        obj.insert("message".into(), json!(self.to_string()));
+        let mut v = serde_json::to_value(self.root()).unwrap_or_default();
+        if !v.is_object() {
+            v = serde_json::json!({});
+        }
+        v["code"] = self.code().name().into();
+        v["message"] = self.to_string().into();
         if let Error::InBatch { index, .. } = self {
-            obj.insert("index".into(), json!(index));
+            v["index"] = (*index).into();
         }
         v
+    }
+
+    /// The same error as the entry `index` of a batch.
+    pub(crate) fn in_batch(self, index: usize) -> Error {
+        Error::InBatch {
+            index,
+            source: Box::new(self),
+        }
     }
 
     pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
@@ -274,10 +276,53 @@ impl Error {
             key: key.to_string(),
         }
     }
+
+    /// Refusal of an order whose `lines` (never empty) are short.
+    pub(crate) fn short(lines: Vec<ShortLine>) -> Error {
+        let first = lines.first().cloned().unwrap_or_default();
+        Error::InsufficientAvailable {
+            item: first.item,
+            sku: first.sku,
+            warehouse: first.warehouse,
+            available: first.available,
+            requested: first.requested,
+            lines,
+        }
+    }
+
+    /// A failure of the storage engine, keeping its own error as the source.
+    pub(crate) fn storage(e: impl std::error::Error + Send + Sync + 'static) -> Error {
+        Error::Storage {
+            reason: e.to_string(),
+            source: Some(Box::new(e)),
+        }
+    }
+
+    /// A stored value that is not one of the names its field allows.
+    pub(crate) fn corrupt(field: &str, value: &str, allowed: &str) -> Error {
+        Error::Storage {
+            reason: format!(
+                "stored {field} {value:?} is not one of {allowed}: the database was changed outside Racine"
+            ),
+            source: None,
+        }
+    }
+}
+
+impl From<DecimalError> for Error {
+    fn from(e: DecimalError) -> Error {
+        let field = match e {
+            DecimalError::Parse { .. } => "decimal",
+            DecimalError::Overflow { .. } => "amount",
+            DecimalError::DivisionByZero => "denominator",
+        };
+        Error::invalid(field, e.to_string())
+    }
 }
 
 /// One order line that cannot be served.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ShortLine {
     /// Line number in the order (1-based).
     pub line: u32,
@@ -306,12 +351,66 @@ fn describe_short(lines: &[ShortLine]) -> String {
         .join(", ")
 }
 
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Error {
-        use rusqlite::ErrorCode as C;
-        match e.sqlite_error_code() {
-            Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => Error::Busy,
-            _ => Error::Storage(e),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_serialises_under_its_own_code() {
+        let d = Decimal::ONE;
+        let samples = [
+            Error::not_found("item", 1),
+            Error::invalid("f", "m"),
+            Error::NegativeStock {
+                item: 1,
+                sku: "A".into(),
+                warehouse: "MAIN".into(),
+                available: d,
+                requested: d,
+            },
+            Error::short(vec![ShortLine::default()]),
+            Error::IdempotencyConflict { key: "k".into() },
+            Error::InvalidTransition {
+                entity: "order",
+                key: "1".into(),
+                state: "s".into(),
+                action: "a".into(),
+            },
+            Error::AlreadyExists {
+                entity: "item",
+                key: "A".into(),
+            },
+            Error::Busy,
+            Error::corrupt("reason", "x", "y"),
+            Error::SchemaTooNew {
+                found: 9,
+                supported: 3,
+            },
+        ];
+        assert_eq!(samples.len(), ErrorCode::ALL.len());
+        for (e, code) in samples.iter().zip(ErrorCode::ALL) {
+            assert_eq!(e.code(), *code);
+            let v = serde_json::to_value(e).unwrap();
+            assert_eq!(v["code"], code.name(), "{e:?}");
+            let batch = Error::invalid("x", "y").in_batch(3);
+            assert_eq!(batch.details()["index"], 3);
         }
+    }
+
+    #[test]
+    fn short_lines_put_the_first_line_at_the_top_level() {
+        let e = Error::short(vec![ShortLine {
+            line: 2,
+            sku: "MUG".into(),
+            available: Decimal::ONE,
+            ..Default::default()
+        }]);
+        let v = e.details();
+        assert_eq!(
+            (v["sku"].as_str(), v["available"].as_str()),
+            (Some("MUG"), Some("1"))
+        );
+        assert_eq!(v["lines"][0]["line"], 2);
+        assert_eq!(v["code"], "insufficient_available");
     }
 }

@@ -1,45 +1,105 @@
 //! Items: what the shop stocks, and the rules each one follows.
 
 use jiff::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{from_micros, now_micros, Database};
+use crate::closed_set::closed_set;
+use crate::database::Database;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::page::{Page, PageRequest};
+use crate::store::{ItemRules, Reads};
 use crate::text;
 use crate::valuation::ValuationMethod;
 
-/// Whether an item is bought to be used or made/sold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemKind {
-    /// Raw material or supply.
-    #[default]
-    Material,
-    /// Finished product.
-    Product,
+closed_set! {
+    /// Whether an item is bought to be used or made and sold.
+    pub enum ItemKind as "kind", default Material {
+        /// Raw material or supply.
+        Material = "material",
+        /// Finished product.
+        Product = "product",
+    }
 }
 
-impl ItemKind {
-    fn as_str(self) -> &'static str {
+/// An item named by its id or by its SKU, wherever an item is asked for:
+/// `7` or `"OAK-PLANK"` in JSON.
+///
+/// ```
+/// use racine::{Database, ItemRef, Movement, NewItem};
+/// let db = Database::open_in_memory()?;
+/// db.create_item(&NewItem::new("OAK-PLANK", "Oak plank"))?;
+/// db.post(&Movement::receipt("OAK-PLANK", "3".parse()?, "10".parse()?))?;
+/// assert_eq!(db.stock("OAK-PLANK", None)?.on_hand.to_string(), "3");
+/// # Ok::<(), racine::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ItemRef {
+    /// The item's id.
+    Id(i64),
+    /// The item's SKU.
+    Sku(String),
+}
+
+impl From<i64> for ItemRef {
+    fn from(id: i64) -> ItemRef {
+        ItemRef::Id(id)
+    }
+}
+
+impl From<&str> for ItemRef {
+    fn from(sku: &str) -> ItemRef {
+        ItemRef::Sku(sku.to_string())
+    }
+}
+
+impl From<String> for ItemRef {
+    fn from(sku: String) -> ItemRef {
+        ItemRef::Sku(sku)
+    }
+}
+
+impl From<&Item> for ItemRef {
+    fn from(item: &Item) -> ItemRef {
+        ItemRef::Id(item.id)
+    }
+}
+
+impl std::fmt::Display for ItemRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ItemKind::Material => "material",
-            ItemKind::Product => "product",
+            ItemRef::Id(id) => write!(f, "{id}"),
+            ItemRef::Sku(sku) => f.write_str(sku),
         }
     }
-    fn parse(s: &str) -> ItemKind {
-        if s == "product" {
-            ItemKind::Product
-        } else {
-            ItemKind::Material
+}
+
+impl ItemRef {
+    /// The id, when the item is named by id.
+    pub fn id(&self) -> Option<i64> {
+        match self {
+            ItemRef::Id(id) => Some(*id),
+            ItemRef::Sku(_) => None,
+        }
+    }
+
+    /// The id this names: as given, or looked up by SKU ([`Error::NotFound`]
+    /// for an unknown SKU; an id is checked by whoever uses it).
+    pub(crate) fn resolve(&self, r: &(impl Reads + ?Sized)) -> Result<i64> {
+        match self {
+            ItemRef::Id(id) => Ok(*id),
+            ItemRef::Sku(sku) => r
+                .item_id_by_sku(sku)?
+                .ok_or_else(|| Error::not_found("item", sku)),
         }
     }
 }
 
 /// A stocked item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Item {
     /// Row id.
     pub id: i64,
@@ -60,8 +120,10 @@ pub struct Item {
     /// Inactive items receive nothing.
     pub active: bool,
     /// When it was created.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub created_at: Timestamp,
     /// When it last changed.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub updated_at: Timestamp,
 }
 
@@ -77,7 +139,7 @@ pub struct Item {
 /// assert_eq!(db.item_by_sku("OAK-PLANK")?.id, oak.id);
 /// # Ok::<(), racine::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewItem {
     /// Unique SKU: 1–64 characters, no control characters.
@@ -113,8 +175,8 @@ impl NewItem {
             sku: sku.into(),
             name: name.into(),
             unit: default_unit(),
-            kind: ItemKind::Material,
-            valuation: ValuationMethod::Fifo,
+            kind: ItemKind::default(),
+            valuation: ValuationMethod::default(),
             reorder_point: None,
             allow_negative: false,
         }
@@ -122,7 +184,7 @@ impl NewItem {
 }
 
 /// Changes for [`Database::update_item`]; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ItemChanges {
     /// New display name.
@@ -133,8 +195,9 @@ pub struct ItemChanges {
     pub kind: Option<ItemKind>,
     /// New valuation method: only while the item has no movements.
     pub valuation: Option<ValuationMethod>,
-    /// New reorder point; `Some(None)` clears it.
+    /// New reorder point; `null` clears it.
     #[serde(with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Decimal>")]
     pub reorder_point: Option<Option<Decimal>>,
     /// Allow or refuse negative stock from now on.
     pub allow_negative: Option<bool>,
@@ -143,7 +206,7 @@ pub struct ItemChanges {
 }
 
 /// Filters for [`Database::items`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ItemFilter {
     /// Only active (`true`) or inactive (`false`) items.
@@ -157,34 +220,6 @@ pub struct ItemFilter {
     pub page: PageRequest,
 }
 
-/// Item rules needed while posting, cached per transaction.
-#[derive(Clone, Debug)]
-pub(crate) struct ItemRules {
-    pub sku: String,
-    pub valuation: ValuationMethod,
-    pub allow_negative: bool,
-    pub active: bool,
-}
-
-const COLUMNS: &str = "id, sku, name, unit, kind, valuation, reorder_point, allow_negative, \
-                       active, created_at, updated_at";
-
-fn from_row(r: &Row) -> rusqlite::Result<Item> {
-    Ok(Item {
-        id: r.get(0)?,
-        sku: r.get(1)?,
-        name: r.get(2)?,
-        unit: r.get(3)?,
-        kind: ItemKind::parse(&r.get::<_, String>(4)?),
-        valuation: ValuationMethod::parse(&r.get::<_, String>(5)?).unwrap_or(ValuationMethod::Fifo),
-        reorder_point: r.get::<_, Option<i64>>(6)?.map(Decimal::from_raw),
-        allow_negative: r.get(7)?,
-        active: r.get(8)?,
-        created_at: from_micros(r.get(9)?),
-        updated_at: from_micros(r.get(10)?),
-    })
-}
-
 fn validate_reorder_point(p: Option<Decimal>) -> Result<()> {
     match p {
         Some(p) if p.is_negative() => {
@@ -194,33 +229,25 @@ fn validate_reorder_point(p: Option<Decimal>) -> Result<()> {
     }
 }
 
-pub(crate) fn get(conn: &Connection, id: i64) -> Result<Item> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM items WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?
+/// Item `id`, or NotFound.
+pub(crate) fn get(r: &(impl Reads + ?Sized), id: i64) -> Result<Item> {
+    r.item(id)?.ok_or_else(|| Error::not_found("item", id))
+}
+
+/// The rules of item `id` needed while posting, or NotFound.
+pub(crate) fn rules(r: &(impl Reads + ?Sized), id: i64) -> Result<ItemRules> {
+    r.item_rules(id)?
         .ok_or_else(|| Error::not_found("item", id))
 }
 
-pub(crate) fn rules(conn: &Connection, id: i64) -> Result<ItemRules> {
-    conn.prepare_cached("SELECT sku, valuation, allow_negative, active FROM items WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get(3)?,
-            ))
-        })
-        .optional()?
-        .ok_or_else(|| Error::not_found("item", id))
-        .and_then(|(sku, valuation, allow_negative, active)| {
-            Ok(ItemRules {
-                sku,
-                valuation: ValuationMethod::parse(&valuation)?,
-                allow_negative,
-                active,
-            })
-        })
+/// The item `item` names, or NotFound.
+pub(crate) fn find(r: &(impl Reads + ?Sized), item: &ItemRef) -> Result<Item> {
+    match item {
+        ItemRef::Id(id) => get(r, *id),
+        ItemRef::Sku(sku) => r
+            .item_by_sku(sku)?
+            .ok_or_else(|| Error::not_found("item", sku)),
+    }
 }
 
 impl Database {
@@ -231,40 +258,15 @@ impl Database {
         text::required("unit", &item.unit, 20)?;
         validate_reorder_point(item.reorder_point)?;
         self.write(|tx| {
-            let exists: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM items WHERE sku = ?1)",
-                [&item.sku],
-                |r| r.get(0),
-            )?;
-            if exists {
-                return Err(Error::AlreadyExists {
-                    entity: "item",
-                    key: item.sku.clone(),
-                });
-            }
-            let now = now_micros();
-            tx.execute(
-                "INSERT INTO items(sku, name, unit, kind, valuation, reorder_point,
-                                   allow_negative, active, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
-                params![
-                    item.sku,
-                    item.name,
-                    item.unit,
-                    item.kind.as_str(),
-                    item.valuation.as_str(),
-                    item.reorder_point.map(Decimal::raw),
-                    item.allow_negative,
-                    now
-                ],
-            )?;
-            get(tx, tx.last_insert_rowid())
+            let id = tx.insert_item(item, Timestamp::now())?;
+            get(tx, id)
         })
     }
 
-    /// Applies `changes` to item `id`. The valuation method can change only
+    /// Applies `changes` to `item`. The valuation method can change only
     /// while the item has no movements ([`Error::InvalidTransition`]).
-    pub fn update_item(&self, id: i64, changes: &ItemChanges) -> Result<Item> {
+    pub fn update_item(&self, item: impl Into<ItemRef>, changes: &ItemChanges) -> Result<Item> {
+        let item = item.into();
         if let Some(name) = &changes.name {
             text::required("name", name, 200)?;
         }
@@ -275,50 +277,36 @@ impl Database {
             validate_reorder_point(p)?;
         }
         self.write(|tx| {
-            let current = get(tx, id)?;
+            let mut current = find(tx, &item)?;
             if let Some(method) = changes.valuation {
-                let has_movements: bool = tx.query_row(
-                    "SELECT EXISTS(SELECT 1 FROM movements WHERE item_id = ?1)",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                if has_movements && method != current.valuation {
+                if method != current.valuation && tx.item_has_movements(current.id)? {
                     return Err(Error::InvalidTransition {
                         entity: "item",
                         key: current.sku,
                         state: "already moved".into(),
-                        action: format!("change valuation to {}", method.as_str()),
+                        action: format!("change valuation to {method}"),
                     });
                 }
             }
-            tx.execute(
-                "UPDATE items SET name = ?2, unit = ?3, kind = ?4, valuation = ?5,
-                        reorder_point = ?6, allow_negative = ?7, active = ?8, updated_at = ?9
-                 WHERE id = ?1",
-                params![
-                    id,
-                    changes.name.as_ref().unwrap_or(&current.name),
-                    changes.unit.as_ref().unwrap_or(&current.unit),
-                    changes.kind.unwrap_or(current.kind).as_str(),
-                    changes.valuation.unwrap_or(current.valuation).as_str(),
-                    changes
-                        .reorder_point
-                        .unwrap_or(current.reorder_point)
-                        .map(Decimal::raw),
-                    changes.allow_negative.unwrap_or(current.allow_negative),
-                    changes.active.unwrap_or(current.active),
-                    now_micros()
-                ],
-            )?;
-            get(tx, id)
+            let c = changes.clone();
+            current.name = c.name.unwrap_or(current.name);
+            current.unit = c.unit.unwrap_or(current.unit);
+            current.kind = c.kind.unwrap_or(current.kind);
+            current.valuation = c.valuation.unwrap_or(current.valuation);
+            current.reorder_point = c.reorder_point.unwrap_or(current.reorder_point);
+            current.allow_negative = c.allow_negative.unwrap_or(current.allow_negative);
+            current.active = c.active.unwrap_or(current.active);
+            current.updated_at = Timestamp::now();
+            tx.update_item(&current)?;
+            get(tx, current.id)
         })
     }
 
-    /// Deactivates item `id`: it keeps its history and stock, receives
+    /// Deactivates `item`: it keeps its history and stock, receives
     /// nothing more, and can still be issued or counted to zero.
-    pub fn deactivate_item(&self, id: i64) -> Result<Item> {
+    pub fn deactivate_item(&self, item: impl Into<ItemRef>) -> Result<Item> {
         self.update_item(
-            id,
+            item,
             &ItemChanges {
                 active: Some(false),
                 ..Default::default()
@@ -326,48 +314,21 @@ impl Database {
         )
     }
 
-    /// Item `id`.
-    pub fn item(&self, id: i64) -> Result<Item> {
-        get(&self.lock(), id)
+    /// The item with this id or SKU.
+    pub fn item(&self, item: impl Into<ItemRef>) -> Result<Item> {
+        let item = item.into();
+        self.read(|r| find(r, &item))
     }
 
     /// The item with this SKU.
     pub fn item_by_sku(&self, sku: &str) -> Result<Item> {
-        self.lock()
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM items WHERE sku = ?1"))?
-            .query_row([sku], from_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found("item", sku))
+        self.item(sku)
     }
 
     /// Items matching `filter`, by id, one page at a time.
     pub fn items(&self, filter: &ItemFilter) -> Result<Page<Item>> {
         let limit = filter.page.limit()?;
-        let search = filter
-            .search
-            .as_ref()
-            .map(|s| format!("%{}%", text::escape_like(s)));
-        let conn = self.lock();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM items
-             WHERE id > ?1
-               AND (?2 IS NULL OR active = ?2)
-               AND (?3 IS NULL OR kind = ?3)
-               AND (?4 IS NULL OR sku LIKE ?4 ESCAPE '\\' OR name LIKE ?4 ESCAPE '\\')
-             ORDER BY id LIMIT ?5"
-        ))?;
-        let rows = stmt
-            .query_map(
-                params![
-                    filter.page.after.unwrap_or(0),
-                    filter.active,
-                    filter.kind.map(ItemKind::as_str),
-                    search,
-                    limit + 1
-                ],
-                from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = self.read(|r| r.items(filter, limit + 1))?;
         Ok(Page::from_rows(rows, limit, |i| i.id))
     }
 }

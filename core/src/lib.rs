@@ -1,9 +1,16 @@
 //! # Racine
 //!
-//! An embeddable stock ledger over SQLite: items, warehouses, suppliers and
-//! purchases; an append-only ledger of movements with reasons; exact
-//! FIFO / LIFO / moving-average valuation; refusal of negative stock;
-//! idempotent writes; all of it safe when several processes share one file.
+//! An embeddable stock ledger: items, warehouses, suppliers and purchases;
+//! an append-only ledger of movements with reasons; exact FIFO / LIFO /
+//! moving-average valuation; refusal of negative stock; orders linked to
+//! stock; idempotent writes; all of it safe when several processes share
+//! one database.
+//!
+//! The layout shows the architecture: one module per concept holds its
+//! rules (`items`, `ledger`, `valuation`, `orders`, `purchases`, `verify`),
+//! the storage layer (`store`, with one engine per folder: SQLite today)
+//! holds all SQL, and [`catalogue`] declares every operation once for the
+//! JSON entry point ([`api`]), the schema file and the bindings.
 //!
 //! ```
 //! use racine::{Database, Movement, NewItem, ValuationMethod};
@@ -23,14 +30,16 @@
 //! # Ok::<(), racine::Error>(())
 //! ```
 //!
-//! Every write is one `BEGIN IMMEDIATE` transaction: it all happens or
-//! nothing does. Quantities and money are [`Decimal`]s: exact, six
+//! Every write is one transaction of the store: it all happens or nothing
+//! does. Quantities and money are [`Decimal`]s: exact, six
 //! fractional digits, never binary floats.
 
 #![warn(missing_docs)]
 
 pub mod api;
-mod db;
+pub mod catalogue;
+mod closed_set;
+mod database;
 mod decimal;
 mod error;
 mod items;
@@ -38,23 +47,25 @@ mod ledger;
 mod orders;
 mod page;
 mod purchases;
+mod store;
 mod suppliers;
 mod text;
 mod valuation;
 mod verify;
 mod warehouses;
 
-pub use db::{Database, OpenOptions, Synchronous, SCHEMA_VERSION};
-pub use decimal::{Decimal, SCALE};
+pub use catalogue::{Info, PostedBatch};
+pub use database::{Database, OpenOptions, Synchronous, SCHEMA_VERSION};
+pub use decimal::{Decimal, DecimalError, SCALE};
 pub use error::{Error, ErrorCode, Result, ShortLine};
-pub use items::{Item, ItemChanges, ItemFilter, ItemKind, NewItem};
+pub use items::{Item, ItemChanges, ItemFilter, ItemKind, ItemRef, NewItem};
 pub use ledger::{
     Movement, MovementFilter, MovementKind, MovementRecord, Posted, Reason, SortOrder, StockAt,
     StockFilter, StockLevel, MAX_BATCH,
 };
 pub use orders::{
-    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, OrderStatus,
-    Reservation, ReturnLine, StockPolicy,
+    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderLine,
+    OrderStatus, Reservation, ReservationStatus, ReturnLine, StockPolicy,
 };
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use purchases::{

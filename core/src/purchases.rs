@@ -2,52 +2,37 @@
 //! (each receipt posts movements at the line's cost), remainder cancellable.
 
 use jiff::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{from_micros, now_micros, Database};
+use crate::closed_set::closed_set;
+use crate::database::Database;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
+use crate::items::ItemRef;
 use crate::ledger::posting::{Origin, Posting};
 use crate::ledger::{Movement, MovementRecord};
 use crate::page::{Page, PageRequest};
+use crate::store::{Reads, Writes};
 use crate::{items, suppliers, text, warehouses};
 
-/// Where a purchase order stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PurchaseStatus {
-    /// Nothing received yet.
-    Open,
-    /// Some received, some still expected.
-    PartiallyReceived,
-    /// Everything ordered was received.
-    Received,
-    /// Some received, the rest cancelled.
-    Closed,
-    /// Cancelled before anything was received.
-    Cancelled,
+closed_set! {
+    /// Where a purchase order stands.
+    pub enum PurchaseStatus as "status" {
+        /// Nothing received yet.
+        Open = "open",
+        /// Some received, some still expected.
+        PartiallyReceived = "partially_received",
+        /// Everything ordered was received.
+        Received = "received",
+        /// Some received, the rest cancelled.
+        Closed = "closed",
+        /// Cancelled before anything was received.
+        Cancelled = "cancelled",
+    }
 }
 
 impl PurchaseStatus {
-    fn as_str(self) -> &'static str {
-        match self {
-            PurchaseStatus::Open => "open",
-            PurchaseStatus::PartiallyReceived => "partially_received",
-            PurchaseStatus::Received => "received",
-            PurchaseStatus::Closed => "closed",
-            PurchaseStatus::Cancelled => "cancelled",
-        }
-    }
-    fn parse(s: &str) -> PurchaseStatus {
-        match s {
-            "partially_received" => PurchaseStatus::PartiallyReceived,
-            "received" => PurchaseStatus::Received,
-            "closed" => PurchaseStatus::Closed,
-            "cancelled" => PurchaseStatus::Cancelled,
-            _ => PurchaseStatus::Open,
-        }
-    }
     fn is_receivable(self) -> bool {
         matches!(
             self,
@@ -57,11 +42,11 @@ impl PurchaseStatus {
 }
 
 /// A line to order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPurchaseLine {
-    /// Item id.
-    pub item: i64,
+    /// The item, by id or SKU.
+    pub item: ItemRef,
     /// Quantity ordered (> 0).
     pub quantity: Decimal,
     /// Agreed unit cost (≥ 0).
@@ -72,7 +57,7 @@ pub struct NewPurchaseLine {
 }
 
 /// What [`Database::create_purchase_order`] needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPurchaseOrder {
     /// Supplier id (active).
@@ -87,7 +72,8 @@ pub struct NewPurchaseOrder {
 }
 
 /// A line of a purchase order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PurchaseLine {
     /// Line id.
     pub id: i64,
@@ -110,7 +96,8 @@ pub struct PurchaseLine {
 }
 
 /// A purchase order with its lines.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PurchaseOrder {
     /// Order id.
     pub id: i64,
@@ -129,13 +116,15 @@ pub struct PurchaseOrder {
     /// Σ received × unit cost over the lines.
     pub total_received: Decimal,
     /// When it was created.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub created_at: Timestamp,
     /// When it last changed.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub updated_at: Timestamp,
 }
 
 /// Quantity of one line to receive.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiveLine {
     /// Purchase line id.
@@ -145,7 +134,7 @@ pub struct ReceiveLine {
 }
 
 /// What [`Database::receive_purchase`] takes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PurchaseReceipt {
     /// Lines arriving; empty means "everything still expected".
@@ -155,11 +144,13 @@ pub struct PurchaseReceipt {
     /// Free-text note (delivery note number…).
     pub note: Option<String>,
     /// When it arrived; now if absent.
+    #[schemars(with = "Option<crate::catalogue::Instant>")]
     pub effective_at: Option<Timestamp>,
 }
 
 /// The order after a receipt, and the movements the receipt posted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PurchaseReceived {
     /// The order, updated.
     pub order: PurchaseOrder,
@@ -168,7 +159,7 @@ pub struct PurchaseReceived {
 }
 
 /// Filters for [`Database::purchase_orders`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PurchaseFilter {
     /// Only this supplier's orders.
@@ -180,68 +171,44 @@ pub struct PurchaseFilter {
     pub page: PageRequest,
 }
 
-fn line_from_row(r: &Row) -> rusqlite::Result<PurchaseLine> {
-    let quantity = Decimal::from_raw(r.get(4)?);
-    let received = Decimal::from_raw(r.get(6)?);
-    let cancelled = Decimal::from_raw(r.get(7)?);
-    Ok(PurchaseLine {
-        id: r.get(0)?,
-        item: r.get(1)?,
-        sku: r.get(2)?,
-        warehouse: r.get(3)?,
-        quantity,
-        unit_cost: Decimal::from_raw(r.get(5)?),
-        received,
-        cancelled,
-        remaining: Decimal::from_raw(quantity.raw() - received.raw() - cancelled.raw()),
-    })
-}
-
-fn load(conn: &Connection, id: i64) -> Result<PurchaseOrder> {
-    let head = conn
-        .prepare_cached(
-            "SELECT id, supplier_id, reference, status, note, created_at, updated_at
-             FROM purchase_orders WHERE id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, i64>(6)?,
-            ))
-        })
-        .optional()?
+/// The order with its lines; what is still expected and the totals are
+/// derived here, once.
+fn load(r: &(impl Reads + ?Sized), id: i64) -> Result<PurchaseOrder> {
+    let head = r
+        .purchase_head(id)?
         .ok_or_else(|| Error::not_found("purchase order", id))?;
-    let lines = conn
-        .prepare_cached(
-            "SELECT l.id, l.item_id, i.sku, l.warehouse_id, l.quantity, l.unit_cost,
-                    l.received, l.cancelled
-             FROM purchase_lines l JOIN items i ON i.id = l.item_id
-             WHERE l.order_id = ?1 ORDER BY l.id",
-        )?
-        .query_map([id], line_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut total_ordered = Decimal::ZERO;
     let mut total_received = Decimal::ZERO;
-    for l in &lines {
+    let mut lines = Vec::new();
+    for l in r.purchase_lines(id)? {
         total_ordered = total_ordered.checked_add(l.quantity.checked_mul(l.unit_cost)?)?;
         total_received = total_received.checked_add(l.received.checked_mul(l.unit_cost)?)?;
+        lines.push(PurchaseLine {
+            id: l.id,
+            item: l.item,
+            sku: l.sku,
+            warehouse: l.warehouse,
+            quantity: l.quantity,
+            unit_cost: l.unit_cost,
+            received: l.received,
+            cancelled: l.cancelled,
+            remaining: l
+                .quantity
+                .checked_sub(l.received)?
+                .checked_sub(l.cancelled)?,
+        });
     }
     Ok(PurchaseOrder {
-        id: head.0,
-        supplier: head.1,
-        reference: head.2,
-        status: PurchaseStatus::parse(&head.3),
-        note: head.4,
+        id: head.id,
+        supplier: head.supplier,
+        reference: head.reference,
+        status: head.status,
+        note: head.note,
         lines,
         total_ordered,
         total_received,
-        created_at: from_micros(head.5),
-        updated_at: from_micros(head.6),
+        created_at: head.created_at,
+        updated_at: head.updated_at,
     })
 }
 
@@ -259,14 +226,13 @@ fn status_of(order: &PurchaseOrder) -> PurchaseStatus {
     }
 }
 
-fn save_status(tx: &Connection, id: i64) -> Result<PurchaseOrder> {
+fn save_status(tx: &dyn Writes, id: i64) -> Result<PurchaseOrder> {
     let mut order = load(tx, id)?;
     let status = status_of(&order);
-    tx.execute(
-        "UPDATE purchase_orders SET status = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, status.as_str(), now_micros()],
-    )?;
+    let now = Timestamp::now();
+    tx.set_purchase_status(id, status, now)?;
     order.status = status;
+    order.updated_at = now;
     Ok(order)
 }
 
@@ -290,7 +256,7 @@ impl Database {
     /// let supplier = db.create_supplier(&NewSupplier { name: "Scierie Dupont".into(), ..Default::default() })?.id;
     /// let po = db.create_purchase_order(&NewPurchaseOrder {
     ///     supplier, reference: "PO-1".into(), note: None,
-    ///     lines: vec![NewPurchaseLine { item: wood, quantity: "10".parse()?, unit_cost: "12.5".parse()?, warehouse: None }],
+    ///     lines: vec![NewPurchaseLine { item: wood.into(), quantity: "10".parse()?, unit_cost: "12.5".parse()?, warehouse: None }],
     /// })?;
     /// let line = po.lines[0].id;
     /// let got = db.receive_purchase(po.id, &PurchaseReceipt {
@@ -334,34 +300,18 @@ impl Database {
                     action: "order from it".into(),
                 });
             }
-            let taken: bool = tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM purchase_orders WHERE reference = ?1)",
-                [&po.reference],
-                |r| r.get(0),
+            let id = tx.insert_purchase(
+                po.supplier,
+                &po.reference,
+                po.note.as_deref(),
+                Timestamp::now(),
             )?;
-            if taken {
-                return Err(Error::AlreadyExists {
-                    entity: "purchase order",
-                    key: po.reference.clone(),
-                });
-            }
-            let now = now_micros();
-            tx.execute(
-                "INSERT INTO purchase_orders(supplier_id, reference, status, note, created_at, updated_at)
-                 VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
-                params![po.supplier, po.reference, po.note, now],
-            )?;
-            let id = tx.last_insert_rowid();
             let default_wh = warehouses::default_id(tx)?;
             for l in &po.lines {
-                items::get(tx, l.item)?;
+                let item = items::find(tx, &l.item)?.id;
                 let wh = l.warehouse.unwrap_or(default_wh);
                 warehouses::get(tx, wh)?;
-                tx.execute(
-                    "INSERT INTO purchase_lines(order_id, item_id, warehouse_id, quantity, unit_cost)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, l.item, wh, l.quantity.raw(), l.unit_cost.raw()],
-                )?;
+                tx.insert_purchase_line(id, item, wh, l.quantity, l.unit_cost)?;
             }
             load(tx, id)
         })
@@ -369,33 +319,18 @@ impl Database {
 
     /// Purchase order `id` with its lines.
     pub fn purchase_order(&self, id: i64) -> Result<PurchaseOrder> {
-        load(&self.lock(), id)
+        self.read(|r| load(r, id))
     }
 
     /// Purchase orders matching `filter`, by id.
     pub fn purchase_orders(&self, filter: &PurchaseFilter) -> Result<Page<PurchaseOrder>> {
         let limit = filter.page.limit()?;
-        let conn = self.lock();
-        let ids = conn
-            .prepare_cached(
-                "SELECT id FROM purchase_orders
-                 WHERE id > ?1 AND (?2 IS NULL OR supplier_id = ?2) AND (?3 IS NULL OR status = ?3)
-                 ORDER BY id LIMIT ?4",
-            )?
-            .query_map(
-                params![
-                    filter.page.after.unwrap_or(0),
-                    filter.supplier,
-                    filter.status.map(PurchaseStatus::as_str),
-                    limit + 1
-                ],
-                |r| r.get::<_, i64>(0),
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let orders = ids
-            .into_iter()
-            .map(|id| load(&conn, id))
-            .collect::<Result<Vec<_>>>()?;
+        let orders = self.read(|r| {
+            r.purchase_ids(filter, limit + 1)?
+                .into_iter()
+                .map(|id| load(r, id))
+                .collect::<Result<Vec<_>>>()
+        })?;
         Ok(Page::from_rows(orders, limit, |o| o.id))
     }
 
@@ -454,8 +389,9 @@ impl Database {
                 }
                 wanted
             };
-            let mut posting = Posting::new(tx, idempotency_key)?;
+            let mut posting = Posting::new(tx, idempotency_key);
             let mut movements = Vec::with_capacity(wanted.len());
+            let mut received: std::collections::HashMap<i64, Decimal> = Default::default();
             for (line, quantity) in &wanted {
                 let mut m = Movement::receipt(line.item, *quantity, line.unit_cost)
                     .warehouse(line.warehouse)
@@ -468,10 +404,9 @@ impl Database {
                     ..Origin::default()
                 };
                 movements.extend(posting.apply(&m, &origin)?);
-                tx.prepare_cached(
-                    "UPDATE purchase_lines SET received = received + ?2 WHERE id = ?1",
-                )?
-                .execute(params![line.id, quantity.raw()])?;
+                let got = received.entry(line.id).or_insert(line.received);
+                *got = got.checked_add(*quantity)?;
+                tx.set_purchase_line_progress(line.id, *got, line.cancelled)?;
             }
             posting.finish()?;
             let order = save_status(tx, order)?;
@@ -487,10 +422,10 @@ impl Database {
             if !po.status.is_receivable() {
                 return Err(not_receivable(&po, "cancel the remainder"));
             }
-            tx.execute(
-                "UPDATE purchase_lines SET cancelled = quantity - received WHERE order_id = ?1",
-                [order],
-            )?;
+            for l in &po.lines {
+                let cancelled = l.quantity.checked_sub(l.received)?;
+                tx.set_purchase_line_progress(l.id, l.received, cancelled)?;
+            }
             save_status(tx, order)
         })
     }

@@ -1,16 +1,18 @@
 //! Suppliers: who the shop buys from.
 
 use jiff::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{from_micros, now_micros, Database};
+use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::page::{Page, PageRequest};
+use crate::store::Reads;
 use crate::text;
 
 /// A supplier.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Supplier {
     /// Row id.
     pub id: i64,
@@ -25,13 +27,15 @@ pub struct Supplier {
     /// Inactive suppliers get no new purchase orders.
     pub active: bool,
     /// When it was created.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub created_at: Timestamp,
     /// When it last changed.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub updated_at: Timestamp,
 }
 
 /// What [`Database::create_supplier`] needs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSupplier {
     /// Display name, 1–200 characters.
@@ -49,7 +53,7 @@ pub struct NewSupplier {
 
 /// Changes for [`Database::update_supplier`]. `None` leaves a field as it
 /// is; an empty string clears an optional field.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SupplierChanges {
     /// New name.
@@ -65,7 +69,7 @@ pub struct SupplierChanges {
 }
 
 /// Filters for [`Database::suppliers`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SupplierFilter {
     /// Only active (`true`) or inactive (`false`) suppliers.
@@ -91,25 +95,9 @@ fn validate_contact(email: Option<&str>, phone: Option<&str>, notes: Option<&str
     text::optional("notes", notes, 4000)
 }
 
-const COLUMNS: &str = "id, name, email, phone, notes, active, created_at, updated_at";
-
-fn from_row(r: &Row) -> rusqlite::Result<Supplier> {
-    Ok(Supplier {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        email: r.get(2)?,
-        phone: r.get(3)?,
-        notes: r.get(4)?,
-        active: r.get(5)?,
-        created_at: from_micros(r.get(6)?),
-        updated_at: from_micros(r.get(7)?),
-    })
-}
-
-pub(crate) fn get(conn: &Connection, id: i64) -> Result<Supplier> {
-    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM suppliers WHERE id = ?1"))?
-        .query_row([id], from_row)
-        .optional()?
+/// Supplier `id`, or NotFound.
+pub(crate) fn get(r: &(impl Reads + ?Sized), id: i64) -> Result<Supplier> {
+    r.supplier(id)?
         .ok_or_else(|| Error::not_found("supplier", id))
 }
 
@@ -128,13 +116,8 @@ impl Database {
         text::required("name", &s.name, 200)?;
         validate_contact(s.email.as_deref(), s.phone.as_deref(), s.notes.as_deref())?;
         self.write(|tx| {
-            let now = now_micros();
-            tx.execute(
-                "INSERT INTO suppliers(name, email, phone, notes, active, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?5)",
-                params![s.name, s.email, s.phone, s.notes, now],
-            )?;
-            get(tx, tx.last_insert_rowid())
+            let id = tx.insert_supplier(s, Timestamp::now())?;
+            get(tx, id)
         })
     }
 
@@ -149,20 +132,16 @@ impl Database {
             changes.notes.as_deref(),
         )?;
         self.write(|tx| {
-            let current = get(tx, id)?;
-            tx.execute(
-                "UPDATE suppliers SET name = ?2, email = ?3, phone = ?4, notes = ?5,
-                        active = ?6, updated_at = ?7 WHERE id = ?1",
-                params![
-                    id,
-                    changes.name.as_ref().unwrap_or(&current.name),
-                    merge(&changes.email, &current.email),
-                    merge(&changes.phone, &current.phone),
-                    merge(&changes.notes, &current.notes),
-                    changes.active.unwrap_or(current.active),
-                    now_micros()
-                ],
-            )?;
+            let mut current = get(tx, id)?;
+            if let Some(name) = &changes.name {
+                current.name.clone_from(name);
+            }
+            current.email = merge(&changes.email, &current.email);
+            current.phone = merge(&changes.phone, &current.phone);
+            current.notes = merge(&changes.notes, &current.notes);
+            current.active = changes.active.unwrap_or(current.active);
+            current.updated_at = Timestamp::now();
+            tx.update_supplier(&current)?;
             get(tx, id)
         })
     }
@@ -180,34 +159,13 @@ impl Database {
 
     /// Supplier `id`.
     pub fn supplier(&self, id: i64) -> Result<Supplier> {
-        get(&self.lock(), id)
+        self.read(|r| get(r, id))
     }
 
     /// Suppliers matching `filter`, by id.
     pub fn suppliers(&self, filter: &SupplierFilter) -> Result<Page<Supplier>> {
         let limit = filter.page.limit()?;
-        let search = filter
-            .search
-            .as_ref()
-            .map(|s| format!("%{}%", text::escape_like(s)));
-        let conn = self.lock();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM suppliers
-             WHERE id > ?1 AND (?2 IS NULL OR active = ?2)
-               AND (?3 IS NULL OR name LIKE ?3 ESCAPE '\\' OR email LIKE ?3 ESCAPE '\\')
-             ORDER BY id LIMIT ?4"
-        ))?;
-        let rows = stmt
-            .query_map(
-                params![
-                    filter.page.after.unwrap_or(0),
-                    filter.active,
-                    search,
-                    limit + 1
-                ],
-                from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = self.read(|r| r.suppliers(filter, limit + 1))?;
         Ok(Page::from_rows(rows, limit, |s| s.id))
     }
 }

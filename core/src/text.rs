@@ -34,14 +34,15 @@ pub(crate) fn optional(field: &str, value: Option<&str>, max: usize) -> Result<(
     Ok(())
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-pub(crate) fn escape_like(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
+/// A short code (warehouse `MAIN`, `SHOP-2`): 1–32 characters, no spaces
+/// or control characters.
+pub(crate) fn code(field: &str, value: &str) -> Result<()> {
+    required(field, value, 32)?;
+    if value.chars().any(char::is_whitespace) {
+        return Err(Error::invalid(
+            field,
+            format!("{value:?} must not contain spaces"),
+        ));
     }
-    out
+    Ok(())
 }

@@ -4,7 +4,7 @@
  *
  *   cargo build -p racine-ffi
  *   cc -Wall -Wextra -Werror -std=c11 -Iinclude examples/c/shop.c \
- *      -Ltarget/debug -lracine -o target/shop && LD_LIBRARY_PATH=target/debug target/shop
+ *      -Ltarget/debug -lracine_ffi -o target/shop && LD_LIBRARY_PATH=target/debug target/shop
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -39,8 +39,8 @@ static const char *fmt(int64_t millionths, char buf[32]) {
 int main(int argc, char **argv) {
     const char *path = argc > 1 ? argv[1] : ":memory:";
     printf("Racine %s (C ABI %u)\n", racine_version(), racine_abi_version());
-    if (racine_abi_version() != 1) {
-        fprintf(stderr, "this program was written for C ABI 1\n");
+    if (racine_abi_version() != 2) {
+        fprintf(stderr, "this program was written for C ABI 2\n");
         return 1;
     }
 

@@ -5,7 +5,7 @@
 // stock and valuation.
 //
 //   cargo build -p racine-ffi
-//   RACINE_LIB=$PWD/target/debug/libracine.so php -d ffi.enable=1 examples/php/shop_day.php
+//   RACINE_LIB=$PWD/target/debug/libracine_ffi.so php -d ffi.enable=1 examples/php/shop_day.php
 
 declare(strict_types=1);
 

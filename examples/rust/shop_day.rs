@@ -101,13 +101,13 @@ fn main() -> Result<(), Box<dyn StdError>> {
         note: Some("weekly order".into()),
         lines: vec![
             NewPurchaseLine {
-                item: oak,
+                item: oak.into(),
                 quantity: d("50"),
                 unit_cost: d("18.40"),
                 warehouse: None,
             },
             NewPurchaseLine {
-                item: varnish,
+                item: varnish.into(),
                 quantity: d("12"),
                 unit_cost: d("9.90"),
                 warehouse: None,

@@ -43,9 +43,10 @@ impl RacineDb {
 /// - `path`, `path_len`: UTF-8 file path (not NUL-terminated); `:memory:`
 ///   opens a private in-memory database. Required.
 /// - `options_json`, `options_len`: optional JSON object (NULL, 0 for the
-///   defaults): `{"synchronous": "full"|"normal", "busy_timeout_ms": 10000,
-///   "time_zone": "Europe/Paris", "default_warehouse": "MAIN",
-///   "cache_size_kib": 32768}`.
+///   defaults; see `open_options` in schema/racine.json): `{"synchronous":
+///   "full"|"normal", "busy_timeout_ms": 10000, "time_zone": "Europe/Paris",
+///   "default_warehouse": "MAIN", "cache_size_kib": 32768}`. A bad option
+///   fails with `RACINE_STATUS_INVALID_INPUT` naming it (`options.synchronous`).
 /// - `out`: receives the new handle on success (untouched on failure).
 ///
 /// The caller owns the handle and must release it with `racine_db_free`.
@@ -68,8 +69,7 @@ pub unsafe extern "C" fn racine_db_open(
         let path = unsafe { text(path, path_len, "path")? };
         // SAFETY: forwarded caller contract (see above).
         let options = match unsafe { optional_text(options_json, options_len, "options_json")? } {
-            Some(json) => serde_json::from_str::<OpenOptions>(json)
-                .map_err(|e| Failure::Json(e.to_string()))?,
+            Some(json) => OpenOptions::from_json(json)?,
             None => OpenOptions::default(),
         };
         let database = Database::open_with(path, &options)?;
@@ -129,8 +129,9 @@ pub unsafe extern "C" fn racine_db_free(db: *mut RacineDb) {
 ///   caller, to release with `racine_string_free`. Untouched on failure.
 ///
 /// Malformed, unknown or wrongly typed requests fail with
-/// `RACINE_STATUS_INVALID_JSON`; refused operations with their own status.
-/// Thread-safe.
+/// `RACINE_STATUS_INVALID_INPUT`, whose details name the field by its path
+/// (`item.valuation`), as in every binding; refused operations fail with
+/// their own status. Thread-safe.
 ///
 /// # Safety
 /// `db` must be NULL or a live handle; `request` NULL or `request_len`
@@ -146,10 +147,10 @@ pub unsafe extern "C" fn racine_call(
         non_null(out, "out")?;
         // SAFETY: forwarded caller contract (see above).
         let request = unsafe { text(request, request_len, "request")? };
-        let parsed: api::Request =
-            serde_json::from_str(request).map_err(|e| Failure::Json(e.to_string()))?;
+        let parsed = api::Request::parse(request)?;
         let result = RacineDb::with(db, |database| Ok(api::execute(database, parsed)?))?;
-        let json = CString::new(result.to_string()).map_err(|e| Failure::Json(e.to_string()))?;
+        // serde_json escapes every control character, NUL included.
+        let json = CString::new(result.to_string()).map_err(|e| Failure::Panic(e.to_string()))?;
         // SAFETY: `out` checked non-NULL; validity is the caller's promise.
         unsafe { write_out(out, json.into_raw()) };
         Ok(())

@@ -10,7 +10,6 @@ pub(crate) enum Failure {
     Core(racine_core::Error),
     Null(&'static str),
     Utf8(&'static str),
-    Json(String),
     Closed,
     Panic(String),
 }
@@ -66,12 +65,6 @@ impl Failure {
                 RacineStatus::InvalidUtf8,
                 format!("argument {arg} is not valid UTF-8"),
                 serde_json::json!({ "argument": arg }),
-                -1,
-            ),
-            Failure::Json(why) => (
-                RacineStatus::InvalidJson,
-                format!("invalid JSON request: {why}"),
-                serde_json::json!({}),
                 -1,
             ),
             Failure::Closed => (

@@ -1,7 +1,7 @@
 //! # racine-ffi: the C ABI of Racine
 //!
-//! A thin layer over the `racine` crate, built as `libracine.so` and
-//! `libracine.a`, described by the generated headers in `include/`
+//! A thin layer over the `racine` crate, built as `libracine_ffi.so` and
+//! `libracine_ffi.a`, described by the generated headers in `include/`
 //! (`racine.h` for C, `racine_php.h` for PHP's FFI).
 //!
 //! Conventions (after rustls-ffi): one `racine_` prefix; opaque handles
@@ -34,8 +34,10 @@ pub use typed::{
 };
 
 /// Version of this C ABI. It changes only when an existing function,
-/// struct or status changes meaning; additions keep it.
-pub const ABI_VERSION: u32 = 1;
+/// struct or status changes meaning; additions keep it. 2: a malformed
+/// JSON request is `RACINE_STATUS_INVALID_INPUT` (102 retired), status 11
+/// retired, items may be named by SKU in JSON requests.
+pub const ABI_VERSION: u32 = 2;
 
 /// The library version (`"0.1.0"`): a static NUL-terminated string, never
 /// NULL, never to be freed. Thread-safe.

@@ -182,7 +182,7 @@ unsafe fn movement(m: &RacineMovement) -> Result<Movement, Failure> {
     };
     Ok(Movement {
         kind: kind(m.kind)?,
-        item: m.item,
+        item: m.item.into(),
         warehouse: id(m.warehouse),
         to_warehouse: id(m.to_warehouse),
         quantity: Decimal::from_raw(m.quantity),
@@ -340,7 +340,7 @@ pub unsafe extern "C" fn racine_decimal_parse(
         non_null(out, "out")?;
         // SAFETY: forwarded caller contract.
         let s = unsafe { text(text_ptr, len, "text")? };
-        let d: Decimal = s.parse()?;
+        let d: Decimal = s.parse().map_err(racine_core::Error::from)?;
         // SAFETY: non-NULL; writable per the contract.
         unsafe { write_out(out, d.raw()) };
         Ok(())

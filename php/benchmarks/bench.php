@@ -6,7 +6,7 @@
 // movement, UPDATE the stock), side by side in one run.
 //
 //   cargo build --release -p racine-ffi
-//   RACINE_LIB=$PWD/target/release/libracine.so php -d ffi.enable=1 php/benchmarks/bench.php [items] [seconds]
+//   RACINE_LIB=$PWD/target/release/libracine_ffi.so php -d ffi.enable=1 php/benchmarks/bench.php [items] [seconds]
 
 declare(strict_types=1);
 

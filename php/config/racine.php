@@ -6,7 +6,7 @@ return [
     // The ledger's SQLite file. Every PHP-FPM worker opens the same file.
     'database' => env('RACINE_DATABASE', storage_path('racine/stock.db')),
 
-    // Absolute path to libracine.so (FFI resolves relative paths against the
+    // Absolute path to libracine_ffi.so (FFI resolves relative paths against the
     // working directory, which differs between FPM, CLI and queue workers).
     'library' => env('RACINE_LIB'),
 

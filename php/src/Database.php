@@ -40,7 +40,7 @@ final class Database
      * @param string               $path    database file; ':memory:' for a private in-memory one
      * @param array<string, mixed> $options synchronous ('full'|'normal'), busy_timeout_ms,
      *                                      time_zone, default_warehouse, cache_size_kib
-     * @param string|null          $library absolute path to libracine.so (default: RACINE_LIB)
+     * @param string|null          $library absolute path to libracine_ffi.so (default: RACINE_LIB)
      * @param string|null          $header  path to racine_php.h (default: RACINE_HEADER or the package's)
      */
     public function __construct(

@@ -28,7 +28,7 @@ final class Native
      * The FFI object: the preloaded scope if there is one, otherwise the
      * header parsed once with the library at an absolute path.
      *
-     * @param string|null $library absolute path to libracine.so; defaults to
+     * @param string|null $library absolute path to libracine_ffi.so; defaults to
      *                             the RACINE_LIB environment variable
      * @param string|null $header  path to racine_php.h; defaults to RACINE_HEADER,
      *                             then the header shipped beside this package
@@ -57,7 +57,7 @@ final class Native
     {
         $library ??= getenv('RACINE_LIB') ?: null;
         if ($library === null || $library === '') {
-            throw new RacineException('no Racine library given: pass its absolute path or set RACINE_LIB (e.g. /var/www/vendor/racine/lib/libracine.so)', ['code' => 'library_missing']);
+            throw new RacineException('no Racine library given: pass its absolute path or set RACINE_LIB (e.g. /var/www/vendor/racine/lib/libracine_ffi.so)', ['code' => 'library_missing']);
         }
         // FFI resolves a relative path against the current directory, which
         // differs between CLI, FPM and queue workers: insist on an absolute one.

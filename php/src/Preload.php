@@ -12,7 +12,7 @@ namespace Racine;
  * At deploy time, write Racine's scoped header once:
  *
  *     php -r 'require "vendor/autoload.php";
- *             Racine\Preload::writeScopedHeader("/var/www/lib/libracine.so", "/var/www/racine.h");'
+ *             Racine\Preload::writeScopedHeader("/var/www/lib/libracine_ffi.so", "/var/www/racine.h");'
  *
  * then in php.ini (FPM):
  *

@@ -166,7 +166,7 @@ final class ExceptionsTest extends TestCase
     public function testLibraryProblemsAreClear(): void
     {
         try {
-            Native::libraryPath('/nope/libracine.so');
+            Native::libraryPath('/nope/libracine_ffi.so');
             self::fail('expected an exception');
         } catch (Exception\RacineException $e) {
             self::assertSame('library_missing', $e->errorCode);

@@ -37,6 +37,6 @@ if (!function_exists('storage_path')) {
 }
 
 if (!getenv('RACINE_LIB')) {
-    fwrite(STDERR, "set RACINE_LIB to the absolute path of libracine.so (cargo build -p racine-ffi)\n");
+    fwrite(STDERR, "set RACINE_LIB to the absolute path of libracine_ffi.so (cargo build -p racine-ffi)\n");
     exit(2);
 }

@@ -9,6 +9,7 @@
 
 use std::sync::RwLock;
 
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use racine::{api, Database, Error, OpenOptions};
 
@@ -73,12 +74,7 @@ impl Engine {
     #[pyo3(signature = (path, options_json=None))]
     fn new(py: Python<'_>, path: String, options_json: Option<String>) -> PyResult<Engine> {
         let options = match options_json {
-            Some(json) => serde_json::from_str::<OpenOptions>(&json)
-                .map_err(|e| Error::InvalidInput {
-                    field: "options".into(),
-                    message: e.to_string(),
-                })
-                .map_err(|e| to_py(py, e.into()))?,
+            Some(json) => OpenOptions::from_json(&json).map_err(|e| to_py(py, e.into()))?,
             None => OpenOptions::default(),
         };
         let db = py
@@ -182,17 +178,8 @@ impl Engine {
     /// list of lists of movements, decoded before timing) with the Rust API;
     /// returns movements per second.
     fn _bench_post_batches_direct(&self, py: Python<'_>, batches_json: String) -> PyResult<f64> {
-        let batches: Vec<Vec<racine::Movement>> =
-            serde_json::from_str(&batches_json).map_err(|e| {
-                to_py(
-                    py,
-                    Error::InvalidInput {
-                        field: "batches".into(),
-                        message: e.to_string(),
-                    }
-                    .into(),
-                )
-            })?;
+        let batches: Vec<Vec<racine::Movement>> = serde_json::from_str(&batches_json)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         self.with(py, move |db| {
             let start = std::time::Instant::now();
             let mut rows = 0usize;

@@ -117,24 +117,24 @@ static void invalid_utf8_and_json(void) {
     RacineDb *out_db = NULL;
     EXPECT_STATUS(racine_db_open("\xff\xfe", 2, NULL, 0, &out_db), RACINE_STATUS_INVALID_UTF8);
     EXPECT_STATUS(racine_db_open(":memory:", 8, "{\"synchronous\":\"sometimes\"}", 27, &out_db),
-                  RACINE_STATUS_INVALID_JSON);
+                  RACINE_STATUS_INVALID_INPUT);
     EXPECT_STATUS(racine_db_open(":memory:", 8, "{\"time_zone\":\"Mars/Base\"}", 25, &out_db),
                   RACINE_STATUS_INVALID_INPUT);
     EXPECT(out_db == NULL);
 
     char *out = NULL;
     const char *cases[] = {
-        "{", "[]", "null", "{\"op\":\"teleport\"}", "{\"op\":\"item\"}", "{\"op\":\"item\",\"id\":\"7\"}",
+        "{", "[]", "null", "{\"op\":\"teleport\"}", "{\"op\":\"item\"}", "{\"op\":\"item\",\"id\":true}",
         "{\"op\":\"item\",\"id\":1,\"extra\":1}",
         "{\"op\":\"post\",\"movement\":{\"kind\":\"receipt\",\"item\":1,\"quantity\":1.5,\"unit_cost\":\"1\"}}",
         "{\"op\":\"post\",\"movement\":{\"kind\":\"receipt\",\"item\":1,\"quantity\":\"1e3\",\"unit_cost\":\"1\"}}",
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        EXPECT_STATUS(racine_call(db, cases[i], strlen(cases[i]), &out), RACINE_STATUS_INVALID_JSON);
+        EXPECT_STATUS(racine_call(db, cases[i], strlen(cases[i]), &out), RACINE_STATUS_INVALID_INPUT);
     }
     EXPECT_STATUS(racine_call(db, "{\"op\":\"\xff\"}", 10, &out), RACINE_STATUS_INVALID_UTF8);
     /* An embedded NUL is data, not the end: the JSON is then malformed. */
-    EXPECT_STATUS(racine_call(db, "{\"op\":\"info\"}\0junk", 18, &out), RACINE_STATUS_INVALID_JSON);
+    EXPECT_STATUS(racine_call(db, "{\"op\":\"info\"}\0junk", 18, &out), RACINE_STATUS_INVALID_INPUT);
     EXPECT(out == NULL);
 
     int64_t item = create_item(db, "B");
@@ -320,7 +320,7 @@ static void shared_between_threads(void) {
 }
 
 int main(void) {
-    EXPECT(racine_abi_version() == 1);
+    EXPECT(racine_abi_version() == 2);
     null_arguments();
     invalid_utf8_and_json();
     refused_values();

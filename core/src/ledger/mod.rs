@@ -7,7 +7,7 @@ pub(crate) mod stock;
 pub use movement::{Movement, MovementKind, MovementRecord, Posted, Reason};
 pub use stock::{MovementFilter, SortOrder, StockAt, StockFilter, StockLevel};
 
-use crate::db::Database;
+use crate::database::Database;
 use crate::error::{Error, Result};
 use posting::{Origin, Posting};
 
@@ -58,7 +58,7 @@ impl Database {
     pub fn post_with_key(&self, movement: &Movement, key: Option<&str>) -> Result<Posted> {
         movement.checked_reason()?;
         self.write_once("post", key, movement, |tx| {
-            let mut posting = Posting::new(tx, key)?;
+            let mut posting = Posting::new(tx, key);
             let movements = posting.apply(movement, &Origin::default())?;
             posting.finish()?;
             Ok(Posted { movements })
@@ -108,21 +108,15 @@ impl Database {
                 ),
             ));
         }
-        let in_batch = |index: usize| {
-            move |e: Error| Error::InBatch {
-                index,
-                source: Box::new(e),
-            }
-        };
         for (i, m) in movements.iter().enumerate() {
-            m.checked_reason().map_err(in_batch(i))?;
+            m.checked_reason().map_err(|e| e.in_batch(i))?;
         }
         self.write_once("post_batch", key, movements, |tx| {
-            let mut posting = Posting::new(tx, key)?;
+            let mut posting = Posting::new(tx, key);
             let mut out = Vec::with_capacity(movements.len());
             let origin = Origin::default();
             for (i, m) in movements.iter().enumerate() {
-                out.extend(posting.apply(m, &origin).map_err(in_batch(i))?);
+                out.extend(posting.apply(m, &origin).map_err(|e| e.in_batch(i))?);
             }
             posting.finish()?;
             Ok(Posted { movements: out })

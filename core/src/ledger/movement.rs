@@ -1,38 +1,41 @@
 //! What a caller asks the ledger to post, and what the ledger records.
 
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::closed_set::closed_set;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
+use crate::items::ItemRef;
 use crate::text;
 
-/// Why stock moved: a closed set, plus a free-text note on each movement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// Goods received from a supplier.
-    PurchaseReceipt,
-    /// Goods sold to a customer.
-    Sale,
-    /// Goods a customer sent back.
-    CustomerReturn,
-    /// Goods sent back to a supplier.
-    SupplierReturn,
-    /// Difference found by counting.
-    InventoryCount,
-    /// Broken goods.
-    Breakage,
-    /// Lost or stolen goods.
-    Loss,
-    /// Leg leaving the source warehouse of a transfer.
-    TransferOut,
-    /// Leg arriving in the destination warehouse of a transfer.
-    TransferIn,
-    /// Stock present when the ledger started.
-    OpeningBalance,
-    /// Any other correction, explained in the note.
-    ManualCorrection,
+closed_set! {
+    /// Why stock moved: a closed set, plus a free-text note on each movement.
+    pub enum Reason as "reason" {
+        /// Goods received from a supplier.
+        PurchaseReceipt = "purchase_receipt",
+        /// Goods sold to a customer.
+        Sale = "sale",
+        /// Goods a customer sent back.
+        CustomerReturn = "customer_return",
+        /// Goods sent back to a supplier.
+        SupplierReturn = "supplier_return",
+        /// Difference found by counting.
+        InventoryCount = "inventory_count",
+        /// Broken goods.
+        Breakage = "breakage",
+        /// Lost or stolen goods.
+        Loss = "loss",
+        /// Leg leaving the source warehouse of a transfer.
+        TransferOut = "transfer_out",
+        /// Leg arriving in the destination warehouse of a transfer.
+        TransferIn = "transfer_in",
+        /// Stock present when the ledger started.
+        OpeningBalance = "opening_balance",
+        /// Any other correction, explained in the note.
+        ManualCorrection = "manual_correction",
+    }
 }
 
 /// Which way a reason may move stock.
@@ -44,46 +47,6 @@ pub(crate) enum Direction {
 }
 
 impl Reason {
-    /// Every reason, in a stable order.
-    pub const ALL: [Reason; 11] = [
-        Reason::PurchaseReceipt,
-        Reason::Sale,
-        Reason::CustomerReturn,
-        Reason::SupplierReturn,
-        Reason::InventoryCount,
-        Reason::Breakage,
-        Reason::Loss,
-        Reason::TransferOut,
-        Reason::TransferIn,
-        Reason::OpeningBalance,
-        Reason::ManualCorrection,
-    ];
-
-    /// The snake_case name stored and shown everywhere.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::PurchaseReceipt => "purchase_receipt",
-            Reason::Sale => "sale",
-            Reason::CustomerReturn => "customer_return",
-            Reason::SupplierReturn => "supplier_return",
-            Reason::InventoryCount => "inventory_count",
-            Reason::Breakage => "breakage",
-            Reason::Loss => "loss",
-            Reason::TransferOut => "transfer_out",
-            Reason::TransferIn => "transfer_in",
-            Reason::OpeningBalance => "opening_balance",
-            Reason::ManualCorrection => "manual_correction",
-        }
-    }
-
-    /// Parses a snake_case name.
-    pub fn parse(s: &str) -> Result<Reason> {
-        Reason::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| Error::invalid("reason", format!("{s:?} is not a known reason")))
-    }
-
     pub(crate) fn direction(self) -> Direction {
         match self {
             Reason::PurchaseReceipt
@@ -100,31 +63,25 @@ impl Reason {
     }
 }
 
-impl std::fmt::Display for Reason {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+closed_set! {
+    /// The shape of a movement request.
+    pub enum MovementKind as "kind" {
+        /// Stock in: `quantity > 0` at `unit_cost`. Reason `purchase_receipt` by
+        /// default; also `customer_return`, `opening_balance`, `manual_correction`.
+        Receipt = "receipt",
+        /// Stock out: `quantity > 0`. Reason `sale` by default; also
+        /// `supplier_return`, `breakage`, `loss`, `manual_correction`.
+        Issue = "issue",
+        /// Signed `quantity` with a required reason whose direction matches the
+        /// sign (the stock-adjustment form of the back office).
+        Adjustment = "adjustment",
+        /// Inventory count: `quantity` is the counted quantity; the ledger posts
+        /// the difference with reason `inventory_count`, or nothing when equal.
+        Count = "count",
+        /// Move `quantity > 0` from `warehouse` to `to_warehouse`, cost carried
+        /// from the source; two movements in one transaction.
+        Transfer = "transfer",
     }
-}
-
-/// The shape of a movement request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MovementKind {
-    /// Stock in: `quantity > 0` at `unit_cost`. Reason `purchase_receipt` by
-    /// default; also `customer_return`, `opening_balance`, `manual_correction`.
-    Receipt,
-    /// Stock out: `quantity > 0`. Reason `sale` by default; also
-    /// `supplier_return`, `breakage`, `loss`, `manual_correction`.
-    Issue,
-    /// Signed `quantity` with a required reason whose direction matches the
-    /// sign (the stock-adjustment form of the back office).
-    Adjustment,
-    /// Inventory count: `quantity` is the counted quantity; the ledger posts
-    /// the difference with reason `inventory_count`, or nothing when equal.
-    Count,
-    /// Move `quantity > 0` from `warehouse` to `to_warehouse`, cost carried
-    /// from the source; two movements in one transaction.
-    Transfer,
 }
 
 /// A request to move stock. Build one with [`Movement::receipt`],
@@ -140,13 +97,13 @@ pub enum MovementKind {
 /// assert_eq!(db.stock(item, None)?.on_hand.to_string(), "9");
 /// # Ok::<(), racine::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Movement {
     /// What kind of movement this is.
     pub kind: MovementKind,
-    /// Item id.
-    pub item: i64,
+    /// The item, by id or SKU.
+    pub item: ItemRef,
     /// Warehouse id (the source of a transfer); the default warehouse if absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warehouse: Option<i64>,
@@ -174,14 +131,15 @@ pub struct Movement {
     /// When it happened; now if absent. Valuation follows recording order;
     /// this instant dates the movement for history and as-of reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::catalogue::Instant>")]
     pub effective_at: Option<Timestamp>,
 }
 
 impl Movement {
-    fn new(kind: MovementKind, item: i64, quantity: Decimal) -> Movement {
+    fn new(kind: MovementKind, item: impl Into<ItemRef>, quantity: Decimal) -> Movement {
         Movement {
             kind,
-            item,
+            item: item.into(),
             warehouse: None,
             to_warehouse: None,
             quantity,
@@ -195,7 +153,7 @@ impl Movement {
     }
 
     /// Receive `quantity` of `item` at `unit_cost` (a purchase receipt).
-    pub fn receipt(item: i64, quantity: Decimal, unit_cost: Decimal) -> Movement {
+    pub fn receipt(item: impl Into<ItemRef>, quantity: Decimal, unit_cost: Decimal) -> Movement {
         Movement {
             unit_cost: Some(unit_cost),
             ..Movement::new(MovementKind::Receipt, item, quantity)
@@ -203,12 +161,12 @@ impl Movement {
     }
 
     /// Issue `quantity` of `item` (a sale unless another reason is set).
-    pub fn issue(item: i64, quantity: Decimal) -> Movement {
+    pub fn issue(item: impl Into<ItemRef>, quantity: Decimal) -> Movement {
         Movement::new(MovementKind::Issue, item, quantity)
     }
 
     /// Adjust by a signed `quantity` for `reason`.
-    pub fn adjustment(item: i64, quantity: Decimal, reason: Reason) -> Movement {
+    pub fn adjustment(item: impl Into<ItemRef>, quantity: Decimal, reason: Reason) -> Movement {
         Movement {
             reason: Some(reason),
             ..Movement::new(MovementKind::Adjustment, item, quantity)
@@ -228,7 +186,7 @@ impl Movement {
     /// assert!(db.post(&Movement::count(item, "97".parse()?))?.movements.is_empty());
     /// # Ok::<(), racine::Error>(())
     /// ```
-    pub fn count(item: i64, counted: Decimal) -> Movement {
+    pub fn count(item: impl Into<ItemRef>, counted: Decimal) -> Movement {
         Movement::new(MovementKind::Count, item, counted)
     }
 
@@ -247,7 +205,7 @@ impl Movement {
     /// assert_eq!(db.stock(item, Some(shop))?.on_hand.to_string(), "1");
     /// # Ok::<(), racine::Error>(())
     /// ```
-    pub fn transfer(item: i64, from: i64, to: i64, quantity: Decimal) -> Movement {
+    pub fn transfer(item: impl Into<ItemRef>, from: i64, to: i64, quantity: Decimal) -> Movement {
         Movement {
             warehouse: Some(from),
             to_warehouse: Some(to),
@@ -334,7 +292,7 @@ impl Movement {
                     "reason",
                     format!(
                         "{r} does not fit a {}; use one of {}",
-                        kind_name(self.kind),
+                        self.kind,
                         allowed
                             .iter()
                             .map(|r| r.as_str())
@@ -465,18 +423,9 @@ fn no_cost(m: &Movement) -> Result<()> {
     }
 }
 
-fn kind_name(k: MovementKind) -> &'static str {
-    match k {
-        MovementKind::Receipt => "receipt",
-        MovementKind::Issue => "issue",
-        MovementKind::Adjustment => "adjustment",
-        MovementKind::Count => "count",
-        MovementKind::Transfer => "transfer",
-    }
-}
-
 /// A movement as the ledger recorded it. Never changes once written.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct MovementRecord {
     /// Ledger position (recording order).
     pub id: i64,
@@ -501,8 +450,10 @@ pub struct MovementRecord {
     /// Stock value in this warehouse right after.
     pub value_after: Decimal,
     /// When it happened.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub effective_at: Timestamp,
     /// When it was recorded.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub recorded_at: Timestamp,
     /// Who did it.
     pub actor: Option<String>,
@@ -524,7 +475,8 @@ pub struct MovementRecord {
 
 /// What a post returned: the movements it wrote, in ledger order (none for
 /// a count that matched, two for a transfer).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Posted {
     /// The recorded movements.
     pub movements: Vec<MovementRecord>,

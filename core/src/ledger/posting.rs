@@ -4,17 +4,20 @@
 //! movement of the request to it in memory (checks, valuation), appends the
 //! movement rows as it goes, and writes the balances and cost layers back
 //! once at the end. The caller's transaction makes all of it atomic.
+//!
+//! The availability rule lives here once, in [`Posting::available`]: an
+//! issue and an order's lines are checked by the same function.
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use jiff::Timestamp;
 
-use crate::db::now_micros;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
-use crate::items::{self, ItemRules};
+use crate::items;
 use crate::ledger::movement::{Movement, MovementKind, MovementRecord, Reason};
-use crate::valuation::{decode_layers, encode_layers, CostState, ValuationMethod};
+use crate::store::{Balance, ItemRules, NewMovement, TransferLeg, Writes};
+use crate::valuation::CostState;
 use crate::warehouses;
 
 /// Where a movement came from, beyond the caller's request.
@@ -49,14 +52,13 @@ struct Line<'a> {
     reason: Reason,
     meta: &'a Movement,
     origin: &'a Origin,
-    transfer_id: Option<i64>,
+    transfer: TransferLeg,
 }
 
 pub(crate) struct Posting<'t> {
-    tx: &'t Connection,
+    tx: &'t dyn Writes,
     key: Option<&'t str>,
-    now: i64,
-    next_id: i64,
+    now: Timestamp,
     items: HashMap<i64, ItemRules>,
     warehouses: HashMap<i64, WarehouseInfo>,
     default_warehouse: Option<i64>,
@@ -64,78 +66,74 @@ pub(crate) struct Posting<'t> {
 }
 
 impl<'t> Posting<'t> {
-    pub fn new(tx: &'t Connection, key: Option<&'t str>) -> Result<Posting<'t>> {
-        // We hold the write lock, so ids can be assigned here: a transfer's
-        // legs can then name each other without updating a ledger row.
-        let last: i64 = tx
-            .prepare_cached("SELECT COALESCE(MAX(id), 0) FROM movements")?
-            .query_row([], |r| r.get(0))?;
-        Ok(Posting {
+    pub fn new(tx: &'t dyn Writes, key: Option<&'t str>) -> Posting<'t> {
+        Posting {
             tx,
             key,
-            now: now_micros(),
-            next_id: last + 1,
+            now: Timestamp::now(),
             items: HashMap::new(),
             warehouses: HashMap::new(),
             default_warehouse: None,
             states: HashMap::new(),
-        })
+        }
     }
 
     /// Applies one movement request; returns the rows it appended.
     pub fn apply(&mut self, m: &Movement, origin: &Origin) -> Result<Vec<MovementRecord>> {
         let reason = m.checked_reason()?;
-        self.item(m.item)?;
+        let item = m.item.resolve(self.tx)?;
+        self.item(item)?;
         let warehouse = match m.warehouse {
             Some(w) => w,
             None => self.default_warehouse()?,
         };
         self.warehouse(warehouse)?;
-        let line = |quantity, reason, warehouse, transfer_id| Line {
-            item: m.item,
+        let line = |quantity, reason, warehouse, transfer| Line {
+            item,
             warehouse,
             quantity,
             reason,
             meta: m,
             origin,
-            transfer_id,
+            transfer,
         };
+        let none = TransferLeg::None;
         match m.kind {
             MovementKind::Receipt => {
-                let value = self.inbound_value(m, warehouse, m.quantity)?;
+                let value = self.inbound_value(m, item, warehouse, m.quantity)?;
                 Ok(vec![self.inbound(
-                    line(m.quantity, reason, warehouse, None),
+                    line(m.quantity, reason, warehouse, none),
                     value,
                 )?])
             }
             MovementKind::Issue => Ok(vec![
-                self.outbound(line(m.quantity, reason, warehouse, None))?
+                self.outbound(line(m.quantity, reason, warehouse, none))?
             ]),
             MovementKind::Adjustment if m.quantity.is_positive() => {
-                let value = self.inbound_value(m, warehouse, m.quantity)?;
+                let value = self.inbound_value(m, item, warehouse, m.quantity)?;
                 Ok(vec![self.inbound(
-                    line(m.quantity, reason, warehouse, None),
+                    line(m.quantity, reason, warehouse, none),
                     value,
                 )?])
             }
             MovementKind::Adjustment => {
                 let q = m.quantity.checked_neg()?;
-                Ok(vec![self.outbound(line(q, reason, warehouse, None))?])
+                Ok(vec![self.outbound(line(q, reason, warehouse, none))?])
             }
             MovementKind::Count => {
-                let on_hand = self.state(m.item, warehouse)?.cost.on_hand;
+                let on_hand = self.state(item, warehouse)?.cost.on_hand;
                 let diff = m.quantity.checked_sub(on_hand)?;
                 if diff.is_positive() {
-                    let value = self.inbound_value(m, warehouse, diff)?;
+                    let value = self.inbound_value(m, item, warehouse, diff)?;
                     Ok(vec![
-                        self.inbound(line(diff, reason, warehouse, None), value)?
+                        self.inbound(line(diff, reason, warehouse, none), value)?
                     ])
                 } else if diff.is_negative() {
                     Ok(vec![self.outbound(line(
                         diff.checked_neg()?,
                         reason,
                         warehouse,
-                        None,
+                        none,
                     ))?])
                 } else {
                     Ok(vec![])
@@ -150,16 +148,15 @@ impl<'t> Posting<'t> {
                     ));
                 }
                 self.warehouse(to)?;
-                let transfer_id = Some(self.next_id);
                 let out = self.outbound(line(
                     m.quantity,
                     Reason::TransferOut,
                     warehouse,
-                    transfer_id,
+                    TransferLeg::Out,
                 ))?;
                 let carried = out.value_change.checked_neg()?;
                 let inn = self.inbound(
-                    line(m.quantity, Reason::TransferIn, to, transfer_id),
+                    line(m.quantity, Reason::TransferIn, to, TransferLeg::In(out.id)),
                     carried,
                 )?;
                 Ok(vec![out, inn])
@@ -172,17 +169,18 @@ impl<'t> Posting<'t> {
     fn inbound_value(
         &mut self,
         m: &Movement,
+        item: i64,
         warehouse: i64,
         quantity: Decimal,
     ) -> Result<Decimal> {
-        match m.unit_cost {
-            Some(cost) => quantity.checked_mul(cost),
+        Ok(match m.unit_cost {
+            Some(cost) => quantity.checked_mul(cost)?,
             None => self
-                .state(m.item, warehouse)?
+                .state(item, warehouse)?
                 .cost
                 .rate
-                .checked_mul(quantity),
-        }
+                .checked_mul(quantity)?,
+        })
     }
 
     fn inbound(&mut self, l: Line, value: Decimal) -> Result<MovementRecord> {
@@ -210,9 +208,7 @@ impl<'t> Posting<'t> {
 
     fn outbound(&mut self, l: Line) -> Result<MovementRecord> {
         let rules = self.item(l.item)?.clone();
-        let state = self.state(l.item, l.warehouse)?;
-        let available = state.cost.on_hand.checked_sub(state.reserved)?;
-        if !rules.allow_negative && l.quantity > available {
+        if let Shortfall::Short { available } = self.available(l.item, l.warehouse, l.quantity)? {
             let warehouse = self.warehouse(l.warehouse)?.code.clone();
             return Err(Error::NegativeStock {
                 item: l.item,
@@ -222,6 +218,7 @@ impl<'t> Posting<'t> {
                 requested: l.quantity,
             });
         }
+        let state = self.state(l.item, l.warehouse)?;
         let change = state.cost.issue(rules.valuation, l.quantity)?;
         state.dirty = true;
         let unit_cost = change.abs().checked_div(l.quantity)?;
@@ -240,44 +237,33 @@ impl<'t> Posting<'t> {
             let s = &self.states[&(l.item, l.warehouse)].cost;
             (s.on_hand, s.value)
         };
-        let effective_at = l
-            .meta
-            .effective_at
-            .map(|t| t.as_microsecond())
-            .unwrap_or(self.now);
-        let id = self.next_id;
-        self.tx
-            .prepare_cached(
-                "INSERT INTO movements(id, item_id, warehouse_id, quantity, reason, unit_cost,
-                     value_change, inbound_value, balance_after, value_after, effective_at,
-                     recorded_at, actor, reference, note, idempotency_key, transfer_id,
-                     purchase_line_id, order_id, order_event_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                         ?16, ?17, ?18, ?19, ?20)",
-            )?
-            .execute(params![
-                id,
-                l.item,
-                l.warehouse,
-                quantity.raw(),
-                l.reason.as_str(),
-                unit_cost.raw(),
-                value_change.raw(),
-                inbound_value.map(Decimal::raw),
-                balance_after.raw(),
-                value_after.raw(),
-                effective_at,
-                self.now,
-                l.meta.actor,
-                l.meta.reference,
-                l.meta.note,
-                self.key,
-                l.transfer_id,
-                l.origin.purchase_line_id,
-                l.origin.order_id,
-                l.origin.order_event_id,
-            ])?;
-        self.next_id += 1;
+        let effective_at = l.meta.effective_at.unwrap_or(self.now);
+        let id = self.tx.append_movement(&NewMovement {
+            item: l.item,
+            warehouse: l.warehouse,
+            quantity,
+            reason: l.reason,
+            unit_cost,
+            value_change,
+            inbound_value,
+            balance_after,
+            value_after,
+            effective_at,
+            recorded_at: self.now,
+            actor: l.meta.actor.as_deref(),
+            reference: l.meta.reference.as_deref(),
+            note: l.meta.note.as_deref(),
+            idempotency_key: self.key,
+            transfer: l.transfer,
+            purchase_line_id: l.origin.purchase_line_id,
+            order_id: l.origin.order_id,
+            order_event_id: l.origin.order_event_id,
+        })?;
+        let transfer_id = match l.transfer {
+            TransferLeg::None => None,
+            TransferLeg::Out => Some(id),
+            TransferLeg::In(out) => Some(out),
+        };
         Ok(MovementRecord {
             id,
             item: l.item,
@@ -290,16 +276,30 @@ impl<'t> Posting<'t> {
             value_change,
             balance_after,
             value_after,
-            effective_at: crate::db::from_micros(effective_at),
-            recorded_at: crate::db::from_micros(self.now),
+            effective_at,
+            recorded_at: self.now,
             actor: l.meta.actor.clone(),
             reference: l.meta.reference.clone(),
             note: l.meta.note.clone(),
             idempotency_key: self.key.map(str::to_owned),
-            transfer_id: l.transfer_id,
+            transfer_id,
             purchase_line_id: l.origin.purchase_line_id,
             order_id: l.origin.order_id,
             order_event_id: l.origin.order_event_id,
+        })
+    }
+
+    /// Whether `quantity` more of `item` may leave `warehouse`: the one
+    /// availability rule (available = on hand − reserved; refused below
+    /// zero unless the item allows negative stock).
+    pub fn available(&mut self, item: i64, warehouse: i64, quantity: Decimal) -> Result<Shortfall> {
+        let allow_negative = self.item(item)?.allow_negative;
+        let state = self.state(item, warehouse)?;
+        let available = state.cost.on_hand.checked_sub(state.reserved)?;
+        Ok(if !allow_negative && quantity > available {
+            Shortfall::Short { available }
+        } else {
+            Shortfall::Enough
         })
     }
 
@@ -313,18 +313,14 @@ impl<'t> Posting<'t> {
 
     fn warehouse(&mut self, id: i64) -> Result<&WarehouseInfo> {
         if !self.warehouses.contains_key(&id) {
-            let info = self
-                .tx
-                .prepare_cached("SELECT code, active FROM warehouses WHERE id = ?1")?
-                .query_row([id], |r| {
-                    Ok(WarehouseInfo {
-                        code: r.get(0)?,
-                        active: r.get(1)?,
-                    })
-                })
-                .optional()?
-                .ok_or_else(|| Error::not_found("warehouse", id))?;
-            self.warehouses.insert(id, info);
+            let w = warehouses::get(self.tx, id)?;
+            self.warehouses.insert(
+                id,
+                WarehouseInfo {
+                    code: w.code,
+                    active: w.active,
+                },
+            );
         }
         Ok(&self.warehouses[&id])
     }
@@ -356,7 +352,7 @@ impl<'t> Posting<'t> {
             reason,
             meta,
             origin,
-            transfer_id: None,
+            transfer: TransferLeg::None,
         })
     }
 
@@ -383,7 +379,7 @@ impl<'t> Posting<'t> {
                 reason,
                 meta,
                 origin,
-                transfer_id: None,
+                transfer: TransferLeg::None,
             },
             value,
         )
@@ -397,10 +393,9 @@ impl<'t> Posting<'t> {
         Ok(())
     }
 
-    /// Whether `item` may go below zero, and its SKU.
-    pub fn item_rules(&mut self, item: i64) -> Result<(bool, String)> {
-        let r = self.item(item)?;
-        Ok((r.allow_negative, r.sku.clone()))
+    /// The SKU of `item` (checked to exist).
+    pub fn sku(&mut self, item: i64) -> Result<String> {
+        Ok(self.item(item)?.sku.clone())
     }
 
     /// Code of `warehouse` (checked to exist).
@@ -416,7 +411,7 @@ impl<'t> Posting<'t> {
     /// The stock state of `item` in `warehouse`, loaded on first use.
     pub fn state(&mut self, item: i64, warehouse: i64) -> Result<&mut StockState> {
         if !self.states.contains_key(&(item, warehouse)) {
-            let layered = self.item(item)?.valuation != ValuationMethod::MovingAverage;
+            let layered = self.item(item)?.valuation.is_layered();
             let state = load_state(self.tx, item, warehouse, layered)?;
             self.states.insert((item, warehouse), state);
         }
@@ -437,76 +432,46 @@ impl<'t> Posting<'t> {
     }
 }
 
-pub(crate) fn load_state(
-    conn: &Connection,
-    item: i64,
-    warehouse: i64,
-    layered: bool,
-) -> Result<StockState> {
-    let row: Option<(i64, i64, i64, i64)> = conn
-        .prepare_cached(
-            "SELECT on_hand, reserved, value, rate FROM balances
-             WHERE item_id = ?1 AND warehouse_id = ?2",
-        )?
-        .query_row([item, warehouse], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    let (on_hand, reserved, value, rate) = row.unwrap_or_default();
-    let layers = if layered && on_hand > 0 {
-        let blob: Option<Vec<u8>> = conn
-            .prepare_cached(
-                "SELECT layers FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2",
-            )?
-            .query_row([item, warehouse], |r| r.get(0))
-            .optional()?;
-        decode_layers(&blob.unwrap_or_default())?
+/// Whether an outgoing quantity fits what is available.
+pub(crate) enum Shortfall {
+    Enough,
+    Short { available: Decimal },
+}
+
+fn load_state(tx: &dyn Writes, item: i64, warehouse: i64, layered: bool) -> Result<StockState> {
+    let b = tx.balance(item, warehouse)?.unwrap_or_default();
+    let layers = if layered && b.on_hand.is_positive() {
+        tx.cost_layers(item, warehouse)?
     } else {
         Default::default()
     };
     Ok(StockState {
         cost: CostState {
-            on_hand: Decimal::from_raw(on_hand),
-            value: Decimal::from_raw(value),
-            rate: Decimal::from_raw(rate),
+            on_hand: b.on_hand,
+            value: b.value,
+            rate: b.rate,
             layers,
         },
-        reserved: Decimal::from_raw(reserved),
+        reserved: b.reserved,
         dirty: false,
         layered,
     })
 }
 
-fn store_state(conn: &Connection, item: i64, warehouse: i64, s: &StockState) -> Result<()> {
+fn store_state(tx: &dyn Writes, item: i64, warehouse: i64, s: &StockState) -> Result<()> {
     let c = &s.cost;
-    conn.prepare_cached(
-        "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(item_id, warehouse_id) DO UPDATE SET
-             on_hand = excluded.on_hand, reserved = excluded.reserved,
-             value = excluded.value, rate = excluded.rate",
-    )?
-    .execute(params![
+    tx.put_balance(
         item,
         warehouse,
-        c.on_hand.raw(),
-        s.reserved.raw(),
-        c.value.raw(),
-        c.rate.raw()
-    ])?;
+        &Balance {
+            on_hand: c.on_hand,
+            reserved: s.reserved,
+            value: c.value,
+            rate: c.rate,
+        },
+    )?;
     if s.layered {
-        if c.layers.is_empty() {
-            conn.prepare_cached(
-                "DELETE FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2",
-            )?
-            .execute([item, warehouse])?;
-        } else {
-            conn.prepare_cached(
-                "INSERT INTO cost_layers(item_id, warehouse_id, layers) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(item_id, warehouse_id) DO UPDATE SET layers = excluded.layers",
-            )?
-            .execute(params![item, warehouse, encode_layers(&c.layers)])?;
-        }
+        tx.put_cost_layers(item, warehouse, &c.layers)?;
     }
     Ok(())
 }

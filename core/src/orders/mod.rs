@@ -25,28 +25,26 @@
 //! ```
 
 mod model;
-mod store;
 
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension};
 
 pub use model::{
-    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderLine, OrderStatus,
-    Reservation, ReturnLine, StockPolicy,
+    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderLine,
+    OrderStatus, Reservation, ReservationStatus, ReturnLine, StockPolicy,
 };
 
-use crate::db::{now_micros, Database};
+use crate::database::Database;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result, ShortLine};
-use crate::ledger::posting::{Origin, Posting};
+use crate::ledger::posting::{Origin, Posting, Shortfall};
 use crate::ledger::{Movement, Reason};
+use crate::store::{LineState, NewOrderRow, OrderHead, Reads, Writes};
 use crate::text;
 use model::positive;
-use store::{Head, LineRow};
 
-fn transition(head: &Head, action: impl Into<String>) -> Error {
+fn transition(head: &OrderHead, action: impl Into<String>) -> Error {
     Error::InvalidTransition {
         entity: "order",
         key: head.external_id.clone(),
@@ -55,12 +53,23 @@ fn transition(head: &Head, action: impl Into<String>) -> Error {
     }
 }
 
-fn policy(conn: &Connection) -> Result<StockPolicy> {
-    let v: Option<String> = conn
-        .prepare_cached("SELECT value FROM settings WHERE key = 'stock_policy'")?
-        .query_row([], |r| r.get(0))
-        .optional()?;
-    Ok(v.map(|s| StockPolicy::parse(&s)).unwrap_or_default())
+fn head(r: &(impl Reads + ?Sized), external_id: &str) -> Result<OrderHead> {
+    r.order_head(external_id)?
+        .ok_or_else(|| Error::not_found("order", external_id))
+}
+
+fn lines(r: &(impl Reads + ?Sized), order_id: i64) -> Result<Vec<LineState>> {
+    Ok(r.order_lines(order_id)?
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect())
+}
+
+fn policy(r: &(impl Reads + ?Sized)) -> Result<StockPolicy> {
+    match r.setting("stock_policy")? {
+        Some(name) => StockPolicy::from_stored(&name),
+        None => Ok(StockPolicy::default()),
+    }
 }
 
 /// The movement fields (reference, time) shared by an event's movements.
@@ -71,18 +80,18 @@ fn meta(external_id: &str, at: Option<Timestamp>) -> Movement {
 }
 
 /// Share of the value still out with the customer that `quantity` carries.
-fn value_back(line: &LineRow, quantity: Decimal) -> Result<Decimal> {
+fn value_back(line: &LineState, quantity: Decimal) -> Result<Decimal> {
     if quantity == line.out_quantity {
         Ok(line.out_value)
     } else {
-        line.out_value.mul_div(quantity, line.out_quantity)
+        Ok(line.out_value.mul_div(quantity, line.out_quantity)?)
     }
 }
 
 /// Puts `quantity` of `line` back into stock at the cost it left with.
 fn restock(
     posting: &mut Posting,
-    line: &mut LineRow,
+    line: &mut LineState,
     quantity: Decimal,
     meta: &Movement,
     origin: &Origin,
@@ -106,29 +115,30 @@ fn restock(
 /// Releases (or expires) every pending reservation and brings back every
 /// issued quantity still out: what cancelling and expiring share.
 fn unwind(
-    conn: &Connection,
+    tx: &dyn Writes,
     posting: &mut Posting,
-    head: &Head,
-    resolved: &str,
+    head: &OrderHead,
+    resolved: ReservationStatus,
     meta: &Movement,
     origin: &Origin,
 ) -> Result<()> {
-    for r in store::pending_reservations(conn, head.id)? {
+    let now = Timestamp::now();
+    for r in tx.pending_reservations(head.id)? {
         posting.change_reserved(r.item, r.warehouse, r.pending.checked_neg()?)?;
-        store::resolve_reservation(conn, r.id, Decimal::ZERO, resolved)?;
+        tx.update_reservation(r.id, Decimal::ZERO, resolved, now)?;
     }
-    for mut line in store::lines(conn, head.id)? {
+    for mut line in lines(tx, head.id)? {
         if line.out_quantity.is_positive() {
             let q = line.out_quantity;
             restock(posting, &mut line, q, meta, origin)?;
-            store::save_line(conn, &line)?;
+            tx.save_order_line(&line)?;
         }
     }
     Ok(())
 }
 
 /// Index of line number `line` in `rows`, or NotFound.
-fn line_index(rows: &[LineRow], external_id: &str, line: u32) -> Result<usize> {
+fn line_index(rows: &[LineState], external_id: &str, line: u32) -> Result<usize> {
     rows.iter()
         .position(|r| r.line_no == line)
         .ok_or_else(|| Error::not_found("order line", format!("{external_id}#{line}")))
@@ -143,7 +153,7 @@ fn origin(order_id: i64, event: i64) -> Origin {
     }
 }
 
-fn status_of(lines: &[LineRow]) -> OrderStatus {
+fn status_of(lines: &[LineState]) -> OrderStatus {
     if lines.iter().all(|l| l.fulfilled == l.quantity) {
         OrderStatus::Fulfilled
     } else if lines.iter().any(|l| l.fulfilled.is_positive()) {
@@ -151,6 +161,51 @@ fn status_of(lines: &[LineRow]) -> OrderStatus {
     } else {
         OrderStatus::Placed
     }
+}
+
+/// The whole order, as results show it.
+fn load(r: &(impl Reads + ?Sized), external_id: &str) -> Result<Order> {
+    let row = r
+        .order_row(external_id)?
+        .ok_or_else(|| Error::not_found("order", external_id))?;
+    let mut reserved: HashMap<i64, Decimal> = HashMap::new();
+    let mut reservations = Vec::new();
+    for (line_id, res) in r.reservations(row.id)? {
+        reserved.insert(line_id, res.pending);
+        reservations.push(res);
+    }
+    let lines = r
+        .order_lines(row.id)?
+        .into_iter()
+        .map(|(l, sku)| OrderLine {
+            line: l.line_no,
+            item: l.item,
+            sku,
+            warehouse: l.warehouse,
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            reserved: reserved.get(&l.id).copied().unwrap_or_default(),
+            out: l.out_quantity,
+            fulfilled: l.fulfilled,
+            returned: l.returned,
+            restocked: l.restocked,
+        })
+        .collect();
+    Ok(Order {
+        id: row.id,
+        external_id: external_id.to_string(),
+        customer: row.customer,
+        currency: row.currency,
+        status: row.status,
+        paid: row.paid,
+        total: row.total,
+        placed_at: row.placed_at,
+        expires_at: row.expires_at,
+        lines,
+        reservations,
+        movements: r.order_movement_ids(row.id)?,
+        events: r.order_events(row.id)?,
+    })
 }
 
 fn validate_order(o: &NewOrder) -> Result<()> {
@@ -196,36 +251,42 @@ fn validate_order(o: &NewOrder) -> Result<()> {
 impl Database {
     /// How placing an order touches stock in this database.
     pub fn stock_policy(&self) -> Result<StockPolicy> {
-        policy(&self.lock())
+        self.read(|r| policy(r))
     }
 
     /// Chooses how placing an order touches stock from now on (orders
     /// already placed keep what they did).
     pub fn set_stock_policy(&self, p: StockPolicy) -> Result<StockPolicy> {
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO settings(key, value) VALUES ('stock_policy', ?1)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [p.as_str()],
-            )?;
+            tx.put_setting("stock_policy", p.as_str())?;
             Ok(p)
         })
     }
 
     /// Places an order: with the `reserve` policy every line is reserved,
     /// with `decrement_on_sale` every line is issued. All lines or none: a
-    /// short line fails with [`Error::ShortLines`] listing every short line.
+    /// short line fails with [`Error::InsufficientAvailable`] listing every
+    /// short line.
     pub fn place_order(&self, order: &NewOrder, idempotency_key: Option<&str>) -> Result<Order> {
         validate_order(order)?;
         self.write_once("place_order", idempotency_key, order, |tx| {
-            if store::exists(tx, &order.external_id)? {
-                return Err(Error::AlreadyExists {
-                    entity: "order",
-                    key: order.external_id.clone(),
-                });
-            }
+            let now = Timestamp::now();
+            let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
+                acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
+            })?;
+            // The order's row first: a taken external id is refused by the
+            // store before any line is looked at.
+            let order_id = tx.insert_order(&NewOrderRow {
+                external_id: &order.external_id,
+                customer: &order.customer,
+                currency: &order.currency,
+                total,
+                placed_at: order.placed_at.unwrap_or(now),
+                expires_at: order.expires_at,
+                at: now,
+            })?;
             let policy = policy(tx)?;
-            let mut posting = Posting::new(tx, idempotency_key)?;
+            let mut posting = Posting::new(tx, idempotency_key);
             let default_wh = posting.default_warehouse_id()?;
 
             // Resolve every line, then check them all before writing anything.
@@ -233,100 +294,78 @@ impl Database {
             let mut needed: HashMap<(i64, i64), Decimal> = HashMap::new();
             let mut short = Vec::new();
             for (i, l) in order.lines.iter().enumerate() {
-                let item: i64 = tx
-                    .prepare_cached("SELECT id FROM items WHERE sku = ?1")?
-                    .query_row([&l.sku], |r| r.get(0))
-                    .optional()?
+                let item = tx
+                    .item_id_by_sku(&l.sku)?
                     .ok_or_else(|| Error::not_found("item", &l.sku))?;
                 let wh = l.warehouse.unwrap_or(default_wh);
                 let code = posting.warehouse_code(wh)?;
-                let (allow_negative, sku) = posting.item_rules(item)?;
-                let state = posting.state(item, wh)?;
-                let available = state.cost.on_hand.checked_sub(state.reserved)?;
+                let sku = posting.sku(item)?;
                 let need = needed.entry((item, wh)).or_insert(Decimal::ZERO);
+                let before = *need;
                 *need = need.checked_add(l.quantity)?;
-                if !allow_negative && *need > available {
+                let need = *need;
+                if let Shortfall::Short { available } = posting.available(item, wh, need)? {
                     short.push(ShortLine {
                         line: i as u32 + 1,
                         item,
                         sku,
                         warehouse: code,
-                        available: available
-                            .checked_sub(need.checked_sub(l.quantity)?)?
-                            .max(Decimal::ZERO),
+                        available: available.checked_sub(before)?.max(Decimal::ZERO),
                         requested: l.quantity,
                     });
                 }
                 resolved.push((item, wh));
             }
             if !short.is_empty() {
-                return Err(Error::ShortLines { lines: short });
+                return Err(Error::short(short));
             }
 
-            let now = now_micros();
-            let placed_at = order.placed_at.map_or(now, |t| t.as_microsecond());
-            let expires_at = order.expires_at.map(|t| t.as_microsecond());
-            let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
-                acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
-            })?;
-            tx.prepare_cached(
-                "INSERT INTO orders(external_id, customer_external_id, customer_email, customer_name,
-                     currency, status, paid, total, placed_at, expires_at, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'placed', 0, ?6, ?7, ?8, ?9, ?9)",
-            )?
-            .execute(params![
-                    order.external_id,
-                    order.customer.external_id,
-                    order.customer.email,
-                    order.customer.name,
-                    order.currency,
-                    total.raw(),
-                    placed_at,
-                    expires_at,
-                    now
-                ])?;
-            let order_id = tx.last_insert_rowid();
-            let detail = serde_json::to_string(order).unwrap_or_default();
-            let event = store::insert_event(tx, order_id, "placed", OrderStatus::Placed, idempotency_key, &detail)?;
+            let detail = serde_json::to_string(order).map_err(Error::storage)?;
+            let event = tx.insert_order_event(
+                order_id,
+                OrderEventKind::Placed,
+                OrderStatus::Placed,
+                idempotency_key,
+                &detail,
+                now,
+            )?;
             let origin = origin(order_id, event);
             let meta = meta(&order.external_id, order.placed_at);
             for (i, (l, (item, wh))) in order.lines.iter().zip(&resolved).enumerate() {
-                let (mut out_q, mut out_v) = (Decimal::ZERO, Decimal::ZERO);
+                let mut line = LineState {
+                    id: 0,
+                    line_no: i as u32 + 1,
+                    item: *item,
+                    warehouse: *wh,
+                    quantity: l.quantity,
+                    unit_price: l.unit_price,
+                    out_quantity: Decimal::ZERO,
+                    out_value: Decimal::ZERO,
+                    fulfilled: Decimal::ZERO,
+                    returned: Decimal::ZERO,
+                    restocked: Decimal::ZERO,
+                };
                 if policy == StockPolicy::DecrementOnSale {
-                    let m = posting.issue_line(*item, *wh, l.quantity, Reason::Sale, &meta, &origin)?;
-                    out_q = l.quantity;
-                    out_v = m.value_change.checked_neg()?;
+                    let m =
+                        posting.issue_line(*item, *wh, l.quantity, Reason::Sale, &meta, &origin)?;
+                    line.out_quantity = l.quantity;
+                    line.out_value = m.value_change.checked_neg()?;
                 }
-                tx.prepare_cached(
-                    "INSERT INTO order_lines(order_id, line_no, item_id, warehouse_id, quantity,
-                                             unit_price, out_quantity, out_value)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![
-                    order_id,
-                    i as u32 + 1,
-                    item,
-                    wh,
-                    l.quantity.raw(),
-                    l.unit_price.raw(),
-                    out_q.raw(),
-                    out_v.raw()
-                ])?;
+                let line_id = tx.insert_order_line(order_id, &line)?;
                 if policy == StockPolicy::Reserve {
-                    let line_id = tx.last_insert_rowid();
                     posting.change_reserved(*item, *wh, l.quantity)?;
-                    store::insert_reservation(tx, line_id, *item, *wh, l.quantity, expires_at)?;
+                    tx.insert_reservation(line_id, *item, *wh, l.quantity, order.expires_at, now)?;
                 }
             }
             posting.finish()?;
-            store::load(tx, &order.external_id)
+            load(tx, &order.external_id)
         })
     }
 
     /// Records payment. A paid order no longer expires.
     pub fn pay_order(&self, external_id: &str, idempotency_key: Option<&str>) -> Result<Order> {
         self.write_once("pay_order", idempotency_key, external_id, |tx| {
-            let head = store::head(tx, external_id)?;
+            let head = head(tx, external_id)?;
             if !head.status.is_open() {
                 return Err(transition(&head, "pay"));
             }
@@ -338,9 +377,17 @@ impl Database {
                     action: "pay again".into(),
                 });
             }
-            store::set_status(tx, head.id, head.status, true)?;
-            store::insert_event(tx, head.id, "paid", head.status, idempotency_key, "{}")?;
-            store::load(tx, external_id)
+            let now = Timestamp::now();
+            tx.set_order_status(head.id, head.status, true, now)?;
+            tx.insert_order_event(
+                head.id,
+                OrderEventKind::Paid,
+                head.status,
+                idempotency_key,
+                "{}",
+                now,
+            )?;
+            load(tx, external_id)
         })
     }
 
@@ -357,14 +404,14 @@ impl Database {
         }
         let request = (external_id, lines);
         self.write_once("fulfil_order", idempotency_key, &request, |tx| {
-            let head = store::head(tx, external_id)?;
+            let head = head(tx, external_id)?;
             if !matches!(
                 head.status,
                 OrderStatus::Placed | OrderStatus::PartiallyFulfilled
             ) {
                 return Err(transition(&head, "fulfil"));
             }
-            let mut rows = store::lines(tx, head.id)?;
+            let mut rows = self::lines(tx, head.id)?;
             let mut ship: Vec<(usize, Decimal)> = Vec::new();
             if lines.is_empty() {
                 for (i, r) in rows.iter().enumerate() {
@@ -396,16 +443,23 @@ impl Database {
                 row.fulfilled = *f;
             }
             let status = status_of(&rows);
-            let detail = serde_json::to_string(lines).unwrap_or_default();
-            let event =
-                store::insert_event(tx, head.id, "fulfilled", status, idempotency_key, &detail)?;
+            let now = Timestamp::now();
+            let detail = serde_json::to_string(lines).map_err(Error::storage)?;
+            let event = tx.insert_order_event(
+                head.id,
+                OrderEventKind::Fulfilled,
+                status,
+                idempotency_key,
+                &detail,
+                now,
+            )?;
             let origin = origin(head.id, event);
             let meta = meta(external_id, None);
-            let mut posting = Posting::new(tx, idempotency_key)?;
+            let mut posting = Posting::new(tx, idempotency_key);
             // A line ships from stock only what was not issued yet: reserved
             // lines issue now (their reservation shrinks), lines issued at
             // placing (decrement_on_sale) issue nothing more.
-            let mut pending = store::pending_reservations(tx, head.id)?;
+            let mut pending = tx.pending_reservations(head.id)?;
             for (i, _) in &ship {
                 let row = &mut rows[*i];
                 let issued = row.out_quantity.checked_add(row.returned)?;
@@ -417,7 +471,12 @@ impl Database {
                     let take = to_issue.min(r.pending);
                     r.pending = r.pending.checked_sub(take)?;
                     posting.change_reserved(row.item, row.warehouse, take.checked_neg()?)?;
-                    store::resolve_reservation(tx, r.id, r.pending, "fulfilled")?;
+                    let status = if r.pending.is_zero() {
+                        ReservationStatus::Fulfilled
+                    } else {
+                        ReservationStatus::Pending
+                    };
+                    tx.update_reservation(r.id, r.pending, status, now)?;
                 }
                 let m = posting.issue_line(
                     row.item,
@@ -431,11 +490,11 @@ impl Database {
                 row.out_value = row.out_value.checked_add(m.value_change.checked_neg()?)?;
             }
             for row in &rows {
-                store::save_line(tx, row)?;
+                tx.save_order_line(row)?;
             }
             posting.finish()?;
-            store::set_status(tx, head.id, status, head.paid)?;
-            store::load(tx, external_id)
+            tx.set_order_status(head.id, status, head.paid, now)?;
+            load(tx, external_id)
         })
     }
 
@@ -444,31 +503,32 @@ impl Database {
     /// left with.
     pub fn cancel_order(&self, external_id: &str, idempotency_key: Option<&str>) -> Result<Order> {
         self.write_once("cancel_order", idempotency_key, external_id, |tx| {
-            let head = store::head(tx, external_id)?;
+            let head = head(tx, external_id)?;
             if !head.status.is_open() {
                 return Err(transition(&head, "cancel"));
             }
-            let event = store::insert_event(
-                tx,
+            let now = Timestamp::now();
+            let event = tx.insert_order_event(
                 head.id,
-                "cancelled",
+                OrderEventKind::Cancelled,
                 OrderStatus::Cancelled,
                 idempotency_key,
                 "{}",
+                now,
             )?;
             let origin = origin(head.id, event);
-            let mut posting = Posting::new(tx, idempotency_key)?;
+            let mut posting = Posting::new(tx, idempotency_key);
             unwind(
                 tx,
                 &mut posting,
                 &head,
-                "released",
+                ReservationStatus::Released,
                 &meta(external_id, None),
                 &origin,
             )?;
             posting.finish()?;
-            store::set_status(tx, head.id, OrderStatus::Cancelled, head.paid)?;
-            store::load(tx, external_id)
+            tx.set_order_status(head.id, OrderStatus::Cancelled, head.paid, now)?;
+            load(tx, external_id)
         })
     }
 
@@ -488,14 +548,14 @@ impl Database {
         }
         let request = (external_id, lines);
         self.write_once("return_order", idempotency_key, &request, |tx| {
-            let head = store::head(tx, external_id)?;
+            let head = head(tx, external_id)?;
             if !matches!(
                 head.status,
                 OrderStatus::PartiallyFulfilled | OrderStatus::Fulfilled
             ) {
                 return Err(transition(&head, "take a return"));
             }
-            let mut rows = store::lines(tx, head.id)?;
+            let mut rows = self::lines(tx, head.id)?;
             let mut back: Vec<Decimal> = vec![Decimal::ZERO; rows.len()];
             let mut plan = Vec::with_capacity(lines.len());
             for l in lines {
@@ -512,18 +572,18 @@ impl Database {
                 }
                 plan.push((i, l));
             }
-            let detail = serde_json::to_string(lines).unwrap_or_default();
-            let event = store::insert_event(
-                tx,
+            let detail = serde_json::to_string(lines).map_err(Error::storage)?;
+            let event = tx.insert_order_event(
                 head.id,
-                "returned",
+                OrderEventKind::Returned,
                 head.status,
                 idempotency_key,
                 &detail,
+                Timestamp::now(),
             )?;
             let origin = origin(head.id, event);
             let meta = meta(external_id, None);
-            let mut posting = Posting::new(tx, idempotency_key)?;
+            let mut posting = Posting::new(tx, idempotency_key);
             for (i, l) in plan {
                 let row = &mut rows[i];
                 if l.restock {
@@ -537,10 +597,10 @@ impl Database {
                 row.returned = row.returned.checked_add(l.quantity)?;
             }
             for row in &rows {
-                store::save_line(tx, row)?;
+                tx.save_order_line(row)?;
             }
             posting.finish()?;
-            store::load(tx, external_id)
+            load(tx, external_id)
         })
     }
 
@@ -549,29 +609,29 @@ impl Database {
     /// their stock comes back). Returns the external ids expired.
     pub fn expire_reservations(&self, now: Timestamp) -> Result<Vec<String>> {
         self.write(|tx| {
-            let due: Vec<String> = tx
-                .prepare_cached(
-                    "SELECT external_id FROM orders
-                     WHERE status = 'placed' AND paid = 0 AND expires_at IS NOT NULL
-                       AND expires_at <= ?1 ORDER BY id",
-                )?
-                .query_map([now.as_microsecond()], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut posting = Posting::new(tx, None)?;
+            let due = tx.expired_order_ids(now)?;
+            let mut posting = Posting::new(tx, None);
+            let at = Timestamp::now();
             for external_id in &due {
-                let head = store::head(tx, external_id)?;
-                let event =
-                    store::insert_event(tx, head.id, "expired", OrderStatus::Expired, None, "{}")?;
+                let head = head(tx, external_id)?;
+                let event = tx.insert_order_event(
+                    head.id,
+                    OrderEventKind::Expired,
+                    OrderStatus::Expired,
+                    None,
+                    "{}",
+                    at,
+                )?;
                 let origin = origin(head.id, event);
                 unwind(
                     tx,
                     &mut posting,
                     &head,
-                    "expired",
+                    ReservationStatus::Expired,
                     &meta(external_id, None),
                     &origin,
                 )?;
-                store::set_status(tx, head.id, OrderStatus::Expired, false)?;
+                tx.set_order_status(head.id, OrderStatus::Expired, false, at)?;
             }
             posting.finish()?;
             Ok(due)
@@ -581,6 +641,6 @@ impl Database {
     /// The order with this external id, with its lines, reservations,
     /// movements and history.
     pub fn order(&self, external_id: &str) -> Result<Order> {
-        store::load(&self.lock(), external_id)
+        self.read(|r| load(r, external_id))
     }
 }

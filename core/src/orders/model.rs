@@ -1,78 +1,42 @@
 //! Orders as callers see them: requests, results, statuses.
 
 use jiff::Timestamp;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::closed_set::closed_set;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 
-/// How placing an order touches stock; one choice per database.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StockPolicy {
-    /// Placing reserves every line (available stock drops, on hand does
-    /// not); fulfilment turns reservations into sale movements.
-    #[default]
-    Reserve,
-    /// Placing issues the stock at once (the Laravel back office's way);
-    /// fulfilment only records what shipped.
-    DecrementOnSale,
-}
-
-impl StockPolicy {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            StockPolicy::Reserve => "reserve",
-            StockPolicy::DecrementOnSale => "decrement_on_sale",
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> StockPolicy {
-        if s == "decrement_on_sale" {
-            StockPolicy::DecrementOnSale
-        } else {
-            StockPolicy::Reserve
-        }
+closed_set! {
+    /// How placing an order touches stock; one choice per database.
+    pub enum StockPolicy as "policy", default Reserve {
+        /// Placing reserves every line (available stock drops, on hand does
+        /// not); fulfilment turns reservations into sale movements.
+        Reserve = "reserve",
+        /// Placing issues the stock at once (the Laravel back office's way);
+        /// fulfilment only records what shipped.
+        DecrementOnSale = "decrement_on_sale",
     }
 }
 
-/// Where an order stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    /// Placed; nothing shipped yet.
-    Placed,
-    /// Some lines or quantities shipped.
-    PartiallyFulfilled,
-    /// Everything shipped.
-    Fulfilled,
-    /// Cancelled: reservations released, shipped goods back in stock.
-    Cancelled,
-    /// A cart hold that ran out before payment: reservations released.
-    Expired,
+closed_set! {
+    /// Where an order stands.
+    pub enum OrderStatus as "status" {
+        /// Placed; nothing shipped yet.
+        Placed = "placed",
+        /// Some lines or quantities shipped.
+        PartiallyFulfilled = "partially_fulfilled",
+        /// Everything shipped.
+        Fulfilled = "fulfilled",
+        /// Cancelled: reservations released, shipped goods back in stock.
+        Cancelled = "cancelled",
+        /// A cart hold that ran out before payment: reservations released.
+        Expired = "expired",
+    }
 }
 
 impl OrderStatus {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::Placed => "placed",
-            OrderStatus::PartiallyFulfilled => "partially_fulfilled",
-            OrderStatus::Fulfilled => "fulfilled",
-            OrderStatus::Cancelled => "cancelled",
-            OrderStatus::Expired => "expired",
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> OrderStatus {
-        match s {
-            "partially_fulfilled" => OrderStatus::PartiallyFulfilled,
-            "fulfilled" => OrderStatus::Fulfilled,
-            "cancelled" => OrderStatus::Cancelled,
-            "expired" => OrderStatus::Expired,
-            _ => OrderStatus::Placed,
-        }
-    }
-
     /// Still open to payment, fulfilment and cancellation.
     pub(crate) fn is_open(self) -> bool {
         matches!(
@@ -82,8 +46,40 @@ impl OrderStatus {
     }
 }
 
+closed_set! {
+    /// Where a reservation stands; each resolves at most once.
+    pub enum ReservationStatus as "status" {
+        /// Still holding stock.
+        Pending = "pending",
+        /// Turned into sale movements by fulfilment.
+        Fulfilled = "fulfilled",
+        /// Let go by a cancellation.
+        Released = "released",
+        /// Let go because the cart hold ran out.
+        Expired = "expired",
+    }
+}
+
+closed_set! {
+    /// What happened to an order (its history).
+    pub enum OrderEventKind as "kind" {
+        /// The order was placed.
+        Placed = "placed",
+        /// Payment was recorded.
+        Paid = "paid",
+        /// Lines were shipped.
+        Fulfilled = "fulfilled",
+        /// The order was cancelled.
+        Cancelled = "cancelled",
+        /// Goods came back.
+        Returned = "returned",
+        /// The cart hold ran out.
+        Expired = "expired",
+    }
+}
+
 /// Who ordered (the CRM links it to a contact).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Customer {
     /// The customer's id in the host application.
@@ -95,14 +91,16 @@ pub struct Customer {
 }
 
 /// A line to order.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrderLine {
     /// Item SKU.
     pub sku: String,
     /// Quantity (> 0).
     pub quantity: Decimal,
-    /// Unit price (≥ 0), in the order's currency.
+    /// Unit price (≥ 0), in the order's currency; 0 when absent (a shop
+    /// that tracks stock only).
+    #[serde(default)]
     pub unit_price: Decimal,
     /// Warehouse id; the default warehouse if absent.
     #[serde(default)]
@@ -110,7 +108,7 @@ pub struct NewOrderLine {
 }
 
 /// What [`crate::Database::place_order`] needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewOrder {
     /// The host application's order id (unique).
@@ -118,20 +116,24 @@ pub struct NewOrder {
     /// Who ordered.
     #[serde(default)]
     pub customer: Customer,
-    /// ISO 4217 currency code (`EUR`).
+    /// ISO 4217 currency code (`EUR`); `XXX` (ISO's "no currency") when
+    /// absent.
+    #[serde(default = "no_currency")]
     pub currency: String,
     /// At least one line.
     pub lines: Vec<NewOrderLine>,
     /// When it was placed; now if absent.
     #[serde(default)]
+    #[schemars(with = "Option<crate::catalogue::Instant>")]
     pub placed_at: Option<Timestamp>,
     /// For a cart hold: when its reservations expire unless paid.
     #[serde(default)]
+    #[schemars(with = "Option<crate::catalogue::Instant>")]
     pub expires_at: Option<Timestamp>,
 }
 
 /// Quantity of one line, for fulfilment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FulfilLine {
     /// Line number (1-based, in the order given when placed).
@@ -141,7 +143,7 @@ pub struct FulfilLine {
 }
 
 /// Quantity of one line coming back.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReturnLine {
     /// Line number.
@@ -154,7 +156,8 @@ pub struct ReturnLine {
 }
 
 /// A line of an order and what happened to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct OrderLine {
     /// Line number (1-based).
     pub line: u32,
@@ -182,7 +185,8 @@ pub struct OrderLine {
 
 /// A two-phase reservation of one line: pending until fulfilled, released
 /// or expired; each resolves at most once.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Reservation {
     /// Reservation id.
     pub id: i64,
@@ -192,29 +196,33 @@ pub struct Reservation {
     pub quantity: Decimal,
     /// Quantity still pending.
     pub pending: Decimal,
-    /// `pending`, `fulfilled`, `released` or `expired`.
-    pub status: String,
+    /// Pending, or how it was resolved.
+    pub status: ReservationStatus,
     /// When it expires unless paid.
+    #[schemars(with = "Option<crate::catalogue::Instant>")]
     pub expires_at: Option<Timestamp>,
 }
 
 /// One entry of an order's history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct OrderEvent {
     /// Event id (movements name it in `order_event_id`).
     pub id: i64,
-    /// `placed`, `paid`, `fulfilled`, `cancelled`, `returned`, `expired`.
-    pub kind: String,
+    /// What happened.
+    pub kind: OrderEventKind,
     /// The order's status right after.
     pub status_after: OrderStatus,
     /// The idempotency key it came with.
     pub idempotency_key: Option<String>,
     /// When it was recorded.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub at: Timestamp,
 }
 
 /// An order with its lines, reservations, movements and history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Order {
     /// Racine's id.
     pub id: i64,
@@ -231,8 +239,10 @@ pub struct Order {
     /// Σ quantity × unit price.
     pub total: Decimal,
     /// When it was placed.
+    #[schemars(with = "crate::catalogue::Instant")]
     pub placed_at: Timestamp,
     /// When its reservations expire unless paid.
+    #[schemars(with = "Option<crate::catalogue::Instant>")]
     pub expires_at: Option<Timestamp>,
     /// The lines.
     pub lines: Vec<OrderLine>,
@@ -242,6 +252,10 @@ pub struct Order {
     pub movements: Vec<i64>,
     /// Its history, oldest first.
     pub events: Vec<OrderEvent>,
+}
+
+fn no_currency() -> String {
+    "XXX".into()
 }
 
 pub(crate) fn positive(field: String, q: Decimal) -> Result<()> {

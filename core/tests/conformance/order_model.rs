@@ -270,7 +270,7 @@ proptest! {
 
     #[test]
     fn random_event_sequences_match_the_model(ops in prop::collection::vec(op(), 1..40)) {
-        let db = Database::open_in_memory().unwrap();
+        let db = super::open();
         let items: Vec<i64> = SKUS.iter().map(|s| db.create_item(&NewItem::new(*s, *s)).unwrap().id).collect();
         let mut model = Model { orders: vec![None; ORDERS], ..Model::default() };
         for op in &ops {

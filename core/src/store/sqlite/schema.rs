@@ -5,7 +5,8 @@
 
 use rusqlite::Connection;
 
-use crate::error::{Error, Result};
+use super::SqlResult;
+use crate::error::Error;
 
 /// Schema version this library writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -214,13 +215,14 @@ ALTER TABLE balances DROP COLUMN layers;
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one `BEGIN IMMEDIATE`
 /// transaction, or refuses a file written by a newer library.
-pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+pub(crate) fn migrate(conn: &mut Connection) -> SqlResult<()> {
     let found = user_version(conn)?;
     if found > SCHEMA_VERSION {
         return Err(Error::SchemaTooNew {
             found,
             supported: SCHEMA_VERSION,
-        });
+        }
+        .into());
     }
     if found == SCHEMA_VERSION {
         return Ok(());
@@ -232,7 +234,8 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
         return Err(Error::SchemaTooNew {
             found,
             supported: SCHEMA_VERSION,
-        });
+        }
+        .into());
     }
     for sql in &MIGRATIONS[found as usize..] {
         tx.execute_batch(sql)?;
@@ -242,7 +245,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn user_version(conn: &Connection) -> Result<i64> {
+pub(crate) fn user_version(conn: &Connection) -> SqlResult<i64> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
 }
 
@@ -261,8 +264,8 @@ mod tests {
             [],
         )
         .unwrap();
-        migrate(&mut conn).unwrap();
-        assert_eq!(user_version(&conn).unwrap(), SCHEMA_VERSION);
+        assert!(migrate(&mut conn).is_ok());
+        assert_eq!(user_version(&conn).ok(), Some(SCHEMA_VERSION));
         let sku: String = conn
             .query_row("SELECT sku FROM items", [], |r| r.get(0))
             .unwrap();
@@ -288,7 +291,7 @@ mod tests {
             [],
         )
         .unwrap();
-        migrate(&mut conn).unwrap();
+        assert!(migrate(&mut conn).is_ok());
         let moved: Vec<u8> = conn
             .query_row(
                 "SELECT layers FROM cost_layers WHERE item_id = 1",

@@ -17,7 +17,7 @@ struct Shop {
 }
 
 fn shop(policy: StockPolicy) -> Shop {
-    let db = Database::open_in_memory().unwrap();
+    let db = super::open();
     db.set_stock_policy(policy).unwrap();
     let mug = db
         .create_item(&NewItem {
@@ -113,7 +113,7 @@ fn a_short_order_lists_every_short_line_and_writes_nothing() {
             None,
         )
         .unwrap_err();
-    let Error::ShortLines { lines } = &err else {
+    let Error::InsufficientAvailable { lines, .. } = &err else {
         panic!("{err:?}")
     };
     assert_eq!(err.code(), ErrorCode::InsufficientAvailable);
@@ -231,7 +231,7 @@ fn fulfilment_turns_reservations_into_sales_partly_then_fully() {
     assert!(done
         .reservations
         .iter()
-        .all(|r| r.status == "fulfilled" && r.pending.is_zero()));
+        .all(|r| r.status == ReservationStatus::Fulfilled && r.pending.is_zero()));
     assert_eq!(levels(&s, s.mug), lv("6", "0", "6"));
     assert_eq!(levels(&s, s.cup), lv("3", "0", "3"));
     assert_eq!(
@@ -261,7 +261,10 @@ fn cancel_after_partial_fulfilment_releases_and_restocks_at_the_cost_that_left()
     let cancelled = s.db.cancel_order("5", Some("cancel-5")).unwrap();
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
     assert_eq!(cancelled.lines[0].restocked, d("2"));
-    assert_eq!(cancelled.reservations[0].status, "released");
+    assert_eq!(
+        cancelled.reservations[0].status,
+        ReservationStatus::Released
+    );
     let back =
         s.db.movements(&MovementFilter {
             reason: Some(Reason::CustomerReturn),
@@ -415,10 +418,9 @@ fn expiry_releases_unpaid_carts_only_and_races_cleanly_with_fulfilment() {
 
 #[test]
 fn expiry_and_fulfilment_racing_from_two_connections_resolve_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("race.db");
+    let shared = super::shared();
     for round in 0..20 {
-        let db = Database::open(&path).unwrap();
+        let db = shared.connect();
         if round == 0 {
             let mug = db.create_item(&NewItem::new("MUG", "Mug")).unwrap().id;
             db.post(&Movement::receipt(mug, d("1000"), d("1"))).unwrap();
@@ -433,7 +435,7 @@ fn expiry_and_fulfilment_racing_from_two_connections_resolve_once() {
             None,
         )
         .unwrap();
-        let other = Database::open(&path).unwrap();
+        let other = shared.connect();
         let (fulfilled, expired) = std::thread::scope(|scope| {
             let f = scope.spawn(|| other.fulfil_order(&id, &[], None));
             let e = scope.spawn(|| db.expire_reservations(ts("2025-11-25T11:00:00Z")));
@@ -492,7 +494,7 @@ fn decrement_on_sale_issues_at_placing_and_cancel_puts_it_back() {
     // A short order under this policy issues nothing either.
     assert!(matches!(
         s.db.place_order(&order("D2", &[("MUG", "11")]), None),
-        Err(Error::ShortLines { .. })
+        Err(Error::InsufficientAvailable { .. })
     ));
     assert_eq!(levels(&s, s.mug), lv("10", "0", "10"));
     assert!(s.db.verify().unwrap().is_clean());

@@ -84,7 +84,7 @@ struct World {
 
 impl World {
     fn new() -> World {
-        let db = Database::open_in_memory().unwrap();
+        let db = super::open();
         let specs = [
             (ValuationMethod::Fifo, false),
             (ValuationMethod::Lifo, false),

@@ -1,0 +1,496 @@
+//! The catalogue: every operation Racine offers, declared once.
+//!
+//! Each entry names the operation, its arguments (with their types and
+//! defaults, as serde reads them), its result type, whether it writes, and
+//! which struct arguments the bindings spread into method parameters. From
+//! this one declaration come:
+//! - the JSON entry point ([`crate::api`]): parsing and dispatch;
+//! - the schema file `schema/racine.json` ([`schema`]), with every error kind;
+//! - through that file, the C header's operation list and the Python and
+//!   PHP surfaces (`cargo run -p racine-codegen` regenerates them all).
+//!
+//! An operation whose arguments include `idempotency_key` is idempotent by
+//! key: the same request under the same key returns the first result and
+//! writes nothing; another request under it is `idempotency_conflict`. The
+//! request compared is the operation's arguments without the key.
+//!
+//! To add an operation: add a `Database` method, then one entry below, then
+//! regenerate (see `CONTRIBUTING.md`).
+
+use std::borrow::Cow;
+
+use jiff::Timestamp;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::database::{Database, OpenOptions, SCHEMA_VERSION};
+use crate::decimal::Decimal;
+use crate::error::{Error, ErrorCode, Result};
+use crate::items::{Item, ItemChanges, ItemFilter, ItemRef, NewItem};
+use crate::ledger::{
+    Movement, MovementFilter, MovementRecord, Posted, StockAt, StockFilter, StockLevel,
+};
+use crate::orders::{FulfilLine, NewOrder, Order, ReturnLine};
+use crate::page::Page;
+use crate::purchases::{
+    NewPurchaseOrder, PurchaseFilter, PurchaseOrder, PurchaseReceipt, PurchaseReceived,
+};
+use crate::suppliers::{NewSupplier, Supplier, SupplierChanges, SupplierFilter};
+use crate::verify::VerifyReport;
+use crate::warehouses::{NewWarehouse, Warehouse, WarehouseChanges, WarehouseFilter};
+
+/// The JSON Schema of an instant: RFC 3339 text (`2025-11-24T09:00:00Z`),
+/// used for every `jiff::Timestamp` field.
+pub(crate) struct Instant;
+
+impl JsonSchema for Instant {
+    fn schema_name() -> Cow<'static, str> {
+        "Instant".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "An instant as RFC 3339 text with an offset (2025-11-24T09:00:00Z); results are in UTC.",
+            "type": "string",
+            "format": "date-time",
+        })
+    }
+}
+
+/// Library, schema and engine versions, and the business time zone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct Info {
+    /// The library version.
+    pub version: String,
+    /// The schema version this library writes.
+    pub schema_version: i64,
+    /// The SQLite library compiled in.
+    pub sqlite_version: String,
+    /// The database's business time zone (IANA name).
+    pub time_zone: String,
+}
+
+fn info(db: &Database) -> Info {
+    Info {
+        version: crate::VERSION.into(),
+        schema_version: SCHEMA_VERSION,
+        sqlite_version: Database::sqlite_version().into(),
+        time_zone: db.time_zone().iana_name().unwrap_or("UTC").into(),
+    }
+}
+
+/// What a batch wrote: how many movements, their (consecutive) ids, and
+/// the records themselves unless only a summary was asked for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct PostedBatch {
+    /// Movements written.
+    pub count: usize,
+    /// Id of the first one (`None` when a batch of matching counts wrote none).
+    pub first_id: Option<i64>,
+    /// Id of the last one.
+    pub last_id: Option<i64>,
+    /// The records, unless `summary` was asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub movements: Option<Vec<MovementRecord>>,
+}
+
+fn post_batch(
+    db: &Database,
+    movements: &[Movement],
+    key: Option<&str>,
+    summary: bool,
+) -> Result<PostedBatch> {
+    let posted = db.post_batch_with_key(movements, key)?;
+    Ok(PostedBatch {
+        count: posted.movements.len(),
+        first_id: posted.movements.first().map(|m| m.id),
+        last_id: posted.movements.last().map(|m| m.id),
+        movements: (!summary).then_some(posted.movements),
+    })
+}
+
+/// One operation of the catalogue, as the schema file lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Operation {
+    /// Its name: the `"op"` of a JSON request, the method name of the bindings.
+    pub name: &'static str,
+    /// What it does (its doc comment).
+    pub summary: String,
+    /// Whether it writes (one transaction, all or nothing).
+    pub writes: bool,
+    /// `key` when it takes an `idempotency_key`, `none` otherwise.
+    pub idempotency: &'static str,
+    /// Struct arguments whose fields the bindings take as parameters.
+    pub spread: Vec<&'static str>,
+    /// The JSON Schema of its arguments (an object).
+    pub args: Value,
+    /// The JSON Schema of its result.
+    pub result: Value,
+}
+
+macro_rules! catalogue {
+    ($db:ident => $(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $name:literal {
+            $( $(#[$fattr:meta])* $field:ident : $fty:ty ),* $(,)?
+        } -> $result:ty, $mode:ident, spread [$($spread:ident),*] => $body:expr;
+    )+) => {
+        /// The arguments of each operation, one struct per operation, named
+        /// like its [`Request`] variant.
+        #[allow(missing_docs)]
+        pub mod args {
+            use super::*;
+            $(
+                $(#[doc = $doc])*
+                #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+                #[serde(deny_unknown_fields)]
+                pub struct $variant {
+                    $( $(#[$fattr])* pub $field: $fty, )*
+                }
+            )+
+        }
+
+        /// One operation and its arguments (`{"op": name, ...arguments}` in JSON).
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub enum Request {
+            $( $(#[doc = $doc])* $variant(args::$variant), )+
+        }
+
+        impl Request {
+            /// The operation's name (`"create_item"`).
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Request::$variant(_) => $name, )+
+                }
+            }
+
+            /// The request for operation `name` with `arguments` (a JSON
+            /// object without `op`); a bad argument is `InvalidInput` on its path.
+            pub(crate) fn from_parts(name: &str, arguments: Value) -> Result<Request> {
+                match name {
+                    $( $name => Ok(Request::$variant(crate::api::from_value(arguments)?)), )+
+                    other => Err(Error::invalid(
+                        "op",
+                        format!("{other:?} is not an operation (see schema/racine.json)"),
+                    )),
+                }
+            }
+        }
+
+        /// Runs `request` on `database` and returns its result as JSON.
+        pub fn execute(database: &Database, request: Request) -> Result<Value> {
+            let $db: &Database = database;
+            match request {
+                $( Request::$variant(args::$variant { $($field),* }) => to_value($body?), )+
+            }
+        }
+
+        /// Every operation of the catalogue, in declaration order; their
+        /// schemas' `$ref`s point into `generator`'s definitions.
+        pub fn operations(generator: &mut SchemaGenerator) -> Vec<Operation> {
+            vec![$(
+                {
+                    let args = generator.subschema_for::<args::$variant>();
+                    let args = inline_args(generator, args);
+                    let keyed = args["properties"].get("idempotency_key").is_some();
+                    Operation {
+                        name: $name,
+                        summary: [$($doc),*].iter().map(|l| l.trim()).collect::<Vec<_>>().join(" "),
+                        writes: stringify!($mode) == "write",
+                        idempotency: if keyed { "key" } else { "none" },
+                        spread: vec![$(stringify!($spread)),*],
+                        args,
+                        result: generator.subschema_for::<$result>().to_value(),
+                    }
+                },
+            )+]
+        }
+    };
+}
+
+fn to_value<T: Serialize>(v: T) -> Result<Value> {
+    serde_json::to_value(v).map_err(Error::storage)
+}
+
+/// An operation's argument struct, inlined (it is only ever used there).
+fn inline_args(generator: &mut SchemaGenerator, schema: Schema) -> Value {
+    let value = schema.to_value();
+    let Some(name) = value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next())
+        .map(str::to_owned)
+    else {
+        return value;
+    };
+    generator.definitions_mut().remove(&name).unwrap_or(value)
+}
+
+catalogue! { db =>
+    /// Library, schema and SQLite versions, and the business time zone.
+    Info = "info" {} -> Info, read, spread [] => Ok::<_, Error>(info(db));
+
+    /// Creates an item; its SKU must be new (`already_exists`).
+    CreateItem = "create_item" { item: NewItem } -> Item, write, spread [item]
+        => db.create_item(&item);
+    /// Changes the given fields of an item (by id or SKU); `reorder_point: null`
+    /// clears it. The valuation method can change only before the first movement.
+    UpdateItem = "update_item" { id: ItemRef, changes: ItemChanges } -> Item, write, spread [changes]
+        => db.update_item(id, &changes);
+    /// Deactivates an item: it keeps its history and stock and receives nothing more.
+    DeactivateItem = "deactivate_item" { id: ItemRef } -> Item, write, spread []
+        => db.deactivate_item(id);
+    /// The item with this id or SKU.
+    Item = "item" { id: ItemRef } -> Item, read, spread [] => db.item(id);
+    /// The item with this SKU.
+    ItemBySku = "item_by_sku" { sku: String } -> Item, read, spread [] => db.item_by_sku(&sku);
+    /// Items matching the filter, by id, one page at a time.
+    Items = "items" { #[serde(default)] filter: ItemFilter } -> Page<Item>, read, spread [filter]
+        => db.items(&filter);
+
+    /// Creates a warehouse; its code must be new.
+    CreateWarehouse = "create_warehouse" { warehouse: NewWarehouse } -> Warehouse, write, spread [warehouse]
+        => db.create_warehouse(&warehouse);
+    /// Changes the given fields of a warehouse.
+    UpdateWarehouse = "update_warehouse" { id: i64, changes: WarehouseChanges } -> Warehouse, write, spread [changes]
+        => db.update_warehouse(id, &changes);
+    /// Deactivates a warehouse (not the default one).
+    DeactivateWarehouse = "deactivate_warehouse" { id: i64 } -> Warehouse, write, spread []
+        => db.deactivate_warehouse(id);
+    /// The warehouse with this id.
+    Warehouse = "warehouse" { id: i64 } -> Warehouse, read, spread [] => db.warehouse(id);
+    /// The warehouse with this code.
+    WarehouseByCode = "warehouse_by_code" { code: String } -> Warehouse, read, spread []
+        => db.warehouse_by_code(&code);
+    /// The default warehouse (where movements without a warehouse go).
+    DefaultWarehouse = "default_warehouse" {} -> Warehouse, read, spread [] => db.default_warehouse();
+    /// Warehouses matching the filter, by id.
+    Warehouses = "warehouses" { #[serde(default)] filter: WarehouseFilter } -> Page<Warehouse>, read, spread [filter]
+        => db.warehouses(&filter);
+
+    /// Creates a supplier.
+    CreateSupplier = "create_supplier" { supplier: NewSupplier } -> Supplier, write, spread [supplier]
+        => db.create_supplier(&supplier);
+    /// Changes the given fields of a supplier (`""` clears an optional one).
+    UpdateSupplier = "update_supplier" { id: i64, changes: SupplierChanges } -> Supplier, write, spread [changes]
+        => db.update_supplier(id, &changes);
+    /// Deactivates a supplier.
+    DeactivateSupplier = "deactivate_supplier" { id: i64 } -> Supplier, write, spread []
+        => db.deactivate_supplier(id);
+    /// The supplier with this id.
+    Supplier = "supplier" { id: i64 } -> Supplier, read, spread [] => db.supplier(id);
+    /// Suppliers matching the filter, by id.
+    Suppliers = "suppliers" { #[serde(default)] filter: SupplierFilter } -> Page<Supplier>, read, spread [filter]
+        => db.suppliers(&filter);
+
+    /// Posts one movement in its own transaction; refuses negative stock
+    /// unless the item allows it.
+    Post = "post" {
+        movement: Movement,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Posted, write, spread [] => db.post_with_key(&movement, idempotency_key.as_deref());
+    /// Posts many movements in one transaction: all of them or none; a
+    /// refusal names the failing entry (`index`). With `summary`, only the
+    /// count and the ids come back.
+    PostBatch = "post_batch" {
+        movements: Vec<Movement>,
+        #[serde(default)] idempotency_key: Option<String>,
+        #[serde(default)] summary: bool,
+    } -> PostedBatch, write, spread []
+        => post_batch(db, &movements, idempotency_key.as_deref(), summary);
+
+    /// Stock of an item (by id or SKU) in one warehouse, or across all.
+    Stock = "stock" { item: ItemRef, #[serde(default)] warehouse: Option<i64> } -> StockLevel, read, spread []
+        => db.stock(item, warehouse);
+    /// Stock of an item in each warehouse that ever held it.
+    StockByWarehouse = "stock_by_warehouse" { item: ItemRef } -> Vec<StockLevel>, read, spread []
+        => db.stock_by_warehouse(item);
+    /// Stock of every item (totals, or in one warehouse), one page at a time.
+    StockLevels = "stock_levels" { #[serde(default)] filter: StockFilter } -> Page<StockLevel>, read, spread [filter]
+        => db.stock_levels(&filter);
+    /// Total stock value, in one warehouse or all.
+    StockValue = "stock_value" { #[serde(default)] warehouse: Option<i64> } -> Decimal, read, spread []
+        => db.stock_value(warehouse);
+    /// Stock and value of an item as of an instant (movements effective at or before it).
+    StockAsOf = "stock_as_of" {
+        item: ItemRef,
+        #[serde(default)] warehouse: Option<i64>,
+        #[schemars(with = "Instant")] at: Timestamp,
+    } -> StockAt, read, spread [] => db.stock_as_of(item, warehouse, at);
+    /// Movement history matching the filter, one page at a time.
+    Movements = "movements" { #[serde(default)] filter: MovementFilter } -> Page<MovementRecord>, read, spread [filter]
+        => db.movements(&filter);
+
+    /// Creates a purchase order with its lines (status `open`).
+    CreatePurchaseOrder = "create_purchase_order" { order: NewPurchaseOrder } -> PurchaseOrder, write, spread [order]
+        => db.create_purchase_order(&order);
+    /// The purchase order with this id, with its lines.
+    PurchaseOrder = "purchase_order" { id: i64 } -> PurchaseOrder, read, spread [] => db.purchase_order(id);
+    /// Purchase orders matching the filter, by id.
+    PurchaseOrders = "purchase_orders" { #[serde(default)] filter: PurchaseFilter } -> Page<PurchaseOrder>, read, spread [filter]
+        => db.purchase_orders(&filter);
+    /// Receives lines of a purchase order (all still expected when none are
+    /// given), posting one receipt per line at the line's cost.
+    ReceivePurchase = "receive_purchase" {
+        order: i64,
+        #[serde(default)] receipt: PurchaseReceipt,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> PurchaseReceived, write, spread [receipt]
+        => db.receive_purchase(order, &receipt, idempotency_key.as_deref());
+    /// Cancels what is still expected on a purchase order.
+    CancelPurchaseRemainder = "cancel_purchase_remainder" { order: i64 } -> PurchaseOrder, write, spread []
+        => db.cancel_purchase_remainder(order);
+
+    /// Replays the ledger and reports every drift (none on a healthy database).
+    Verify = "verify" {} -> VerifyReport, read, spread [] => db.verify();
+
+    /// How placing an order touches stock in this database.
+    StockPolicy = "stock_policy" {} -> crate::StockPolicy, read, spread [] => db.stock_policy();
+    /// Chooses how placing an order touches stock from now on.
+    SetStockPolicy = "set_stock_policy" { policy: crate::StockPolicy } -> crate::StockPolicy, write, spread []
+        => db.set_stock_policy(policy);
+    /// Places an order keyed by the shop's own id: every line reserved (or
+    /// issued, with `decrement_on_sale`) or none; a short order lists every
+    /// short line.
+    PlaceOrder = "place_order" {
+        order: NewOrder,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Order, write, spread [order] => db.place_order(&order, idempotency_key.as_deref());
+    /// Records payment; a paid order no longer expires.
+    PayOrder = "pay_order" {
+        external_id: String,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Order, write, spread [] => db.pay_order(&external_id, idempotency_key.as_deref());
+    /// Records shipment of lines (everything not yet shipped when none are given).
+    FulfilOrder = "fulfil_order" {
+        external_id: String,
+        #[serde(default)] lines: Vec<FulfilLine>,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Order, write, spread []
+        => db.fulfil_order(&external_id, &lines, idempotency_key.as_deref());
+    /// Cancels an order: reservations released, what shipped back at the cost it left with.
+    CancelOrder = "cancel_order" {
+        external_id: String,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Order, write, spread [] => db.cancel_order(&external_id, idempotency_key.as_deref());
+    /// Records goods coming back: restocked at the cost they left with, or scrapped.
+    ReturnOrder = "return_order" {
+        external_id: String,
+        lines: Vec<ReturnLine>,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Order, write, spread []
+        => db.return_order(&external_id, &lines, idempotency_key.as_deref());
+    /// Expires unpaid, unshipped orders whose hold ended at or before `now`;
+    /// returns their external ids.
+    ExpireReservations = "expire_reservations" { #[schemars(with = "Instant")] now: Timestamp } -> Vec<String>, write, spread []
+        => db.expire_reservations(now);
+    /// The order with this external id, with its lines, reservations, movements and history.
+    Order = "order" { external_id: String } -> Order, read, spread [] => db.order(&external_id);
+}
+
+/// One error kind, as the schema file lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorKind {
+    /// Stable snake_case name.
+    pub code: &'static str,
+    /// Stable number (the C status).
+    pub number: u32,
+    /// What it means.
+    pub summary: String,
+    /// The family bindings give a common base class, if any.
+    pub family: Option<&'static str>,
+    /// The JSON Schema of its details (besides `code`, `message`, `index`).
+    pub fields: Value,
+}
+
+/// Every error kind, in number order, with the schema of its fields.
+pub fn error_kinds(generator: &mut SchemaGenerator) -> Vec<ErrorKind> {
+    let errors = generator.root_schema_for::<Error>().to_value();
+    let variants = errors["oneOf"].as_array().cloned().unwrap_or_default();
+    ErrorCode::ALL
+        .iter()
+        .map(|code| {
+            let mut fields = variants
+                .iter()
+                .find(|v| v["properties"]["code"]["const"] == code.name())
+                .cloned()
+                .unwrap_or_else(|| json!({"type": "object", "properties": {}}));
+            if let Some(props) = fields["properties"].as_object_mut() {
+                props.remove("code");
+            }
+            if let Some(required) = fields["required"].as_array_mut() {
+                required.retain(|r| r != "code");
+            }
+            ErrorKind {
+                code: code.name(),
+                number: code.number(),
+                summary: code.summary(),
+                family: code.family(),
+                fields,
+            }
+        })
+        .collect()
+}
+
+/// The machine-readable schema of the catalogue: every operation, every
+/// error kind, the open options, and the definitions they refer to. It is
+/// committed as `schema/racine.json`; the bindings are generated from it.
+pub fn schema() -> Value {
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let operations = operations(&mut generator);
+    let errors = error_kinds(&mut generator);
+    let options = generator.subschema_for::<OpenOptions>().to_value();
+    let definitions: serde_json::Map<String, Value> = generator
+        .definitions()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Racine catalogue",
+        "description": "Every operation and error kind of Racine, generated from core/src/catalogue.rs and core/src/error.rs. Do not edit: run `cargo run -p racine-codegen`.",
+        "version": crate::VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "decimal_scale": crate::SCALE,
+        "error_details": {
+            "always": ["code", "message"],
+            "batch": "index: zero-based position of the failing entry of a batch",
+        },
+        "open_options": options,
+        "operations": operations,
+        "errors": errors,
+        "$defs": definitions,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_parses_under_its_own_name() {
+        let mut generator = SchemaGenerator::default();
+        for op in operations(&mut generator) {
+            match Request::from_parts(op.name, json!({})) {
+                Ok(r) => assert_eq!(r.name(), op.name),
+                // Required arguments are missing: the refusal names one, not `op`.
+                Err(Error::InvalidInput { field, .. }) => assert_ne!(field, "op", "{}", op.name),
+                Err(e) => panic!("{}: {e}", op.name),
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_kind_has_its_fields() {
+        let mut generator = SchemaGenerator::default();
+        let kinds = error_kinds(&mut generator);
+        assert_eq!(kinds.len(), ErrorCode::ALL.len());
+        let negative = kinds.iter().find(|k| k.code == "negative_stock").unwrap();
+        assert!(negative.fields["properties"]["available"].is_object());
+        assert_eq!(negative.family, Some("stock_refusal"));
+    }
+}

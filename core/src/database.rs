@@ -1,0 +1,273 @@
+//! Opening a database, and the one way every write runs: one transaction
+//! of the store, all or nothing, optionally made idempotent by a key.
+
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::closed_set::closed_set;
+use crate::error::{Error, Result};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{IdempotencyRecord, Reads, Store, Writes};
+use crate::text;
+
+pub use crate::store::sqlite::SCHEMA_VERSION;
+
+closed_set! {
+    /// How hard each commit is pushed to disk.
+    pub enum Synchronous as "synchronous", default Full {
+        /// Every commit is durable across a power cut (the default: a ledger
+        /// must not forget a sale it confirmed).
+        Full = "full",
+        /// Commits survive a crash of the process but the last ones may be
+        /// lost on a power cut; several times faster. An explicit opt-in.
+        Normal = "normal",
+    }
+}
+
+/// Options for [`Database::open_with`]. Every field has a default, stated
+/// here once: the bindings pass only what the caller set.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenOptions {
+    /// Durability of each commit; `full` by default.
+    pub synchronous: Synchronous,
+    /// How long a write waits for other writers before [`Error::Busy`]
+    /// (milliseconds; default 10 000).
+    pub busy_timeout_ms: u64,
+    /// Business time zone (IANA name) given to a database created by this
+    /// call; an existing database keeps its own. Default `UTC`.
+    pub time_zone: Option<String>,
+    /// Code of the default warehouse created with a new database (`MAIN`).
+    pub default_warehouse: Option<String>,
+    /// Page cache of this connection, in KiB (default 32 768). The balance
+    /// and index pages of a large ledger fit, so hot reads and writes do not
+    /// go back to the file system.
+    pub cache_size_kib: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            synchronous: Synchronous::Full,
+            busy_timeout_ms: 10_000,
+            time_zone: None,
+            default_warehouse: None,
+            cache_size_kib: 32 * 1024,
+        }
+    }
+}
+
+impl OpenOptions {
+    /// Options from their JSON form (what the C ABI and the bindings pass);
+    /// a bad field is [`Error::InvalidInput`] naming it (`options.synchronous`).
+    pub fn from_json(json: &str) -> Result<OpenOptions> {
+        crate::api::from_json(json, "options")
+    }
+}
+
+/// An open Racine database: its store (one SQLite file, or memory) and its
+/// rules.
+///
+/// `Database` is `Send + Sync`: threads may share one handle (calls are
+/// serialised on its connection). Several processes may open the same file
+/// at once; the store's write lock keeps them consistent.
+///
+/// ```
+/// use racine::Database;
+/// let db = Database::open_in_memory()?;
+/// assert_eq!(db.default_warehouse()?.code, "MAIN");
+/// # Ok::<(), racine::Error>(())
+/// ```
+pub struct Database {
+    store: Box<dyn Store>,
+    path: Option<PathBuf>,
+    time_zone: TimeZone,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("path", &self.path)
+            .field("time_zone", &self.time_zone.iana_name())
+            .finish()
+    }
+}
+
+impl Database {
+    /// Opens (or creates) the database file at `path` with default options.
+    pub fn open(path: impl AsRef<Path>) -> Result<Database> {
+        Database::open_with(path, &OpenOptions::default())
+    }
+
+    /// Opens (or creates) the database file at `path`.
+    ///
+    /// Migrates an older schema in one transaction; refuses a newer one with
+    /// [`Error::SchemaTooNew`].
+    /// The path `:memory:` opens a private in-memory database.
+    pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Database> {
+        let path = path.as_ref();
+        if path == Path::new(":memory:") {
+            return Database::open_in_memory_with(options);
+        }
+        let seed = Seed::from_options(options)?;
+        let store = SqliteStore::open(Some(path), options)?;
+        Database::setup(Box::new(store), Some(path.to_path_buf()), seed)
+    }
+
+    /// A private in-memory database, for tests and scratch work.
+    pub fn open_in_memory() -> Result<Database> {
+        Database::open_in_memory_with(&OpenOptions::default())
+    }
+
+    /// A private in-memory database with options.
+    pub fn open_in_memory_with(options: &OpenOptions) -> Result<Database> {
+        let seed = Seed::from_options(options)?;
+        let store = SqliteStore::open(None, options)?;
+        Database::setup(Box::new(store), None, seed)
+    }
+
+    /// The first opener of a new database gives it its time zone and its
+    /// default warehouse; later openers read the time zone back.
+    fn setup(store: Box<dyn Store>, path: Option<PathBuf>, seed: Seed) -> Result<Database> {
+        let tx = store.begin()?;
+        let time_zone = match tx.setting("time_zone")? {
+            Some(name) => parse_time_zone(&name)?,
+            None => {
+                let name = seed.time_zone.iana_name().unwrap_or("UTC").to_string();
+                tx.put_setting("time_zone", &name)?;
+                seed.time_zone
+            }
+        };
+        if tx.default_warehouse_id()?.is_none() {
+            let id = tx.insert_warehouse(&seed.warehouse, "Main warehouse", Timestamp::now())?;
+            tx.make_default_warehouse(id)?;
+        }
+        tx.commit()?;
+        Ok(Database {
+            store,
+            path,
+            time_zone,
+        })
+    }
+
+    /// The file this database lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The business time zone that days, weeks and months are counted in.
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.time_zone
+    }
+
+    /// The schema version of the open file (always [`SCHEMA_VERSION`]).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.store.schema_version()
+    }
+
+    /// The SQLite library version compiled in (e.g. `3.46.0`).
+    pub fn sqlite_version() -> &'static str {
+        crate::store::sqlite::library_version()
+    }
+
+    /// Runs `f` on a read handle (each read sees committed data).
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&dyn Reads) -> Result<T>) -> Result<T> {
+        f(&*self.store.reads()?)
+    }
+
+    /// Runs `f` on a handle whose reads share one consistent snapshot.
+    pub(crate) fn snapshot<T>(&self, f: impl FnOnce(&dyn Reads) -> Result<T>) -> Result<T> {
+        f(&*self.store.snapshot()?)
+    }
+
+    /// Runs `f` inside one write transaction: committed when `f` returns
+    /// `Ok`, rolled back otherwise (also if `f` panics).
+    ///
+    /// The transaction takes the write lock up front, so two writers never
+    /// both read a balance and then both try to write it: the second waits
+    /// (busy timeout) and then reads the first one's result.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&dyn Writes) -> Result<T>) -> Result<T> {
+        let tx = self.store.begin()?;
+        let out = f(&*tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Like [`Database::write`], made idempotent by `key`: the first request
+    /// under a key stores its result; the same request again returns that
+    /// result and writes nothing; a different request under the same key is
+    /// [`Error::IdempotencyConflict`].
+    pub(crate) fn write_once<R, T>(
+        &self,
+        operation: &str,
+        key: Option<&str>,
+        request: &R,
+        f: impl FnOnce(&dyn Writes) -> Result<T>,
+    ) -> Result<T>
+    where
+        R: Serialize + ?Sized,
+        T: Serialize + DeserializeOwned,
+    {
+        let Some(key) = key else {
+            return self.write(f);
+        };
+        if key.is_empty() || key.len() > 200 {
+            return Err(Error::invalid(
+                "idempotency_key",
+                "must be 1 to 200 bytes long",
+            ));
+        }
+        let request = serde_json::to_string(request).map_err(Error::storage)?;
+        self.write(|tx| {
+            if let Some(seen) = tx.idempotency_record(key)? {
+                if seen.operation != operation || seen.request != request {
+                    return Err(Error::IdempotencyConflict { key: key.into() });
+                }
+                return serde_json::from_str(&seen.result).map_err(Error::storage);
+            }
+            let out = f(tx)?;
+            let record = IdempotencyRecord {
+                operation: operation.into(),
+                request,
+                result: serde_json::to_string(&out).map_err(Error::storage)?,
+            };
+            tx.put_idempotency_record(key, &record, Timestamp::now())?;
+            Ok(out)
+        })
+    }
+}
+
+/// What a new database is given: checked before anything is opened.
+struct Seed {
+    time_zone: TimeZone,
+    warehouse: String,
+}
+
+impl Seed {
+    fn from_options(o: &OpenOptions) -> Result<Seed> {
+        let time_zone = match o.time_zone.as_deref() {
+            Some(name) => parse_time_zone(name)?,
+            None => TimeZone::UTC,
+        };
+        let warehouse = o.default_warehouse.as_deref().unwrap_or("MAIN");
+        text::code("default_warehouse", warehouse)?;
+        Ok(Seed {
+            time_zone,
+            warehouse: warehouse.to_string(),
+        })
+    }
+}
+
+fn parse_time_zone(name: &str) -> Result<TimeZone> {
+    TimeZone::get(name).map_err(|e| {
+        Error::invalid(
+            "time_zone",
+            format!("{name:?} is not an IANA time zone: {e}"),
+        )
+    })
+}

@@ -1,0 +1,458 @@
+//! The storage layer: every read and write the rules need, behind traits,
+//! with one implementation per engine (SQLite in [`sqlite`]).
+//!
+//! The rules (posting, valuation, availability, the order state machine,
+//! purchases) see only these traits: they hold no SQL and import no driver.
+//! A write is one [`Writes`] transaction, committed by [`Writes::commit`] and
+//! rolled back when dropped uncommitted; reads outside a write go through
+//! [`Reads`]. Uniqueness (SKU, warehouse code, order id, purchase
+//! reference) is the engine's constraint, reported as
+//! [`crate::Error::AlreadyExists`]; ids are the engine's to allocate.
+//!
+//! Every engine is proven by the same conformance suite (`core/tests/conformance`).
+
+pub(crate) mod sqlite;
+
+use std::collections::VecDeque;
+
+use jiff::Timestamp;
+
+use crate::decimal::Decimal;
+use crate::error::Result;
+use crate::items::{Item, ItemFilter, NewItem};
+use crate::ledger::{MovementFilter, MovementRecord, Reason};
+use crate::orders::{
+    Customer, OrderEvent, OrderEventKind, OrderStatus, Reservation, ReservationStatus,
+};
+use crate::purchases::{PurchaseFilter, PurchaseStatus};
+use crate::suppliers::{NewSupplier, Supplier, SupplierFilter};
+use crate::valuation::{Layer, ValuationMethod};
+use crate::warehouses::{Warehouse, WarehouseFilter};
+
+/// An engine: hands out read handles and write transactions.
+pub(crate) trait Store: Send + Sync {
+    /// A handle for reads outside a write; each read sees committed data.
+    fn reads(&self) -> Result<Box<dyn Reads + '_>>;
+    /// A handle whose reads all see one consistent snapshot (for `verify`).
+    fn snapshot(&self) -> Result<Box<dyn Reads + '_>>;
+    /// Begins a write transaction holding the write lock: committed by
+    /// [`Writes::commit`], rolled back when dropped.
+    fn begin(&self) -> Result<Box<dyn Writes + '_>>;
+    /// The schema version of the open database.
+    fn schema_version(&self) -> Result<i64>;
+}
+
+/// Everything the rules read. Every engine implements all of it (an empty
+/// `impl Reads` on its handles once the parts are implemented).
+pub(crate) trait Reads:
+    SettingReads
+    + ItemReads
+    + WarehouseReads
+    + SupplierReads
+    + LedgerReads
+    + OrderReads
+    + PurchaseReads
+    + AuditReads
+{
+}
+
+/// A write transaction: every read, and every write the rules make.
+pub(crate) trait Writes:
+    Reads
+    + SettingWrites
+    + ItemWrites
+    + WarehouseWrites
+    + SupplierWrites
+    + LedgerWrites
+    + OrderWrites
+    + PurchaseWrites
+{
+    /// Makes every write of the transaction durable, or none of them.
+    fn commit(self: Box<Self>) -> Result<()>;
+}
+
+// -- settings and idempotency ------------------------------------------------
+
+/// What an idempotent request stored under its key.
+pub(crate) struct IdempotencyRecord {
+    pub operation: String,
+    pub request: String,
+    pub result: String,
+}
+
+pub(crate) trait SettingReads {
+    /// The value of a database setting (`time_zone`, `stock_policy`).
+    fn setting(&self, key: &str) -> Result<Option<String>>;
+    /// What was stored under an idempotency key.
+    fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>>;
+}
+
+pub(crate) trait SettingWrites {
+    fn put_setting(&self, key: &str, value: &str) -> Result<()>;
+    fn put_idempotency_record(
+        &self,
+        key: &str,
+        record: &IdempotencyRecord,
+        at: Timestamp,
+    ) -> Result<()>;
+}
+
+// -- master data ---------------------------------------------------------------
+
+/// Item rules needed while posting.
+#[derive(Clone, Debug)]
+pub(crate) struct ItemRules {
+    pub sku: String,
+    pub valuation: ValuationMethod,
+    pub allow_negative: bool,
+    pub active: bool,
+}
+
+pub(crate) trait ItemReads {
+    fn item(&self, id: i64) -> Result<Option<Item>>;
+    fn item_by_sku(&self, sku: &str) -> Result<Option<Item>>;
+    fn item_id_by_sku(&self, sku: &str) -> Result<Option<i64>>;
+    fn item_rules(&self, id: i64) -> Result<Option<ItemRules>>;
+    fn item_has_movements(&self, id: i64) -> Result<bool>;
+    /// Up to `limit` items with id above `filter.page.after`, by id.
+    fn items(&self, filter: &ItemFilter, limit: u32) -> Result<Vec<Item>>;
+}
+
+pub(crate) trait ItemWrites {
+    /// Inserts an item; a taken SKU is `AlreadyExists`. Returns its id.
+    fn insert_item(&self, item: &NewItem, at: Timestamp) -> Result<i64>;
+    /// Stores every field of `item` (by its id).
+    fn update_item(&self, item: &Item) -> Result<()>;
+}
+
+pub(crate) trait WarehouseReads {
+    fn warehouse(&self, id: i64) -> Result<Option<Warehouse>>;
+    fn warehouse_by_code(&self, code: &str) -> Result<Option<Warehouse>>;
+    fn default_warehouse_id(&self) -> Result<Option<i64>>;
+    fn warehouses(&self, filter: &WarehouseFilter, limit: u32) -> Result<Vec<Warehouse>>;
+}
+
+pub(crate) trait WarehouseWrites {
+    /// Inserts a warehouse; a taken code is `AlreadyExists`. Returns its id.
+    fn insert_warehouse(&self, code: &str, name: &str, at: Timestamp) -> Result<i64>;
+    /// Stores name and active flag of `warehouse` (by its id).
+    fn update_warehouse(&self, warehouse: &Warehouse) -> Result<()>;
+    /// Makes `id` the one default warehouse (and active).
+    fn make_default_warehouse(&self, id: i64) -> Result<()>;
+}
+
+pub(crate) trait SupplierReads {
+    fn supplier(&self, id: i64) -> Result<Option<Supplier>>;
+    fn suppliers(&self, filter: &SupplierFilter, limit: u32) -> Result<Vec<Supplier>>;
+}
+
+pub(crate) trait SupplierWrites {
+    fn insert_supplier(&self, supplier: &NewSupplier, at: Timestamp) -> Result<i64>;
+    fn update_supplier(&self, supplier: &Supplier) -> Result<()>;
+}
+
+// -- the ledger ----------------------------------------------------------------
+
+/// The running state of one item in one warehouse.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Balance {
+    pub on_hand: Decimal,
+    pub reserved: Decimal,
+    pub value: Decimal,
+    /// The prevailing valuation rate.
+    pub rate: Decimal,
+}
+
+/// How a movement belongs to a transfer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TransferLeg {
+    /// Not part of a transfer.
+    None,
+    /// The outgoing leg: the transfer is named by this movement's own id.
+    Out,
+    /// The incoming leg of the transfer whose outgoing leg is this id.
+    In(i64),
+}
+
+/// A movement to append to the ledger (its id is the engine's to give).
+pub(crate) struct NewMovement<'a> {
+    pub item: i64,
+    pub warehouse: i64,
+    pub quantity: Decimal,
+    pub reason: Reason,
+    pub unit_cost: Decimal,
+    pub value_change: Decimal,
+    /// For incoming stock, the value it came in with (what `verify` replays).
+    pub inbound_value: Option<Decimal>,
+    pub balance_after: Decimal,
+    pub value_after: Decimal,
+    pub effective_at: Timestamp,
+    pub recorded_at: Timestamp,
+    pub actor: Option<&'a str>,
+    pub reference: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+    pub transfer: TransferLeg,
+    pub purchase_line_id: Option<i64>,
+    pub order_id: Option<i64>,
+    pub order_event_id: Option<i64>,
+}
+
+/// Balance totals of one item: in one warehouse, or summed over all.
+#[derive(Clone, Debug)]
+pub(crate) struct LevelRow {
+    pub item: i64,
+    pub sku: String,
+    pub balance: Balance,
+    pub reorder_point: Option<Decimal>,
+}
+
+/// Which items a stock listing covers.
+pub(crate) struct LevelQuery {
+    pub warehouse: Option<i64>,
+    pub after: i64,
+    pub active_only: bool,
+    pub low_stock_only: bool,
+    pub limit: u32,
+}
+
+pub(crate) trait LedgerReads {
+    /// The balance of `item` in `warehouse` (`None` before its first movement).
+    fn balance(&self, item: i64, warehouse: i64) -> Result<Option<Balance>>;
+    /// The open FIFO / LIFO layers of `item` in `warehouse`, oldest first.
+    fn cost_layers(&self, item: i64, warehouse: i64) -> Result<VecDeque<Layer>>;
+    /// Stock of one item in one warehouse; `None` when the item does not
+    /// exist; the balance is zero when the item never moved there.
+    fn level(&self, item: i64, warehouse: i64) -> Result<Option<(LevelRow, bool)>>;
+    /// Stock totals of items (see [`LevelQuery`]), by item id.
+    fn levels(&self, query: &LevelQuery, only_item: Option<i64>) -> Result<Vec<LevelRow>>;
+    /// Per warehouse that ever held `item`, its balance.
+    fn levels_by_warehouse(&self, item: i64) -> Result<Vec<(i64, LevelRow)>>;
+    /// Total stock value, in one warehouse or all.
+    fn stock_value(&self, warehouse: Option<i64>) -> Result<Decimal>;
+    /// Σ quantity and Σ value change of the movements effective at or before `at`.
+    fn totals_as_of(
+        &self,
+        item: i64,
+        warehouse: Option<i64>,
+        at: Timestamp,
+    ) -> Result<(Decimal, Decimal)>;
+    /// Movement history matching `filter`, up to `limit` rows.
+    fn movements(&self, filter: &MovementFilter, limit: u32) -> Result<Vec<MovementRecord>>;
+}
+
+pub(crate) trait LedgerWrites {
+    /// Appends a movement; returns its id (ids grow with recording order).
+    fn append_movement(&self, movement: &NewMovement<'_>) -> Result<i64>;
+    /// Stores the balance of `item` in `warehouse`.
+    fn put_balance(&self, item: i64, warehouse: i64, balance: &Balance) -> Result<()>;
+    /// Stores the open layers of `item` in `warehouse` (none: removes them).
+    fn put_cost_layers(&self, item: i64, warehouse: i64, layers: &VecDeque<Layer>) -> Result<()>;
+}
+
+// -- orders ----------------------------------------------------------------------
+
+/// The order row's state that events check.
+#[derive(Clone, Debug)]
+pub(crate) struct OrderHead {
+    pub id: i64,
+    pub external_id: String,
+    pub status: OrderStatus,
+    pub paid: bool,
+}
+
+/// An order row to insert.
+pub(crate) struct NewOrderRow<'a> {
+    pub external_id: &'a str,
+    pub customer: &'a Customer,
+    pub currency: &'a str,
+    pub total: Decimal,
+    pub placed_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub at: Timestamp,
+}
+
+/// A line as stored, changed in memory during an event.
+#[derive(Clone, Debug)]
+pub(crate) struct LineState {
+    pub id: i64,
+    pub line_no: u32,
+    pub item: i64,
+    pub warehouse: i64,
+    pub quantity: Decimal,
+    pub unit_price: Decimal,
+    /// Issued and not come back yet, and the exact value that left with it.
+    pub out_quantity: Decimal,
+    pub out_value: Decimal,
+    pub fulfilled: Decimal,
+    pub returned: Decimal,
+    pub restocked: Decimal,
+}
+
+/// A pending reservation.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingReservation {
+    pub id: i64,
+    pub line_id: i64,
+    pub item: i64,
+    pub warehouse: i64,
+    pub pending: Decimal,
+}
+
+/// The order row as results show it.
+pub(crate) struct OrderRow {
+    pub id: i64,
+    pub customer: Customer,
+    pub currency: String,
+    pub status: OrderStatus,
+    pub paid: bool,
+    pub total: Decimal,
+    pub placed_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+}
+
+pub(crate) trait OrderReads {
+    fn order_head(&self, external_id: &str) -> Result<Option<OrderHead>>;
+    fn order_row(&self, external_id: &str) -> Result<Option<OrderRow>>;
+    /// Lines of an order by line number, with their SKUs.
+    fn order_lines(&self, order_id: i64) -> Result<Vec<(LineState, String)>>;
+    fn pending_reservations(&self, order_id: i64) -> Result<Vec<PendingReservation>>;
+    /// Every reservation of an order, with the id of its line.
+    fn reservations(&self, order_id: i64) -> Result<Vec<(i64, Reservation)>>;
+    fn order_events(&self, order_id: i64) -> Result<Vec<OrderEvent>>;
+    /// Ids of the movements the order's events wrote, in ledger order.
+    fn order_movement_ids(&self, order_id: i64) -> Result<Vec<i64>>;
+    /// Orders still `placed`, unpaid, whose hold ended at or before `now`.
+    fn expired_order_ids(&self, now: Timestamp) -> Result<Vec<String>>;
+}
+
+pub(crate) trait OrderWrites {
+    /// Inserts an order (`placed`, unpaid); a taken external id is `AlreadyExists`.
+    fn insert_order(&self, order: &NewOrderRow<'_>) -> Result<i64>;
+    fn insert_order_line(&self, order_id: i64, line: &LineState) -> Result<i64>;
+    fn save_order_line(&self, line: &LineState) -> Result<()>;
+    fn insert_reservation(
+        &self,
+        line_id: i64,
+        item: i64,
+        warehouse: i64,
+        quantity: Decimal,
+        expires_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<()>;
+    /// Sets what a reservation still holds and its status (and when it
+    /// was resolved, unless still pending).
+    fn update_reservation(
+        &self,
+        id: i64,
+        pending: Decimal,
+        status: ReservationStatus,
+        at: Timestamp,
+    ) -> Result<()>;
+    fn insert_order_event(
+        &self,
+        order_id: i64,
+        kind: OrderEventKind,
+        status_after: OrderStatus,
+        key: Option<&str>,
+        detail: &str,
+        at: Timestamp,
+    ) -> Result<i64>;
+    fn set_order_status(
+        &self,
+        order_id: i64,
+        status: OrderStatus,
+        paid: bool,
+        at: Timestamp,
+    ) -> Result<()>;
+}
+
+// -- purchases -------------------------------------------------------------------
+
+/// A purchase order row.
+pub(crate) struct PurchaseHead {
+    pub id: i64,
+    pub supplier: i64,
+    pub reference: String,
+    pub status: PurchaseStatus,
+    pub note: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// A purchase line row, with its item's SKU.
+pub(crate) struct PurchaseLineRow {
+    pub id: i64,
+    pub item: i64,
+    pub sku: String,
+    pub warehouse: i64,
+    pub quantity: Decimal,
+    pub unit_cost: Decimal,
+    pub received: Decimal,
+    pub cancelled: Decimal,
+}
+
+pub(crate) trait PurchaseReads {
+    fn purchase_head(&self, id: i64) -> Result<Option<PurchaseHead>>;
+    fn purchase_lines(&self, order_id: i64) -> Result<Vec<PurchaseLineRow>>;
+    /// Ids of up to `limit` purchase orders matching `filter`, by id.
+    fn purchase_ids(&self, filter: &PurchaseFilter, limit: u32) -> Result<Vec<i64>>;
+}
+
+pub(crate) trait PurchaseWrites {
+    /// Inserts an `open` purchase order; a taken reference is `AlreadyExists`.
+    fn insert_purchase(
+        &self,
+        supplier: i64,
+        reference: &str,
+        note: Option<&str>,
+        at: Timestamp,
+    ) -> Result<i64>;
+    fn insert_purchase_line(
+        &self,
+        order_id: i64,
+        item: i64,
+        warehouse: i64,
+        quantity: Decimal,
+        unit_cost: Decimal,
+    ) -> Result<i64>;
+    /// Sets what a line has received and cancelled so far.
+    fn set_purchase_line_progress(
+        &self,
+        line_id: i64,
+        received: Decimal,
+        cancelled: Decimal,
+    ) -> Result<()>;
+    fn set_purchase_status(&self, id: i64, status: PurchaseStatus, at: Timestamp) -> Result<()>;
+}
+
+// -- verification ------------------------------------------------------------------
+
+/// The figures of one recorded movement that a replay checks.
+pub(crate) struct RecordedMovement {
+    pub id: i64,
+    pub item: i64,
+    pub warehouse: i64,
+    pub quantity: Decimal,
+    pub value_change: Decimal,
+    pub inbound_value: Option<Decimal>,
+    pub balance_after: Decimal,
+    pub value_after: Decimal,
+}
+
+/// Cost layers of one item × warehouse, keyed by it.
+pub(crate) type KeyedLayers = ((i64, i64), VecDeque<Layer>);
+
+/// Whole-database scans for `verify`.
+pub(crate) trait AuditReads {
+    /// Every item's valuation method.
+    fn valuation_methods(&self) -> Result<Vec<(i64, ValuationMethod)>>;
+    /// Calls `f` on every movement, in ledger order.
+    fn for_each_movement(&self, f: &mut dyn FnMut(RecordedMovement) -> Result<()>) -> Result<()>;
+    /// Every stored balance, by (item, warehouse).
+    fn all_balances(&self) -> Result<Vec<((i64, i64), Balance)>>;
+    /// Σ pending of pending reservations, by (item, warehouse).
+    fn pending_totals(&self) -> Result<Vec<((i64, i64), Decimal)>>;
+    /// The stored layers of every balance, by (item, warehouse).
+    fn all_cost_layers(&self) -> Result<Vec<KeyedLayers>>;
+}

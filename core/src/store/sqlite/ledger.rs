@@ -1,0 +1,495 @@
+//! The ledger in SQLite: movements (append-only, enforced by triggers),
+//! balances, cost layers, and the scans `verify` replays.
+
+use std::collections::VecDeque;
+
+use jiff::Timestamp;
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{instant, micros, run, stored, Conn, SqlError, SqlResult, SqliteTx};
+use crate::decimal::Decimal;
+use crate::error::{Error, Result};
+use crate::items::ItemRef;
+use crate::ledger::{MovementFilter, MovementRecord, Reason, SortOrder};
+use crate::store::{
+    AuditReads, Balance, KeyedLayers, LedgerReads, LedgerWrites, LevelQuery, LevelRow, NewMovement,
+    RecordedMovement, TransferLeg,
+};
+use crate::valuation::{Layer, ValuationMethod};
+
+/// Bytes per layer in the stored form.
+const LAYER_BYTES: usize = 16;
+
+/// Open layers are stored as one blob per item × warehouse in
+/// `cost_layers` (schema v3), apart from the narrow balance row: per layer,
+/// oldest first, quantity then value as little-endian `i64` millionths.
+fn encode_layers(layers: &VecDeque<Layer>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(layers.len() * LAYER_BYTES);
+    for l in layers {
+        out.extend_from_slice(&l.quantity.raw().to_le_bytes());
+        out.extend_from_slice(&l.value.raw().to_le_bytes());
+    }
+    out
+}
+
+/// Reads what [`encode_layers`] wrote.
+fn decode_layers(bytes: &[u8]) -> Result<VecDeque<Layer>> {
+    if bytes.len() % LAYER_BYTES != 0 {
+        return Err(Error::Storage {
+            reason: format!(
+                "stored cost layers are {} bytes, not a multiple of 16",
+                bytes.len()
+            ),
+            source: None,
+        });
+    }
+    Ok(bytes
+        .chunks_exact(LAYER_BYTES)
+        .map(|c| {
+            let (q, v) = c.split_at(8);
+            let word = |b: &[u8]| i64::from_le_bytes(b.try_into().expect("8-byte half"));
+            Layer {
+                quantity: Decimal::from_raw(word(q)),
+                value: Decimal::from_raw(word(v)),
+            }
+        })
+        .collect())
+}
+
+fn balance_from(r: &Row, at: usize) -> rusqlite::Result<Balance> {
+    Ok(Balance {
+        on_hand: Decimal::from_raw(r.get(at)?),
+        reserved: Decimal::from_raw(r.get(at + 1)?),
+        value: Decimal::from_raw(r.get(at + 2)?),
+        rate: Decimal::from_raw(r.get(at + 3)?),
+    })
+}
+
+/// item, sku, on_hand, reserved, value, rate, reorder_point.
+fn level_from(r: &Row) -> rusqlite::Result<LevelRow> {
+    Ok(LevelRow {
+        item: r.get(0)?,
+        sku: r.get(1)?,
+        balance: balance_from(r, 2)?,
+        reorder_point: r.get::<_, Option<i64>>(6)?.map(Decimal::from_raw),
+    })
+}
+
+/// Balance totals of items, one warehouse or all; `item_id > after`.
+const LEVELS_SQL: &str = "
+    SELECT i.id, i.sku, COALESCE(SUM(b.on_hand), 0), COALESCE(SUM(b.reserved), 0),
+           COALESCE(SUM(b.value), 0), 0, i.reorder_point
+    FROM items i
+    LEFT JOIN balances b ON b.item_id = i.id AND (?1 IS NULL OR b.warehouse_id = ?1)
+    WHERE i.id > ?2 AND (?3 IS NULL OR i.id = ?3) AND (?4 = 0 OR i.active = 1)
+    GROUP BY i.id
+    HAVING ?5 = 0 OR (i.reorder_point IS NOT NULL
+                      AND COALESCE(SUM(b.on_hand), 0) - COALESCE(SUM(b.reserved), 0)
+                          <= i.reorder_point)
+    ORDER BY i.id
+    LIMIT ?6";
+
+const MOVEMENT_COLUMNS: &str =
+    "m.id, m.item_id, i.sku, m.warehouse_id, w.code, m.quantity, m.reason, m.unit_cost,
+     m.value_change, m.balance_after, m.value_after, m.effective_at, m.recorded_at, m.actor,
+     m.reference, m.note, m.idempotency_key, m.transfer_id, m.purchase_line_id, m.order_id,
+     m.order_event_id";
+const MOVEMENT_FROM: &str = "FROM movements m
+     JOIN items i ON i.id = m.item_id JOIN warehouses w ON w.id = m.warehouse_id";
+
+fn movement_from_row(r: &Row) -> rusqlite::Result<MovementRecord> {
+    Ok(MovementRecord {
+        id: r.get(0)?,
+        item: r.get(1)?,
+        sku: r.get(2)?,
+        warehouse: r.get(3)?,
+        warehouse_code: r.get(4)?,
+        quantity: Decimal::from_raw(r.get(5)?),
+        reason: stored(Reason::from_stored(&r.get::<_, String>(6)?), 6)?,
+        unit_cost: Decimal::from_raw(r.get::<_, Option<i64>>(7)?.unwrap_or(0)),
+        value_change: Decimal::from_raw(r.get(8)?),
+        balance_after: Decimal::from_raw(r.get(9)?),
+        value_after: Decimal::from_raw(r.get(10)?),
+        effective_at: instant(r.get(11)?),
+        recorded_at: instant(r.get(12)?),
+        actor: r.get(13)?,
+        reference: r.get(14)?,
+        note: r.get(15)?,
+        idempotency_key: r.get(16)?,
+        transfer_id: r.get(17)?,
+        purchase_line_id: r.get(18)?,
+        order_id: r.get(19)?,
+        order_event_id: r.get(20)?,
+    })
+}
+
+impl<T: Conn + ?Sized> LedgerReads for T {
+    fn balance(&self, item: i64, warehouse: i64) -> Result<Option<Balance>> {
+        run(|| {
+            Ok(self
+                .conn()
+                .prepare_cached(
+                    "SELECT on_hand, reserved, value, rate FROM balances
+                     WHERE item_id = ?1 AND warehouse_id = ?2",
+                )?
+                .query_row([item, warehouse], |r| balance_from(r, 0))
+                .optional()?)
+        })
+    }
+
+    fn cost_layers(&self, item: i64, warehouse: i64) -> Result<VecDeque<Layer>> {
+        let blob: Option<Vec<u8>> = run(|| {
+            Ok(self
+                .conn()
+                .prepare_cached(
+                    "SELECT layers FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2",
+                )?
+                .query_row([item, warehouse], |r| r.get(0))
+                .optional()?)
+        })?;
+        decode_layers(&blob.unwrap_or_default())
+    }
+
+    fn level(&self, item: i64, warehouse: i64) -> Result<Option<(LevelRow, bool)>> {
+        run(|| {
+            Ok(self
+                .conn()
+                .prepare_cached(
+                    "SELECT i.id, i.sku, COALESCE(b.on_hand, 0), COALESCE(b.reserved, 0),
+                            COALESCE(b.value, 0), COALESCE(b.rate, 0), i.reorder_point,
+                            b.item_id IS NOT NULL
+                     FROM items i
+                     LEFT JOIN balances b ON b.item_id = i.id AND b.warehouse_id = ?2
+                     WHERE i.id = ?1",
+                )?
+                .query_row(params![item, warehouse], |r| {
+                    Ok((level_from(r)?, r.get::<_, bool>(7)?))
+                })
+                .optional()?)
+        })
+    }
+
+    fn levels(&self, q: &LevelQuery, only_item: Option<i64>) -> Result<Vec<LevelRow>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(LEVELS_SQL)?;
+            let rows = stmt
+                .query_map(
+                    params![
+                        q.warehouse,
+                        q.after,
+                        only_item,
+                        q.active_only,
+                        q.low_stock_only,
+                        q.limit
+                    ],
+                    level_from,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn levels_by_warehouse(&self, item: i64) -> Result<Vec<(i64, LevelRow)>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT i.id, i.sku, b.on_hand, b.reserved, b.value, b.rate, i.reorder_point,
+                        b.warehouse_id
+                 FROM balances b JOIN items i ON i.id = b.item_id
+                 WHERE b.item_id = ?1 ORDER BY b.warehouse_id",
+            )?;
+            let rows = stmt
+                .query_map([item], |r| Ok((r.get(7)?, level_from(r)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn stock_value(&self, warehouse: Option<i64>) -> Result<Decimal> {
+        run(|| {
+            let raw: i64 = self
+                .conn()
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(value), 0) FROM balances WHERE ?1 IS NULL OR warehouse_id = ?1",
+                )?
+                .query_row([warehouse], |r| r.get(0))?;
+            Ok(Decimal::from_raw(raw))
+        })
+    }
+
+    fn totals_as_of(
+        &self,
+        item: i64,
+        warehouse: Option<i64>,
+        at: Timestamp,
+    ) -> Result<(Decimal, Decimal)> {
+        run(|| {
+            let (q, v): (i64, i64) = self
+                .conn()
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(quantity), 0), COALESCE(SUM(value_change), 0)
+                     FROM movements
+                     WHERE item_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2) AND effective_at <= ?3",
+                )?
+                .query_row(params![item, warehouse, micros(at)], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+            Ok((Decimal::from_raw(q), Decimal::from_raw(v)))
+        })
+    }
+
+    fn movements(&self, filter: &MovementFilter, limit: u32) -> Result<Vec<MovementRecord>> {
+        let (cmp, dir) = match filter.order {
+            SortOrder::NewestFirst => ("<", "DESC"),
+            SortOrder::OldestFirst => (">", "ASC"),
+        };
+        let item = match &filter.item {
+            Some(ItemRef::Id(id)) => Some(*id),
+            // The rules resolve a SKU before asking; an unresolved one matches nothing.
+            Some(ItemRef::Sku(_)) => return Ok(Vec::new()),
+            None => None,
+        };
+        let sql = format!(
+            "SELECT {MOVEMENT_COLUMNS} {MOVEMENT_FROM}
+             WHERE (?1 IS NULL OR m.id {cmp} ?1)
+               AND (?2 IS NULL OR m.item_id = ?2)
+               AND (?3 IS NULL OR m.warehouse_id = ?3)
+               AND (?4 IS NULL OR m.reason = ?4)
+               AND (?5 IS NULL OR m.effective_at >= ?5)
+               AND (?6 IS NULL OR m.effective_at < ?6)
+               AND (?7 IS NULL OR m.reference = ?7)
+             ORDER BY m.id {dir} LIMIT ?8"
+        );
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(&sql)?;
+            let rows = stmt
+                .query_map(
+                    params![
+                        filter.page.after,
+                        item,
+                        filter.warehouse,
+                        filter.reason.map(Reason::as_str),
+                        filter.from.map(micros),
+                        filter.to.map(micros),
+                        filter.reference,
+                        limit
+                    ],
+                    movement_from_row,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+}
+
+impl SqliteTx<'_> {
+    /// The id the next movement gets: one more than the last, read once
+    /// per transaction (this transaction holds SQLite's write lock).
+    fn take_movement_id(&self) -> SqlResult<i64> {
+        let id = match self.next_movement_id.get() {
+            Some(id) => id,
+            None => self
+                .conn()
+                .prepare_cached("SELECT COALESCE(MAX(id), 0) + 1 FROM movements")?
+                .query_row([], |r| r.get(0))?,
+        };
+        self.next_movement_id.set(Some(id + 1));
+        Ok(id)
+    }
+}
+
+impl LedgerWrites for SqliteTx<'_> {
+    fn append_movement(&self, m: &NewMovement<'_>) -> Result<i64> {
+        run(|| {
+            // The id is given here so that a transfer's outgoing leg can
+            // name itself, and its incoming leg name it, without ever
+            // updating a ledger row.
+            let id = self.take_movement_id()?;
+            let transfer_id = match m.transfer {
+                TransferLeg::None => None,
+                TransferLeg::Out => Some(id),
+                TransferLeg::In(out) => Some(out),
+            };
+            self.conn()
+                .prepare_cached(
+                    "INSERT INTO movements(id, item_id, warehouse_id, quantity, reason, unit_cost,
+                         value_change, inbound_value, balance_after, value_after, effective_at,
+                         recorded_at, actor, reference, note, idempotency_key, transfer_id,
+                         purchase_line_id, order_id, order_event_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                             ?16, ?17, ?18, ?19, ?20)",
+                )?
+                .execute(params![
+                    id,
+                    m.item,
+                    m.warehouse,
+                    m.quantity.raw(),
+                    m.reason.as_str(),
+                    m.unit_cost.raw(),
+                    m.value_change.raw(),
+                    m.inbound_value.map(Decimal::raw),
+                    m.balance_after.raw(),
+                    m.value_after.raw(),
+                    micros(m.effective_at),
+                    micros(m.recorded_at),
+                    m.actor,
+                    m.reference,
+                    m.note,
+                    m.idempotency_key,
+                    transfer_id,
+                    m.purchase_line_id,
+                    m.order_id,
+                    m.order_event_id,
+                ])?;
+            Ok(id)
+        })
+    }
+
+    fn put_balance(&self, item: i64, warehouse: i64, b: &Balance) -> Result<()> {
+        run(|| {
+            self.conn()
+                .prepare_cached(
+                    "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(item_id, warehouse_id) DO UPDATE SET
+                         on_hand = excluded.on_hand, reserved = excluded.reserved,
+                         value = excluded.value, rate = excluded.rate",
+                )?
+                .execute(params![
+                    item,
+                    warehouse,
+                    b.on_hand.raw(),
+                    b.reserved.raw(),
+                    b.value.raw(),
+                    b.rate.raw()
+                ])?;
+            Ok(())
+        })
+    }
+
+    fn put_cost_layers(&self, item: i64, warehouse: i64, layers: &VecDeque<Layer>) -> Result<()> {
+        run(|| {
+            if layers.is_empty() {
+                self.conn()
+                    .prepare_cached(
+                        "DELETE FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2",
+                    )?
+                    .execute([item, warehouse])?;
+            } else {
+                self.conn()
+                    .prepare_cached(
+                        "INSERT INTO cost_layers(item_id, warehouse_id, layers) VALUES (?1, ?2, ?3)
+                         ON CONFLICT(item_id, warehouse_id) DO UPDATE SET layers = excluded.layers",
+                    )?
+                    .execute(params![item, warehouse, encode_layers(layers)])?;
+            }
+            Ok(())
+        })
+    }
+}
+
+impl<T: Conn + ?Sized> AuditReads for T {
+    fn valuation_methods(&self) -> Result<Vec<(i64, ValuationMethod)>> {
+        run(|| {
+            let mut stmt = self.conn().prepare("SELECT id, valuation FROM items")?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        stored(ValuationMethod::from_stored(&r.get::<_, String>(1)?), 1)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn for_each_movement(&self, f: &mut dyn FnMut(RecordedMovement) -> Result<()>) -> Result<()> {
+        run(|| {
+            let mut stmt = self.conn().prepare(
+                "SELECT id, item_id, warehouse_id, quantity, value_change, inbound_value,
+                        balance_after, value_after
+                 FROM movements ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                f(RecordedMovement {
+                    id: r.get(0)?,
+                    item: r.get(1)?,
+                    warehouse: r.get(2)?,
+                    quantity: Decimal::from_raw(r.get(3)?),
+                    value_change: Decimal::from_raw(r.get(4)?),
+                    inbound_value: r.get::<_, Option<i64>>(5)?.map(Decimal::from_raw),
+                    balance_after: Decimal::from_raw(r.get(6)?),
+                    value_after: Decimal::from_raw(r.get(7)?),
+                })
+                .map_err(SqlError::from)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn all_balances(&self) -> Result<Vec<((i64, i64), Balance)>> {
+        run(|| {
+            let mut stmt = self.conn().prepare(
+                "SELECT item_id, warehouse_id, on_hand, reserved, value, rate FROM balances",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), balance_from(r, 2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn pending_totals(&self) -> Result<Vec<((i64, i64), Decimal)>> {
+        run(|| {
+            let mut stmt = self.conn().prepare(
+                "SELECT item_id, warehouse_id, SUM(pending) FROM reservations
+                 WHERE status = ?1 GROUP BY item_id, warehouse_id",
+            )?;
+            let rows = stmt
+                .query_map([crate::orders::ReservationStatus::Pending.as_str()], |r| {
+                    Ok(((r.get(0)?, r.get(1)?), Decimal::from_raw(r.get(2)?)))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn all_cost_layers(&self) -> Result<Vec<KeyedLayers>> {
+        let blobs: Vec<((i64, i64), Vec<u8>)> = run(|| {
+            let mut stmt = self.conn().prepare(
+                "SELECT b.item_id, b.warehouse_id, COALESCE(l.layers, x'')
+                 FROM balances b
+                 LEFT JOIN cost_layers l
+                        ON l.item_id = b.item_id AND l.warehouse_id = b.warehouse_id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })?;
+        blobs
+            .into_iter()
+            .map(|(key, blob)| Ok((key, decode_layers(&blob)?)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_round_trip_through_their_stored_form() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let layers: VecDeque<Layer> = [("68", "1020"), ("0.000001", "-3.5")]
+            .iter()
+            .map(|(q, v)| Layer {
+                quantity: d(q),
+                value: d(v),
+            })
+            .collect();
+        assert_eq!(decode_layers(&encode_layers(&layers)).ok(), Some(layers));
+        assert!(decode_layers(&[0; 15]).is_err());
+    }
+}

@@ -1,0 +1,59 @@
+//! The storage layer's conformance suite: the behaviour of the ledger,
+//! orders and purchases, written once against [`Database`] and run against
+//! every engine.
+//!
+//! A test crate runs the whole suite against an engine by declaring
+//! `mod conformance;`, an [`Engine`] for it, and naming it `Under`:
+//!
+//! ```ignore
+//! mod conformance;
+//! struct Sqlite;
+//! impl conformance::Engine for Sqlite { /* open, shared */ }
+//! type Under = Sqlite;
+//! ```
+//!
+//! (after matrix-rust-sdk's `store/integration_tests.rs`: one suite, every
+//! store). A second engine is proven by one such file.
+
+use racine::Database;
+
+mod ledger;
+mod ledger_model;
+mod order_model;
+mod orders;
+mod purchases;
+
+/// How the suite gets databases from an engine.
+pub trait Engine {
+    /// A new, empty database of its own.
+    fn open() -> Database;
+    /// A new, empty database that several handles (connections) share.
+    fn shared() -> Shared;
+}
+
+/// A database several handles open at once; it lives as long as this.
+pub struct Shared {
+    /// Whatever keeps the database alive (a temporary directory…),
+    /// held only to be dropped last.
+    #[allow(dead_code)]
+    pub keep: Box<dyn std::any::Any>,
+    /// Opens one more handle to it.
+    pub connect: Box<dyn Fn() -> Database + Send + Sync>,
+}
+
+impl Shared {
+    /// One more handle to the shared database.
+    pub fn connect(&self) -> Database {
+        (self.connect)()
+    }
+}
+
+/// A new database of the engine under test.
+pub fn open() -> Database {
+    <crate::Under as Engine>::open()
+}
+
+/// A new shared database of the engine under test.
+pub fn shared() -> Shared {
+    <crate::Under as Engine>::shared()
+}
