@@ -80,6 +80,13 @@ pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
 
 fn refusal(e: serde_path_to_error::Error<serde_json::Error>, what: &str) -> Error {
     use serde_path_to_error::Segment;
+    // A batch entry that cannot be read is refused like one that cannot be
+    // posted: the error names its index.
+    let segments: Vec<&Segment> = e.path().iter().collect();
+    let batch_entry = match segments.as_slice() {
+        [Segment::Map { key }, Segment::Seq { index }, ..] if key == "movements" => Some(*index),
+        _ => None,
+    };
     // `lines[2].quantity`: map keys and list positions; what serde could
     // not name (an untagged value…) is left out.
     let mut path = String::new();
@@ -106,7 +113,11 @@ fn refusal(e: serde_path_to_error::Error<serde_json::Error>, what: &str) -> Erro
         Some(at) if field != what => inner[..at].to_string(),
         _ => inner,
     };
-    Error::invalid(field, message)
+    let refusal = Error::invalid(field, message);
+    match batch_entry {
+        Some(index) => refusal.in_batch(index),
+        None => refusal,
+    }
 }
 
 #[cfg(test)]
@@ -144,10 +155,12 @@ mod tests {
         ] {
             let err = call(&db, bad).unwrap_err();
             assert!(
-                matches!(&err, Error::InvalidInput { field: f, .. } if f == field),
+                matches!(err.root(), Error::InvalidInput { field: f, .. } if f == field),
                 "{bad}: {err:?}"
             );
         }
+        let batch = r#"{"op":"post_batch","movements":[{"kind":"issue","item":1,"quantity":"1"},{"kind":"issue","item":1,"quantity":1.5}]}"#;
+        assert_eq!(call(&db, batch).unwrap_err().details()["index"], 1);
         let info = call(&db, r#"{"op":"info"}"#).unwrap();
         assert_eq!(info["schema_version"], crate::SCHEMA_VERSION);
         assert_eq!(

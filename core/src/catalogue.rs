@@ -147,6 +147,7 @@ macro_rules! catalogue {
                 $(#[doc = $doc])*
                 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
                 #[serde(deny_unknown_fields)]
+                #[schemars(rename = $name)]
                 pub struct $variant {
                     $( $(#[$fattr])* pub $field: $fty, )*
                 }

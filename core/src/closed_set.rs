@@ -93,7 +93,10 @@ macro_rules! closed_set {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<$name, D::Error> {
                 let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
                 $name::from_name(&name).ok_or_else(|| {
-                    <D::Error as serde::de::Error>::unknown_variant(&name, &[$($text),+])
+                    <D::Error as serde::de::Error>::custom(format!(
+                        "{name:?} is not one of {}",
+                        Self::names()
+                    ))
                 })
             }
         }

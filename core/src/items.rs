@@ -26,6 +26,8 @@ closed_set! {
 /// An item named by its id or by its SKU, wherever an item is asked for:
 /// `7` or `"OAK-PLANK"` in JSON.
 ///
+/// # Example
+///
 /// ```
 /// use racine::{Database, ItemRef, Movement, NewItem};
 /// let db = Database::open_in_memory()?;
@@ -197,7 +199,7 @@ pub struct ItemChanges {
     pub valuation: Option<ValuationMethod>,
     /// New reorder point; `null` clears it.
     #[serde(with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<Decimal>")]
+    #[schemars(with = "Option<Decimal>", extend("x-null-clears" = true))]
     pub reorder_point: Option<Option<Decimal>>,
     /// Allow or refuse negative stock from now on.
     pub allow_negative: Option<bool>,

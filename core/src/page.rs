@@ -43,6 +43,7 @@ impl PageRequest {
 
 /// One page of results.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "{T}Page")]
 pub struct Page<T> {
     /// The rows of this page.
     pub items: Vec<T>,

@@ -46,12 +46,14 @@ pub struct VerifyReport {
     pub drift_count: u64,
     /// The first drifts found (at most 1000).
     pub drifts: Vec<Drift>,
+    /// True when nothing drifted (`drift_count` is 0).
+    pub is_clean: bool,
 }
 
 impl VerifyReport {
     /// True when nothing drifted.
     pub fn is_clean(&self) -> bool {
-        self.drift_count == 0
+        self.is_clean
     }
 
     fn report(&mut self, d: Drift) {
@@ -167,6 +169,7 @@ impl Database {
                     });
                 }
             }
+            report.is_clean = report.drift_count == 0;
             Ok(report)
         })
     }

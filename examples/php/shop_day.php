@@ -38,7 +38,10 @@ $po = $db->createPurchaseOrder($sawmill, 'PO-2025-0042', [
     ['item' => $oak, 'quantity' => '50', 'unit_cost' => '18.40'],
     ['item' => $varnish, 'quantity' => '12', 'unit_cost' => '9.90'],
 ]);
-$got = $db->receivePurchase($po['id'], [$po['lines'][0]['id'] => '50', $po['lines'][1]['id'] => '8'], ['actor' => 'marie'], 'BL-7781');
+$got = $db->receivePurchase($po['id'], ['lines' => [
+    ['line' => $po['lines'][0]['id'], 'quantity' => '50'],
+    ['line' => $po['lines'][1]['id'], 'quantity' => '8'],
+], 'actor' => 'marie'], 'BL-7781');
 $po = $db->cancelPurchaseRemainder($po['id']);
 echo "09:00 {$po['reference']}: received {$got['order']['total_received']} of {$got['order']['total_ordered']}; {$po['status']}\n";
 

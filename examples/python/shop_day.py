@@ -40,9 +40,14 @@ def main(path: str) -> int:
         po = db.create_purchase_order(
             sawmill,
             "PO-2025-0042",
-            [racine.PurchaseLineIn(oak, 50, D("18.40")), racine.PurchaseLineIn(varnish, 12, D("9.90"))],
+            [racine.NewPurchaseLine(oak, 50, D("18.40")), racine.NewPurchaseLine(varnish, 12, D("9.90"))],
         )
-        got = db.receive_purchase(po, {po.lines[0].id: 50, po.lines[1].id: 8}, actor="marie", idempotency_key="BL-7781")
+        got = db.receive_purchase(
+            po,
+            lines=[racine.ReceiveLine(po.lines[0].id, 50), racine.ReceiveLine(po.lines[1].id, 8)],
+            actor="marie",
+            idempotency_key="BL-7781",
+        )
         po = db.cancel_purchase_remainder(po)
         print(f"09:00 {po.reference}: received {got.order.total_received} of {got.order.total_ordered}; {po.status}")
 

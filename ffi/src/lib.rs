@@ -56,5 +56,4 @@ pub extern "C" fn racine_abi_version() -> u32 {
 #[cfg(test)]
 mod tests {
     mod corpus;
-    mod headers;
 }

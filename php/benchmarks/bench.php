@@ -185,7 +185,7 @@ foreach (['full' => 'FULL', 'normal' => 'NORMAL'] as $sync => $pragma) {
     [$pr, $pp50] = timed(fn () => $opdo->batch($order()), $seconds);
     [$rr, $rp50] = timed(function () use ($odb, $order, &$n): void {
         $lines = array_map(static fn ($l) => ['sku' => sprintf('SKU-%05d', $l['item']), 'quantity' => '1', 'unit_price' => '10'], $order());
-        $odb->placeOrder('B' . $n++, 'EUR', $lines);
+        $odb->placeOrder('B' . $n++, $lines, ['currency' => 'EUR']);
     }, $seconds);
     printf("\nW4  order of 5 lines, %s\n    PDO service: %7.0f orders/s p50 %6.1f µs\n    Racine:      %7.0f orders/s p50 %6.1f µs\n    ratio Racine/PDO: %s\n", $pragma, $pr, $pp50, $rr, $rp50, $ratio($rr, $pr));
     $odb->close();

@@ -17,7 +17,7 @@ use Racine\Exception\RacineException;
 final class Native
 {
     /** The C ABI version this package was written for. */
-    public const ABI_VERSION = 1;
+    public const ABI_VERSION = 2;
 
     /** Scope name used when the library is preloaded. */
     public const SCOPE = 'RACINE';

@@ -158,11 +158,11 @@ final class DatabaseTest extends TestCase
         $po = $this->db->createPurchaseOrder($sup, 'PO-7', [
             ['item' => $wood, 'quantity' => '10', 'unit_cost' => '12.5'],
             ['item' => $wood, 'quantity' => 2, 'unit_cost' => '1'],
-        ], 'weekly');
+        ], ['note' => 'weekly']);
         self::assertSame(['open', '127'], [$po['status'], $po['total_ordered']]);
-        $got = $this->db->receivePurchase($po['id'], [$po['lines'][0]['id'] => '6'], ['actor' => 'marie'], 'dn-1');
+        $got = $this->db->receivePurchase($po['id'], ['lines' => [['line' => $po['lines'][0]['id'], 'quantity' => '6']], 'actor' => 'marie'], 'dn-1');
         self::assertSame('partially_received', $got['order']['status']);
-        self::assertEquals($got, $this->db->receivePurchase($po['id'], [$po['lines'][0]['id'] => '6'], ['actor' => 'marie'], 'dn-1'));
+        self::assertEquals($got, $this->db->receivePurchase($po['id'], ['lines' => [['line' => $po['lines'][0]['id'], 'quantity' => '6']], 'actor' => 'marie'], 'dn-1'));
         self::assertSame('closed', $this->db->cancelPurchaseRemainder($po['id'])['status']);
         self::assertSame('2', $this->db->purchaseOrder($po['id'])['lines'][1]['cancelled']);
         self::assertCount(1, $this->db->purchaseOrders(['status' => 'closed'])['items']);

@@ -88,14 +88,22 @@ final class ExceptionsTest extends TestCase
         }
         try {
             $this->db->call('nope');
+            self::fail('expected a refusal');
         } catch (Exception\InvalidInputException $e) {
-            self::assertSame('invalid_json', $e->errorCode);
-            self::assertSame(102, $e->getCode());
+            // The same code, number and field as in C and Python.
+            self::assertSame(['invalid_input', 2, 'op'], [$e->errorCode, $e->getCode(), $e->field]);
         }
         try {
             $this->db->receive($item, 1, 2.5);
+            self::fail('a float is refused');
         } catch (Exception\InvalidInputException $e) {
-            self::assertSame('unit_cost', $e->field);
+            self::assertSame('movement.unit_cost', $e->field);
+        }
+        try {
+            $this->db->createItem('B', 'B', ['valuation' => 'fifoo']);
+            self::fail('a misspelt valuation is refused');
+        } catch (Exception\InvalidInputException $e) {
+            self::assertSame('item.valuation', $e->field);
         }
     }
 
@@ -158,9 +166,27 @@ final class ExceptionsTest extends TestCase
         $e = Exception\RacineException::fromDetails(['code' => 'insufficient_available', 'message' => 'm', 'sku' => 'S', 'available' => '1.5', 'requested' => '2', 'item' => 1, 'warehouse' => 'MAIN', 'status' => 4]);
         self::assertInstanceOf(Exception\InsufficientAvailableException::class, $e);
         self::assertSame(['1.5', '2', 4], [$e->available, $e->requested, $e->getCode()]);
-        self::assertInstanceOf(Exception\PluginException::class, Exception\RacineException::fromDetails(['code' => 'plugin']));
+        self::assertInstanceOf(Exception\StockRefusalException::class, $e);
         self::assertInstanceOf(Exception\InternalException::class, Exception\RacineException::fromDetails(['code' => 'panic']));
         self::assertSame(Exception\RacineException::class, get_class(Exception\RacineException::fromDetails(['code' => 'future_kind'])));
+    }
+
+    /** Every operation and error code of the catalogue (schema/racine.json) is in the package. */
+    public function testEveryOperationAndErrorOfTheCatalogueIsHere(): void
+    {
+        $schema = json_decode((string) file_get_contents(__DIR__ . '/../../schema/racine.json'), true, 512, JSON_THROW_ON_ERROR);
+        foreach ($schema['operations'] as $op) {
+            $method = lcfirst(str_replace('_', '', ucwords($op['name'], '_')));
+            self::assertTrue(method_exists(Database::class, $method), "no Database::{$method}() for {$op['name']}");
+            self::assertStringContainsString(" {$method}(", (string) (new \ReflectionClass(\Racine\Laravel\Facades\Racine::class))->getDocComment(), "the facade does not declare {$method}()");
+        }
+        foreach ($schema['errors'] as $error) {
+            $class = Exception\Kinds::CLASSES[$error['code']] ?? null;
+            self::assertNotNull($class, "no exception class for {$error['code']}");
+            $e = Exception\RacineException::fromDetails(['code' => $error['code'], 'status' => $error['number']]);
+            self::assertInstanceOf($class, $e);
+            self::assertSame($error['number'], $e->getCode());
+        }
     }
 
     public function testLibraryProblemsAreClear(): void

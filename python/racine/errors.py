@@ -1,4 +1,6 @@
-"""Racine's exceptions: one class per error kind, with its structured fields.
+# Generated from schema/racine.json by `cargo run -p racine-codegen`: do not edit.
+"""Racine's exceptions: one class per error kind of the catalogue, with its
+structured fields.
 
 Every error carries ``code`` (the stable snake_case name shared by every
 binding), ``message`` and ``details`` (all fields as a dict); the classes
@@ -14,21 +16,6 @@ from typing import Any, Dict, List, Optional, Type
 
 _DECIMAL_FIELDS = {"available", "requested"}
 
-__all__ = [
-    "RacineError",
-    "NotFoundError",
-    "InvalidInputError",
-    "NegativeStockError",
-    "InsufficientAvailableError",
-    "IdempotencyConflictError",
-    "InvalidTransitionError",
-    "AlreadyExistsError",
-    "BusyError",
-    "StorageError",
-    "SchemaTooNewError",
-    "PluginError",
-    "DatabaseClosedError",
-]
 
 
 class RacineError(Exception):
@@ -42,30 +29,61 @@ class RacineError(Exception):
         self.details: Dict[str, Any] = dict(details or {})
         #: Zero-based index of the failing entry when the error came from a batch.
         self.index: Optional[int] = self.details.get("index")
+        #: The offending field, for invalid input (a path such as ``item.valuation``).
         for name, value in self.details.items():
-            if name == "lines":  # every short line of an order
-                value = [{k: Decimal(v) if k in _DECIMAL_FIELDS else v for k, v in line.items()} for line in value]
+            if isinstance(value, list):
+                value = [
+                    {k: Decimal(v) if k in _DECIMAL_FIELDS else v for k, v in entry.items()}
+                    if isinstance(entry, dict)
+                    else entry
+                    for entry in value
+                ]
             if name not in ("code", "message", "index"):
                 setattr(self, name, Decimal(value) if name in _DECIMAL_FIELDS else value)
 
 
+class StockRefusalError(RacineError):
+    """Every refusal of the stock_refusal family: negative_stock, insufficient_available."""
+
+    requested: Decimal
+    item: int
+    sku: str
+    warehouse: str
+    available: Decimal
+
+
 class NotFoundError(RacineError, LookupError):
-    """An id, SKU or code names nothing (``entity``, ``key``)."""
+    """An id, SKU or code that names nothing. (status 1)"""
 
     code = "not_found"
-    entity: str
     key: str
+    entity: str
 
 
 class InvalidInputError(RacineError, ValueError):
-    """A field is missing, malformed or out of range (``field``, ``reason``)."""
+    """A field is missing, malformed or out of range. (status 2)"""
 
     code = "invalid_input"
-    field: str
     reason: str
+    field: str
 
 
-class _StockRefusal(RacineError):
+class NegativeStockError(StockRefusalError):
+    """The movement would take available stock below zero. (status 3)"""
+
+    code = "negative_stock"
+    requested: Decimal
+    item: int
+    sku: str
+    warehouse: str
+    available: Decimal
+
+
+class InsufficientAvailableError(StockRefusalError):
+    """Not enough available (unreserved) stock for an order's lines. (status 4)"""
+
+    code = "insufficient_available"
+    lines: List[Dict[str, Any]]
     item: int
     sku: str
     warehouse: str
@@ -73,94 +91,70 @@ class _StockRefusal(RacineError):
     requested: Decimal
 
 
-class NegativeStockError(_StockRefusal):
-    """Refused: available stock of ``sku`` in ``warehouse`` would go below zero."""
-
-    code = "negative_stock"
-
-
-class InsufficientAvailableError(_StockRefusal):
-    """Not enough unreserved stock: an order's ``lines`` (each with ``line``,
-    ``sku``, ``warehouse``, ``available``, ``requested``); the first short
-    line's fields are also attributes."""
-
-    code = "insufficient_available"
-    lines: List[Dict[str, Any]]
-
-
 class IdempotencyConflictError(RacineError):
-    """The idempotency ``key`` was already used for a different request."""
+    """An idempotency key was reused with a different request. (status 5)"""
 
     code = "idempotency_conflict"
     key: str
 
 
 class InvalidTransitionError(RacineError):
-    """``action`` is impossible for ``entity`` ``key`` in ``state``."""
+    """The operation is impossible from the current state. (status 6)"""
 
     code = "invalid_transition"
+    action: str
     entity: str
     key: str
     state: str
-    action: str
 
 
 class AlreadyExistsError(RacineError):
-    """A unique value (``entity``, ``key``) is already taken."""
+    """A unique value (SKU, warehouse code…) is already taken. (status 7)"""
 
     code = "already_exists"
-    entity: str
     key: str
+    entity: str
 
 
 class BusyError(RacineError):
-    """Other writers held the database past the busy timeout."""
+    """The database stayed locked by other writers past the busy timeout. (status 8)"""
 
     code = "busy"
 
 
 class StorageError(RacineError, OSError):
-    """SQLite or the file system failed."""
+    """The storage engine or the file system failed, or a stored value is unreadable. (status 9)"""
 
     code = "storage"
+    reason: str
 
 
 class SchemaTooNewError(RacineError):
-    """The file was written by a newer Racine (``found`` > ``supported``)."""
+    """The database file was written by a newer Racine. (status 10)"""
 
     code = "schema_too_new"
-    found: int
     supported: int
-
-
-class PluginError(RacineError):
-    """A plugin failed or was refused."""
-
-    code = "plugin"
+    found: int
 
 
 class DatabaseClosedError(RacineError):
-    """The database was closed."""
+    """The database was closed (``close()``); reopen it to go on."""
 
     code = "closed"
 
 
 _BY_CODE: Dict[str, Type[RacineError]] = {
-    cls.code: cls
-    for cls in (
-        NotFoundError,
-        InvalidInputError,
-        NegativeStockError,
-        InsufficientAvailableError,
-        IdempotencyConflictError,
-        InvalidTransitionError,
-        AlreadyExistsError,
-        BusyError,
-        StorageError,
-        SchemaTooNewError,
-        PluginError,
-        DatabaseClosedError,
-    )
+    "not_found": NotFoundError,
+    "invalid_input": InvalidInputError,
+    "negative_stock": NegativeStockError,
+    "insufficient_available": InsufficientAvailableError,
+    "idempotency_conflict": IdempotencyConflictError,
+    "invalid_transition": InvalidTransitionError,
+    "already_exists": AlreadyExistsError,
+    "busy": BusyError,
+    "storage": StorageError,
+    "schema_too_new": SchemaTooNewError,
+    "closed": DatabaseClosedError,
 }
 
 
@@ -172,9 +166,18 @@ def _from_details(details_json: str) -> RacineError:
     return cls(str(details.get("message", "")), details)
 
 
-def invalid(field: str, reason: str) -> InvalidInputError:
-    """An :class:`InvalidInputError` raised by the Python layer itself."""
-    return InvalidInputError(
-        f"invalid {field}: {reason}",
-        {"code": "invalid_input", "field": field, "reason": reason},
-    )
+__all__ = [
+    "RacineError",
+    "StockRefusalError",
+    "NotFoundError",
+    "InvalidInputError",
+    "NegativeStockError",
+    "InsufficientAvailableError",
+    "IdempotencyConflictError",
+    "InvalidTransitionError",
+    "AlreadyExistsError",
+    "BusyError",
+    "StorageError",
+    "SchemaTooNewError",
+    "DatabaseClosedError",
+]

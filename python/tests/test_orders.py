@@ -41,10 +41,10 @@ def test_lifecycle(db: Database) -> None:
     assert db.pay_order("1042", idempotency_key="psp:1").paid  # the same webhook twice
     with pytest.raises(racine.InvalidTransitionError):
         db.pay_order("1042", idempotency_key="psp:2")
-    part = db.fulfil_order("1042", {1: 1})
+    part = db.fulfil_order("1042", [racine.FulfilLine(line=1, quantity=1)])
     assert part.status == "partially_fulfilled"
     with pytest.raises(racine.InvalidTransitionError):
-        db.fulfil_order("1042", {1: 5})  # more than ordered
+        db.fulfil_order("1042", [{"line": 1, "quantity": 5}])  # more than ordered
     sale = db.movements(reason="sale").items[0]
     assert (sale.order_id, sale.order_event_id) == (part.id, part.events[-1].id)
     cancelled = db.cancel_order("1042")

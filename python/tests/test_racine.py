@@ -3,6 +3,7 @@ threads and processes sharing a database."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import sqlite3
 import subprocess
@@ -220,7 +221,7 @@ def test_history_and_as_of(db: Database) -> None:
     assert len(db.movements(item=a).items) == 7
     assert len(db.movements(reason="loss").items) == 1
     assert len(db.movements(reference="R0").items) == 3
-    window = db.movements(start=t0 + timedelta(hours=1), end=t0 + timedelta(hours=3), order="oldest_first")
+    window = db.movements(from_=t0 + timedelta(hours=1), to=t0 + timedelta(hours=3), order="oldest_first")
     assert [m.id for m in window.items] == [2, 3]
     page = db.movements(limit=5)
     assert len(page.items) == 5 and page.next is not None
@@ -249,21 +250,21 @@ def test_purchases(db: Database) -> None:
     wood = db.create_item("WOOD", "Wood")
     sup = db.create_supplier("Scierie")
     po = db.create_purchase_order(
-        sup, "PO-7", [racine.PurchaseLineIn(wood, 10, D("12.5")), {"item": wood, "quantity": 2, "unit_cost": "1"}]
+        sup, "PO-7", [racine.NewPurchaseLine(wood, 10, D("12.5")), {"item": wood, "quantity": 2, "unit_cost": "1"}]
     )
     assert (po.status, po.total_ordered) == ("open", D("127"))
-    got = db.receive_purchase(po, {po.lines[0].id: 6}, actor="marie", idempotency_key="dn-1")
+    got = db.receive_purchase(po, lines=[racine.ReceiveLine(po.lines[0].id, 6)], actor="marie", idempotency_key="dn-1")
     assert got.order.status == "partially_received"
     assert got.movements[0].purchase_line_id == po.lines[0].id
-    assert db.receive_purchase(po, {po.lines[0].id: 6}, actor="marie", idempotency_key="dn-1") == got
+    assert db.receive_purchase(po, lines=[racine.ReceiveLine(po.lines[0].id, 6)], actor="marie", idempotency_key="dn-1") == got
     with pytest.raises(racine.InvalidTransitionError):
-        db.receive_purchase(po, {po.lines[0].id: 5})
+        db.receive_purchase(po, lines=[{"line": po.lines[0].id, "quantity": 5}])
     closed = db.cancel_purchase_remainder(po)
     assert closed.status == "closed"
     assert db.purchase_order(po.id).lines[1].cancelled == D("2")
     assert len(db.purchase_orders(status="closed").items) == 1
     with pytest.raises(racine.AlreadyExistsError):
-        db.create_purchase_order(sup, "PO-7", [racine.PurchaseLineIn(wood, 1, 1)])
+        db.create_purchase_order(sup, "PO-7", [racine.NewPurchaseLine(wood, 1, 1)])
     assert db.stock(wood).on_hand == D("6")
 
 
@@ -407,7 +408,7 @@ def test_typed_and_json_reads_agree(db: Database) -> None:
     for qty, cost in [(D("2.5"), 4), (100, 1), (D("0.000001"), D("0.5"))]:
         db.receive(item, qty, cost)
     typed = db.stock(item)
-    via_json = racine.types.build(racine.StockLevel, db._call("stock", item=item.id))
+    via_json = racine._convert.build(racine.StockLevel, db._call("stock", item=item.id))
     assert typed == via_json
     assert [str(typed.on_hand), str(typed.value)] == [str(via_json.on_hand), str(via_json.value)]
     db.issue(item, D("2.500001"))
@@ -427,7 +428,6 @@ def test_error_hierarchy() -> None:
         racine.BusyError,
         racine.StorageError,
         racine.SchemaTooNewError,
-        racine.PluginError,
         racine.DatabaseClosedError,
     ]
     codes = {k.code for k in kinds}
@@ -439,4 +439,49 @@ def test_error_hierarchy() -> None:
         '"available":"1.5","requested":"2"}'
     )
     assert isinstance(err, racine.InsufficientAvailableError)
+    assert isinstance(err, racine.StockRefusalError)
+    assert issubclass(racine.NegativeStockError, racine.StockRefusalError)
     assert (err.available, err.requested) == (D("1.5"), D("2"))
+
+
+def test_the_catalogue_is_all_here() -> None:
+    """Every operation and error kind of schema/racine.json has its method
+    and its exception class in the installed package."""
+    schema = json.loads((Path(__file__).parents[2] / "schema" / "racine.json").read_text())
+    for op in schema["operations"]:
+        assert callable(getattr(Database, op["name"], None)), f"no Database.{op['name']}()"
+    assert set(racine.OPERATIONS) == {op["name"] for op in schema["operations"]}
+    for kind in schema["errors"]:
+        cls = racine.errors._BY_CODE.get(kind["code"])
+        assert cls is not None and issubclass(cls, racine.RacineError), kind["code"]
+        if kind["family"] == "stock_refusal":
+            assert issubclass(cls, racine.StockRefusalError)
+    for name, spec in schema["$defs"].items():
+        if spec.get("type") == "string" and "oneOf" in spec:
+            assert racine.CLOSED_SETS[name] == tuple(v["const"] for v in spec["oneOf"])
+
+
+def test_ergonomics_a_new_user_reaches_for(db: Database) -> None:
+    oak = db.create_item("OAK-PLANK", "Oak plank")
+    db.receive("OAK-PLANK", 10, D("4"))  # an item by its SKU…
+    assert db.stock("OAK-PLANK").on_hand == D("10") == db.stock(oak).on_hand  # …or by itself
+    assert db.item("OAK-PLANK").id == oak.id
+    assert db.movements(item="OAK-PLANK").items[0].sku == "OAK-PLANK"
+    for i in range(7):
+        db.create_item(f"BULK-{i}", "Bulk")
+    assert len(list(db.iter_items(limit=3))) == 8  # listings page to the end by themselves
+    with pytest.raises(racine.InvalidInputError) as e:
+        db.create_item("BAD", "Bad", valuation="fifoo")  # type: ignore[arg-type]
+    assert e.value.field == "valuation"  # the argument, not the request
+    assert "fifo, lifo, moving_average" in str(e.value)
+    with pytest.raises(racine.InvalidInputError) as e:
+        db.stock_levels(limit=0)
+    assert e.value.field == "limit"
+    with pytest.raises(racine.StockRefusalError):  # one base class for every stock refusal
+        db.issue(oak, 11)
+    # A shop that tracks stock only: no price, no currency.
+    placed = db.place_order("S-1", [racine.NewOrderLine(sku="OAK-PLANK", quantity=2)])
+    assert (placed.total, placed.currency) == (D("0"), "XXX")
+    shipped = db.fulfil_order("S-1", [racine.FulfilLine(line=1, quantity=1)])
+    back = db.return_order("S-1", [racine.ReturnLine(line=1, quantity=1, restock=True)])
+    assert (shipped.status, back.lines[0].returned) == ("partially_fulfilled", D("1"))

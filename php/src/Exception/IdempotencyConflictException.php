@@ -1,12 +1,15 @@
 <?php
 
+// Generated from schema/racine.json by `cargo run -p racine-codegen`: do not edit.
+
 declare(strict_types=1);
 
 namespace Racine\Exception;
 
-/** The idempotency key was already used for a different request. */
+/** An idempotency key was reused with a different request. (`idempotency_conflict`, status 5) */
 class IdempotencyConflictException extends RacineException
 {
+    /** The reused key. */
     public readonly string $key;
 
     /** @param array<string, mixed> $details */

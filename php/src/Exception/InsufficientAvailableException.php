@@ -1,17 +1,15 @@
 <?php
 
+// Generated from schema/racine.json by `cargo run -p racine-codegen`: do not edit.
+
 declare(strict_types=1);
 
 namespace Racine\Exception;
 
-/**
- * Not enough unreserved stock: for an order, $lines lists every short line
- * (line, sku, warehouse, available, requested); the first one's fields are
- * also the properties inherited from StockRefusalException.
- */
+/** Not enough available (unreserved) stock for an order's lines. (`insufficient_available`, status 4) */
 class InsufficientAvailableException extends StockRefusalException
 {
-    /** @var list<array<string, mixed>> */
+    /** @var list<array<string, mixed>> Every short line, with what is available. */
     public readonly array $lines;
 
     /** @param array<string, mixed> $details */

@@ -31,25 +31,6 @@ class RacineException extends \RuntimeException
         $this->index = isset($details['index']) ? (int) $details['index'] : null;
     }
 
-    private const CLASSES = [
-        'not_found' => NotFoundException::class,
-        'invalid_input' => InvalidInputException::class,
-        'negative_stock' => NegativeStockException::class,
-        'insufficient_available' => InsufficientAvailableException::class,
-        'idempotency_conflict' => IdempotencyConflictException::class,
-        'invalid_transition' => InvalidTransitionException::class,
-        'already_exists' => AlreadyExistsException::class,
-        'busy' => BusyException::class,
-        'storage' => StorageException::class,
-        'schema_too_new' => SchemaTooNewException::class,
-        'plugin' => PluginException::class,
-        'null_argument' => InvalidInputException::class,
-        'invalid_utf8' => InvalidInputException::class,
-        'invalid_json' => InvalidInputException::class,
-        'panic' => InternalException::class,
-        'closed' => DatabaseClosedException::class,
-    ];
-
     /**
      * The exception for an error's JSON details (from racine_last_error_details).
      *
@@ -57,7 +38,7 @@ class RacineException extends \RuntimeException
      */
     public static function fromDetails(array $details): self
     {
-        $class = self::CLASSES[$details['code'] ?? ''] ?? self::class;
+        $class = Kinds::CLASSES[$details['code'] ?? ''] ?? self::class;
         return new $class((string) ($details['message'] ?? 'unknown Racine error'), $details);
     }
 }

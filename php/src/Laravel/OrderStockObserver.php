@@ -70,14 +70,14 @@ class OrderStockObserver
     private function pay(StockLines $order): void
     {
         $id = (string) $order->getKey();
-        $this->racine->placeOrder($id, $order->stockCurrency(), $order->stockLines(), [], $this->key($order, 'placed'));
+        $this->racine->placeOrder($id, $order->stockLines(), ['currency' => $order->stockCurrency()], $this->key($order, 'placed'));
         $this->racine->payOrder($id, $this->key($order, 'paid'));
     }
 
     private function ship(StockLines $order): void
     {
         $this->pay($order); // replays if already paid; places it if it skipped "paid"
-        $this->racine->fulfilOrder((string) $order->getKey(), [], $this->key($order, 'shipped'));
+        $this->racine->fulfilOrder((string) $order->getKey(), null, $this->key($order, 'shipped'));
     }
 
     private function cancel(StockLines $order): void

@@ -1,0 +1,97 @@
+<?php
+
+// Generated from schema/racine.json by `cargo run -p racine-codegen`: do not edit.
+
+declare(strict_types=1);
+
+namespace Racine\Generated;
+
+/** What the catalogue lists: operations, error codes, closed sets. */
+final class Catalogue
+{
+    /** Every operation, by name => PHP method. */
+    public const OPERATIONS = [
+        'info' => 'info',
+        'create_item' => 'createItem',
+        'update_item' => 'updateItem',
+        'deactivate_item' => 'deactivateItem',
+        'item' => 'item',
+        'item_by_sku' => 'itemBySku',
+        'items' => 'items',
+        'create_warehouse' => 'createWarehouse',
+        'update_warehouse' => 'updateWarehouse',
+        'deactivate_warehouse' => 'deactivateWarehouse',
+        'warehouse' => 'warehouse',
+        'warehouse_by_code' => 'warehouseByCode',
+        'default_warehouse' => 'defaultWarehouse',
+        'warehouses' => 'warehouses',
+        'create_supplier' => 'createSupplier',
+        'update_supplier' => 'updateSupplier',
+        'deactivate_supplier' => 'deactivateSupplier',
+        'supplier' => 'supplier',
+        'suppliers' => 'suppliers',
+        'post' => 'post',
+        'post_batch' => 'postBatch',
+        'stock' => 'stock',
+        'stock_by_warehouse' => 'stockByWarehouse',
+        'stock_levels' => 'stockLevels',
+        'stock_value' => 'stockValue',
+        'stock_as_of' => 'stockAsOf',
+        'movements' => 'movements',
+        'create_purchase_order' => 'createPurchaseOrder',
+        'purchase_order' => 'purchaseOrder',
+        'purchase_orders' => 'purchaseOrders',
+        'receive_purchase' => 'receivePurchase',
+        'cancel_purchase_remainder' => 'cancelPurchaseRemainder',
+        'verify' => 'verify',
+        'stock_policy' => 'stockPolicy',
+        'set_stock_policy' => 'setStockPolicy',
+        'place_order' => 'placeOrder',
+        'pay_order' => 'payOrder',
+        'fulfil_order' => 'fulfilOrder',
+        'cancel_order' => 'cancelOrder',
+        'return_order' => 'returnOrder',
+        'expire_reservations' => 'expireReservations',
+        'order' => 'order',
+    ];
+
+    /** Every error code => its stable number. */
+    public const ERRORS = [
+        'not_found' => 1,
+        'invalid_input' => 2,
+        'negative_stock' => 3,
+        'insufficient_available' => 4,
+        'idempotency_conflict' => 5,
+        'invalid_transition' => 6,
+        'already_exists' => 7,
+        'busy' => 8,
+        'storage' => 9,
+        'schema_too_new' => 10,
+    ];
+
+    /** Every closed set => its names. */
+    public const CLOSED_SETS = [
+        'ItemKind' => ['material', 'product'],
+        'ValuationMethod' => ['fifo', 'lifo', 'moving_average'],
+        'Reason' => ['purchase_receipt', 'sale', 'customer_return', 'supplier_return', 'inventory_count', 'breakage', 'loss', 'transfer_out', 'transfer_in', 'opening_balance', 'manual_correction'],
+        'MovementKind' => ['receipt', 'issue', 'adjustment', 'count', 'transfer'],
+        'SortOrder' => ['newest_first', 'oldest_first'],
+        'PurchaseStatus' => ['open', 'partially_received', 'received', 'closed', 'cancelled'],
+        'StockPolicy' => ['reserve', 'decrement_on_sale'],
+        'OrderStatus' => ['placed', 'partially_fulfilled', 'fulfilled', 'cancelled', 'expired'],
+        'ReservationStatus' => ['pending', 'fulfilled', 'released', 'expired'],
+        'OrderEventKind' => ['placed', 'paid', 'fulfilled', 'cancelled', 'returned', 'expired'],
+        'Synchronous' => ['full', 'normal'],
+    ];
+
+    /** Result fields that hold instants. */
+    public const INSTANT_FIELDS = [
+        'created_at' => true,
+        'updated_at' => true,
+        'effective_at' => true,
+        'recorded_at' => true,
+        'at' => true,
+        'expires_at' => true,
+        'placed_at' => true,
+    ];
+}
