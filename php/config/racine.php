@@ -13,13 +13,18 @@ return [
     // racine_php.h; null for the header shipped with the package.
     'header' => env('RACINE_HEADER'),
 
+    // The options below are left to Racine's own defaults when unset (see
+    // open_options in schema/racine.json): they are not restated here.
+
     // Business time zone (IANA) used for days and months in reports, given
-    // to a database when it is created.
-    'time_zone' => env('RACINE_TIME_ZONE', 'UTC'),
+    // to a database when it is created (Racine's default: UTC).
+    'time_zone' => env('RACINE_TIME_ZONE'),
 
-    // 'full' (a confirmed sale survives a power cut) or 'normal' (faster).
-    'synchronous' => env('RACINE_SYNCHRONOUS', 'full'),
+    // 'full' (a confirmed sale survives a power cut; Racine's default) or
+    // 'normal' (faster).
+    'synchronous' => env('RACINE_SYNCHRONOUS'),
 
-    // How long a write waits for other workers' writes, in milliseconds.
-    'busy_timeout_ms' => (int) env('RACINE_BUSY_TIMEOUT_MS', 10000),
+    // How long a write waits for other workers' writes, in milliseconds
+    // (Racine's default: 10000).
+    'busy_timeout_ms' => env('RACINE_BUSY_TIMEOUT_MS'),
 ];

@@ -33,8 +33,8 @@ final class LaravelTest extends TestCase
         $db = $app->make(Database::class);
         self::assertSame($db, $app->make('racine'), 'a singleton, also under its alias');
         self::assertSame('Europe/Paris', $db->info()['time_zone']);
-        // Defaults from the package's config fill what the app did not set.
-        self::assertSame('full', $app['config']->get('racine')['synchronous']);
+        // What the app did not set is left to Racine's own defaults.
+        self::assertNull($app['config']->get('racine')['synchronous']);
         self::assertSame(
             ['/app/config/racine.php'],
             array_values(ServiceProvider::$publishes['racine-config']),
