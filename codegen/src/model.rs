@@ -83,6 +83,15 @@ pub struct ErrorKind {
     pub fields: Vec<Field>,
 }
 
+/// A family of error kinds, which the bindings give a common base class.
+pub struct Family {
+    pub name: String,
+    /// The codes of its kinds.
+    pub codes: Vec<String>,
+    /// The fields every kind of the family has.
+    pub shared: Vec<Field>,
+}
+
 /// The schema file, read.
 pub struct Catalogue {
     pub root: Value,
@@ -245,6 +254,37 @@ impl Catalogue {
                 summary: e["summary"].as_str().unwrap_or("").to_string(),
                 family: e["family"].as_str().map(str::to_string),
                 fields: self.fields(&e["fields"]),
+            })
+            .collect()
+    }
+
+    /// The families of error kinds, with the fields their kinds share.
+    pub fn families(&self) -> Vec<Family> {
+        let kinds = self.errors();
+        let mut names: Vec<String> = kinds.iter().filter_map(|k| k.family.clone()).collect();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|name| {
+                let members: Vec<&ErrorKind> = kinds
+                    .iter()
+                    .filter(|k| k.family.as_ref() == Some(&name))
+                    .collect();
+                let shared = members[0]
+                    .fields
+                    .iter()
+                    .filter(|f| {
+                        members
+                            .iter()
+                            .all(|m| m.fields.iter().any(|g| g.name == f.name))
+                    })
+                    .cloned()
+                    .collect();
+                Family {
+                    codes: members.iter().map(|m| m.code.clone()).collect(),
+                    name,
+                    shared,
+                }
             })
             .collect()
     }

@@ -523,30 +523,13 @@ pub fn files(c: &Catalogue) -> Vec<Generated> {
         },
     ];
     let kinds = c.errors();
-    let mut families: Vec<String> = kinds.iter().filter_map(|k| k.family.clone()).collect();
-    families.dedup();
     let mut shared_of = std::collections::HashMap::new();
-    for fam in &families {
-        let members: Vec<_> = kinds
-            .iter()
-            .filter(|k| k.family.as_ref() == Some(fam))
-            .collect();
-        let shared: Vec<Field> = members[0]
-            .fields
-            .iter()
-            .filter(|f| {
-                members
-                    .iter()
-                    .all(|m| m.fields.iter().any(|g| g.name == f.name))
-            })
-            .cloned()
-            .collect();
-        let codes: Vec<String> = members.iter().map(|m| m.code.clone()).collect();
+    for fam in c.families() {
         out.push(Generated {
-            path: format!("php/src/Exception/{}Exception.php", pascal(fam)).into(),
-            text: family_class(fam, &codes, &shared),
+            path: format!("php/src/Exception/{}Exception.php", pascal(&fam.name)).into(),
+            text: family_class(&fam.name, &fam.codes, &fam.shared),
         });
-        shared_of.insert(fam.clone(), shared);
+        shared_of.insert(fam.name.clone(), fam.shared);
     }
     for k in &kinds {
         let inherited = k

@@ -546,33 +546,21 @@ class RacineError(Exception):
 "#,
     );
     // Families: a common base class with the fields all its members share.
-    let mut families: Vec<String> = kinds.iter().filter_map(|k| k.family.clone()).collect();
-    families.dedup();
-    for fam in &families {
-        let members: Vec<_> = kinds
-            .iter()
-            .filter(|k| k.family.as_ref() == Some(fam))
-            .collect();
-        let shared: Vec<&Field> = members[0]
-            .fields
-            .iter()
-            .filter(|f| {
-                members
-                    .iter()
-                    .all(|m| m.fields.iter().any(|g| g.name == f.name))
-            })
-            .collect();
-        let class = format!("{}Error", pascal(fam));
+    for fam in c.families() {
+        let class = format!("{}Error", pascal(&fam.name));
         all.push(class.clone());
         writeln!(out, "\nclass {class}(RacineError):").unwrap();
-        let codes: Vec<&str> = members.iter().map(|m| m.code.as_str()).collect();
         docstring(
             &mut out,
             "    ",
-            &format!("Every refusal of the {fam} family: {}.", codes.join(", ")),
+            &format!(
+                "Every refusal of the {} family: {}.",
+                fam.name,
+                fam.codes.join(", ")
+            ),
         );
         out.push('\n');
-        for f in shared {
+        for f in &fam.shared {
             writeln!(out, "    {}: {}", f.name, err_ty(&f.ty)).unwrap();
         }
         out.push('\n');

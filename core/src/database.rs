@@ -177,7 +177,18 @@ impl Database {
 
     /// Runs `f` on a read handle (each read sees committed data).
     pub(crate) fn read<T>(&self, f: impl FnOnce(&dyn Reads) -> Result<T>) -> Result<T> {
-        f(&*self.store.reads()?)
+        let mut f = Some(f);
+        let mut out = None;
+        self.store.read(&mut |r| {
+            if let Some(f) = f.take() {
+                out = Some(f(r)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::Storage {
+            reason: "the store did not run the read".into(),
+            source: None,
+        })
     }
 
     /// Runs `f` on a handle whose reads share one consistent snapshot.

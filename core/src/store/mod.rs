@@ -31,8 +31,10 @@ use crate::warehouses::{Warehouse, WarehouseFilter};
 
 /// An engine: hands out read handles and write transactions.
 pub(crate) trait Store: Send + Sync {
-    /// A handle for reads outside a write; each read sees committed data.
-    fn reads(&self) -> Result<Box<dyn Reads + '_>>;
+    /// Runs `f` on a handle for reads outside a write; each read sees
+    /// committed data. (A callback rather than a returned handle: the
+    /// hottest path, a point read of stock, allocates nothing for it.)
+    fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<()>) -> Result<()>;
     /// A handle whose reads all see one consistent snapshot (for `verify`).
     fn snapshot(&self) -> Result<Box<dyn Reads + '_>>;
     /// Begins a write transaction holding the write lock: committed by

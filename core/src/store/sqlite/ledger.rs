@@ -156,8 +156,7 @@ impl<T: Conn + ?Sized> LedgerReads for T {
                 .conn()
                 .prepare_cached(
                     "SELECT i.id, i.sku, COALESCE(b.on_hand, 0), COALESCE(b.reserved, 0),
-                            COALESCE(b.value, 0), COALESCE(b.rate, 0), i.reorder_point,
-                            b.item_id IS NOT NULL
+                            COALESCE(b.value, 0), 0, i.reorder_point, b.item_id IS NOT NULL
                      FROM items i
                      LEFT JOIN balances b ON b.item_id = i.id AND b.warehouse_id = ?2
                      WHERE i.id = ?1",

@@ -173,11 +173,11 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
-    fn reads(&self) -> Result<Box<dyn Reads + '_>> {
-        Ok(Box::new(SqliteRead {
+    fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<()>) -> Result<()> {
+        f(&SqliteRead {
             conn: self.lock(),
             in_transaction: false,
-        }))
+        })
     }
 
     fn snapshot(&self) -> Result<Box<dyn Reads + '_>> {

@@ -1,7 +1,10 @@
 //! The schema and its migrations, versioned with `PRAGMA user_version`.
 //!
 //! Each entry of [`MIGRATIONS`] takes the schema from version `i` to `i + 1`.
-//! Entries are only ever appended; a released entry never changes.
+//! Entries are only ever appended; a released entry never changes. The
+//! `CHECK (kind IN …)` and `CHECK (valuation IN …)` of version 1 guard names
+//! declared once in Rust (`closed_set!`); a test in `store/sqlite/mod.rs`
+//! keeps them in agreement.
 
 use rusqlite::Connection;
 
