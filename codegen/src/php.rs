@@ -284,6 +284,12 @@ fn catalogue_class(c: &Catalogue) -> String {
     out.push_str(
         "\n/** What the catalogue lists: operations, error codes, closed sets. */\nfinal class Catalogue\n{\n",
     );
+    writeln!(
+        out,
+        "    /** Fractional digits of every decimal (the typed C functions speak integers of this scale). */\n    public const DECIMAL_SCALE = {};\n",
+        c.root["decimal_scale"]
+    )
+    .unwrap();
     out.push_str(
         "    /** Every operation, by name => PHP method. */\n    public const OPERATIONS = [\n",
     );

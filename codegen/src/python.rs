@@ -445,6 +445,13 @@ class Page(Generic[T]):
     names.extend(result_structs.iter().cloned());
     // `Movement` is exported by the hand-written layer, with its builders.
     names.extend(input_structs.iter().filter(|n| *n != "Movement").cloned());
+    writeln!(
+        out,
+        "#: Fractional digits of every decimal (the typed paths speak integers of this scale).\nDECIMAL_SCALE = {}\n",
+        c.root["decimal_scale"]
+    )
+    .unwrap();
+    names.push("DECIMAL_SCALE".into());
     writeln!(out, "#: Every operation of the catalogue, by name.").unwrap();
     let op_names: Vec<String> = ops.iter().map(|o| format!("{:?}", o.name)).collect();
     writeln!(

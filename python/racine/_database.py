@@ -27,9 +27,10 @@ def _ident(value: Any) -> Any:
     return getattr(value, "id", value)
 
 
-def _from_raw(millionths: int) -> Decimal:
-    """Raw millionths to the same Decimal the JSON path gives (``Decimal('2.5')``)."""
-    d = Decimal(millionths).scaleb(-6)
+def _from_raw(raw: int) -> Decimal:
+    """A raw integer of the typed path (``DECIMAL_SCALE`` fractional digits)
+    to the same Decimal the JSON path gives (``Decimal('2.5')``)."""
+    d = Decimal(raw).scaleb(-g.DECIMAL_SCALE)
     if d == d.to_integral_value():
         return d.quantize(_ONE)  # 110, not 1.1E+2
     return d.normalize()  # 2.5, not 2.500000

@@ -1292,6 +1292,9 @@ class Operations:
         return build(Order, raw)
 
 
+#: Fractional digits of every decimal (the typed paths speak integers of this scale).
+DECIMAL_SCALE = 6
+
 #: Every operation of the catalogue, by name.
 OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order",)
 
@@ -1340,4 +1343,5 @@ __all__ = [
     "NewOrderLine",
     "FulfilLine",
     "ReturnLine",
+    "DECIMAL_SCALE",
 ]

@@ -9,6 +9,9 @@ namespace Racine\Generated;
 /** What the catalogue lists: operations, error codes, closed sets. */
 final class Catalogue
 {
+    /** Fractional digits of every decimal (the typed C functions speak integers of this scale). */
+    public const DECIMAL_SCALE = 6;
+
     /** Every operation, by name => PHP method. */
     public const OPERATIONS = [
         'info' => 'info',
