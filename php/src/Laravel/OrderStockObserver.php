@@ -24,7 +24,7 @@ use Racine\Exception\NotFoundException;
  * retried webhook, a second save, or cancel-then-delete never moves stock
  * twice.
  *
- *     Order::observe(new OrderStockObserver(app(Racine\Database::class)));
+ *     Order::observe(OrderStockObserver::class); // built from the container per event
  */
 class OrderStockObserver
 {
