@@ -156,8 +156,7 @@ impl Catalogue {
                 let def = self.def(name);
                 if def.get("oneOf").is_some() && def["type"] == "string" {
                     Ty::Set(name.to_string())
-                } else if let Some(item) = name.strip_suffix("Page") {
-                    let _ = item;
+                } else if name.ends_with("Page") {
                     Ty::Page(Box::new(self.ty(&def["properties"]["items"]["items"])))
                 } else {
                     Ty::Struct(name.to_string())

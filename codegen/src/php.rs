@@ -208,15 +208,9 @@ fn method(c: &Catalogue, op: &Op) -> Method {
 }
 
 fn operations(c: &Catalogue) -> String {
-    let mut out = String::new();
-    writeln!(
-        out,
-        "<?php\n\n{HEADER}\n\ndeclare(strict_types=1);\n\nnamespace Racine\\Generated;"
-    )
-    .unwrap();
+    let mut out = prologue("Racine\\Generated");
     out.push_str(
-        r#"
-/**
+        r#"/**
  * Every operation of Racine's catalogue as a typed method; Racine\Database
  * uses this trait and adds the connection and a few conveniences.
  *
@@ -274,15 +268,43 @@ fn instant_fields(c: &Catalogue) -> Vec<String> {
     names
 }
 
-fn catalogue_class(c: &Catalogue) -> String {
-    let mut out = String::new();
-    writeln!(
-        out,
-        "<?php\n\n{HEADER}\n\ndeclare(strict_types=1);\n\nnamespace Racine\\Generated;"
-    )
-    .unwrap();
+/// The opening of a generated PHP file in `namespace`.
+fn prologue(namespace: &str) -> String {
+    format!("<?php\n\n{HEADER}\n\ndeclare(strict_types=1);\n\nnamespace {namespace};\n\n")
+}
+
+/// The readonly properties of `fields` and the constructor that reads
+/// them from the error's details.
+fn members(out: &mut String, fields: &[&Field]) {
+    for f in fields {
+        let (ty, _) = php_field_type(&f.ty);
+        if matches!(f.ty.required(), Ty::List(_)) {
+            writeln!(out, "    /** @var list<array<string, mixed>> {} */", f.doc).unwrap();
+        } else {
+            writeln!(out, "    /** {} */", f.doc).unwrap();
+        }
+        writeln!(out, "    public readonly {ty} ${};", camel(&f.name)).unwrap();
+    }
     out.push_str(
-        "\n/** What the catalogue lists: operations, error codes, closed sets. */\nfinal class Catalogue\n{\n",
+        "\n    /** @param array<string, mixed> $details */\n    public function __construct(string $message, array $details = [], ?\\Throwable $previous = null)\n    {\n        parent::__construct($message, $details, $previous);\n",
+    );
+    for f in fields {
+        let (_, conv) = php_field_type(&f.ty);
+        writeln!(
+            out,
+            "        $this->{} = {};",
+            camel(&f.name),
+            conv.replace("{f}", &f.name)
+        )
+        .unwrap();
+    }
+    out.push_str("    }\n");
+}
+
+fn catalogue_class(c: &Catalogue) -> String {
+    let mut out = prologue("Racine\\Generated");
+    out.push_str(
+        "/** What the catalogue lists: operations, error codes, closed sets. */\nfinal class Catalogue\n{\n",
     );
     writeln!(
         out,
@@ -326,26 +348,19 @@ fn php_field_type(ty: &Ty) -> (&'static str, &'static str) {
 }
 
 fn exception(
-    c: &Catalogue,
     code: &str,
     summary: &str,
     number: u64,
     family: Option<&str>,
     fields: &[Field],
-    own_from: &[Field],
+    inherited: &[Field],
 ) -> String {
-    let _ = c;
     let class = format!("{}Exception", pascal(code));
     let parent = match family {
         Some(f) => format!("{}Exception", pascal(f)),
         None => "RacineException".into(),
     };
-    let mut out = String::new();
-    writeln!(
-        out,
-        "<?php\n\n{HEADER}\n\ndeclare(strict_types=1);\n\nnamespace Racine\\Exception;\n"
-    )
-    .unwrap();
+    let mut out = prologue("Racine\\Exception");
     writeln!(
         out,
         "/** {summary} (`{code}`, status {number}) */\nclass {class} extends {parent}\n{{"
@@ -353,32 +368,10 @@ fn exception(
     .unwrap();
     let own: Vec<&Field> = fields
         .iter()
-        .filter(|f| !own_from.iter().any(|g| g.name == f.name))
+        .filter(|f| !inherited.iter().any(|g| g.name == f.name))
         .collect();
     if !own.is_empty() {
-        for f in &own {
-            let (ty, _) = php_field_type(&f.ty);
-            if matches!(f.ty.required(), Ty::List(_)) {
-                writeln!(out, "    /** @var list<array<string, mixed>> {} */", f.doc).unwrap();
-            } else {
-                writeln!(out, "    /** {} */", f.doc).unwrap();
-            }
-            writeln!(out, "    public readonly {ty} ${};", camel(&f.name)).unwrap();
-        }
-        out.push_str(
-            "\n    /** @param array<string, mixed> $details */\n    public function __construct(string $message, array $details = [], ?\\Throwable $previous = null)\n    {\n        parent::__construct($message, $details, $previous);\n",
-        );
-        for f in &own {
-            let (_, conv) = php_field_type(&f.ty);
-            writeln!(
-                out,
-                "        $this->{} = {};",
-                camel(&f.name),
-                conv.replace("{f}", &f.name)
-            )
-            .unwrap();
-        }
-        out.push_str("    }\n");
+        members(&mut out, &own);
     }
     out.push_str("}\n");
     out
@@ -386,52 +379,20 @@ fn exception(
 
 fn family_class(fam: &str, codes: &[String], shared: &[Field]) -> String {
     let class = format!("{}Exception", pascal(fam));
-    let mut out = String::new();
-    writeln!(
-        out,
-        "<?php\n\n{HEADER}\n\ndeclare(strict_types=1);\n\nnamespace Racine\\Exception;\n"
-    )
-    .unwrap();
+    let mut out = prologue("Racine\\Exception");
     writeln!(
         out,
         "/** Every refusal of the {fam} family ({}); decimals are strings. */\nabstract class {class} extends RacineException\n{{",
         codes.join(", ")
     )
     .unwrap();
-    for f in shared {
-        let (ty, _) = php_field_type(&f.ty);
-        writeln!(
-            out,
-            "    /** {} */\n    public readonly {ty} ${};",
-            f.doc,
-            camel(&f.name)
-        )
-        .unwrap();
-    }
-    out.push_str(
-        "\n    /** @param array<string, mixed> $details */\n    public function __construct(string $message, array $details = [], ?\\Throwable $previous = null)\n    {\n        parent::__construct($message, $details, $previous);\n",
-    );
-    for f in shared {
-        let (_, conv) = php_field_type(&f.ty);
-        writeln!(
-            out,
-            "        $this->{} = {};",
-            camel(&f.name),
-            conv.replace("{f}", &f.name)
-        )
-        .unwrap();
-    }
-    out.push_str("    }\n}\n");
+    members(&mut out, &shared.iter().collect::<Vec<_>>());
+    out.push_str("}\n");
     out
 }
 
 fn classes_map(c: &Catalogue) -> String {
-    let mut out = String::new();
-    writeln!(
-        out,
-        "<?php\n\n{HEADER}\n\ndeclare(strict_types=1);\n\nnamespace Racine\\Exception;\n"
-    )
-    .unwrap();
+    let mut out = prologue("Racine\\Exception");
     out.push_str("/** The exception class of each error code (and of the C boundary's own statuses). */\nfinal class Kinds\n{\n    public const CLASSES = [\n");
     for e in c.errors() {
         writeln!(
@@ -547,7 +508,6 @@ pub fn files(c: &Catalogue) -> Vec<Generated> {
         out.push(Generated {
             path: format!("php/src/Exception/{}Exception.php", pascal(&k.code)).into(),
             text: exception(
-                c,
                 &k.code,
                 &k.summary,
                 k.number,

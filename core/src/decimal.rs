@@ -43,6 +43,9 @@ pub enum DecimalError {
         /// Second operand.
         b: Decimal,
     },
+    /// A whole number too large to hold six fractional digits.
+    #[error("{0} is outside the supported range")]
+    OutOfRange(i64),
     /// A quotient by zero.
     #[error("division by zero")]
     DivisionByZero,
@@ -179,7 +182,7 @@ impl TryFrom<i64> for Decimal {
     fn try_from(v: i64) -> Result<Decimal> {
         v.checked_mul(ONE)
             .map(Decimal)
-            .ok_or_else(|| overflow("product", Decimal::from_raw(v), Decimal::ONE))
+            .ok_or(DecimalError::OutOfRange(v))
     }
 }
 
@@ -381,6 +384,10 @@ mod tests {
         assert!(big.checked_mul(d("2")).is_err());
         assert!(d("1").checked_div(Decimal::ZERO).is_err());
         assert!(Decimal::from_raw(i64::MIN).checked_neg().is_err());
+        assert_eq!(
+            Decimal::try_from(i64::MAX).unwrap_err().to_string(),
+            format!("{} is outside the supported range", i64::MAX)
+        );
     }
 
     #[test]

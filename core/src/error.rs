@@ -313,7 +313,7 @@ impl From<DecimalError> for Error {
     fn from(e: DecimalError) -> Error {
         let field = match e {
             DecimalError::Parse { .. } => "decimal",
-            DecimalError::Overflow { .. } => "amount",
+            DecimalError::Overflow { .. } | DecimalError::OutOfRange(_) => "amount",
             DecimalError::DivisionByZero => "denominator",
         };
         Error::invalid(field, e.to_string())

@@ -168,8 +168,3 @@ def build_page(item: Type[T], data: Dict[str, Any]) -> "Page[T]":
 
     return Page(items=[build(item, v) for v in data["items"]], next=data.get("next"))
 
-
-def mark_results(*classes: type) -> None:
-    """Marks result classes, whose instances stand for their id in a request."""
-    for cls in classes:
-        _plan(cls)

@@ -29,7 +29,8 @@ class RacineError(Exception):
         self.details: Dict[str, Any] = dict(details or {})
         #: Zero-based index of the failing entry when the error came from a batch.
         self.index: Optional[int] = self.details.get("index")
-        #: The offending field, for invalid input (a path such as ``item.valuation``).
+        # Every other field becomes an attribute; decimals (also inside a
+        # list of lines) become Decimal.
         for name, value in self.details.items():
             if isinstance(value, list):
                 value = [
