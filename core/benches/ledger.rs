@@ -1,5 +1,5 @@
-//! Ledger benchmarks W1, W2, W3 and W6 of `shared/docs/PERF.md`, each beside
-//! its baseline measured in the same run.
+//! Ledger benchmarks W1, W2, W3, W4, W6 and W15 of `shared/docs/PERF.md`,
+//! each beside its baseline measured in the same run.
 //!
 //! ```sh
 //! cargo bench -p racine --bench ledger
@@ -239,6 +239,92 @@ fn bare_insert_rate(dir: &Path, existing: u64, batches: &[Vec<Movement>]) -> f64
         let _ = std::fs::remove_file(format!("{}{s}", path.display()));
     }
     rate
+}
+
+/// Opens `path`, reads one stock level and closes, for `seconds`: what a
+/// PHP-FPM worker that opens per request does. Returns the latencies and
+/// the number of opens refused.
+fn open_and_read(path: &Path, item: i64, seconds: f64) -> (Latencies, usize) {
+    let mut lat = Vec::new();
+    let mut refused = 0;
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < seconds || lat.len() < 50 {
+        let t = Instant::now();
+        match Database::open(path).and_then(|db| db.stock(item, None)) {
+            Ok(level) => {
+                std::hint::black_box(level);
+            }
+            Err(_) => refused += 1,
+        }
+        lat.push(t.elapsed());
+    }
+    (Latencies(lat), refused)
+}
+
+/// W15: open an existing database and read while two other connections
+/// write as fast as they can (FULL durability), against the same opens
+/// with nobody writing.
+fn w15(dir: &Path, seconds: f64) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let path = dir.join("w15.db");
+    let item = {
+        let db = open(&path, Synchronous::Full);
+        let item = db.create_item(&NewItem::new("OPEN-1", "w15")).unwrap().id;
+        db.post(&Movement::receipt(
+            item,
+            Decimal::from(1_000_000),
+            Decimal::from(3),
+        ))
+        .unwrap();
+        item
+    };
+    let (mut idle, _) = open_and_read(&path, item, seconds);
+    let stop = AtomicBool::new(false);
+    let (mut busy, refused, written) = std::thread::scope(|s| {
+        let writers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let db = open(&path, Synchronous::Full);
+                    let (mut n, mut busy) = (0u64, 0u64);
+                    while !stop.load(Ordering::Relaxed) {
+                        match db.post(&Movement::issue(item, Decimal::from(1))) {
+                            Ok(_) => n += 1,
+                            Err(racine::Error::Busy) => busy += 1,
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                    (n, busy)
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(100));
+        let (lat, refused) = open_and_read(&path, item, seconds);
+        stop.store(true, Ordering::Relaxed);
+        let written = writers
+            .into_iter()
+            .map(|w| w.join().unwrap())
+            .fold((0, 0), |(n, b), (wn, wb)| (n + wn, b + wb));
+        (lat, refused, written)
+    });
+    let (written, writer_busy) = written;
+    println!(
+        "\nW15 open + one read + close, {} times, while two writers commit (FULL)",
+        busy.0.len()
+    );
+    println!(
+        "    nobody writing:      p50 {}  p99 {}",
+        us(idle.pct(0.5)),
+        us(idle.pct(0.99))
+    );
+    println!(
+        "    two busy writers:    p50 {}  p99 {}   refused {refused}; writers committed {written}, got Busy {writer_busy}",
+        us(busy.pct(0.5)),
+        us(busy.pct(0.99))
+    );
+    println!(
+        "    ratio p99 busy / idle: {:.1}   (target p99 ≤ 2 ms, no Busy)",
+        busy.pct(0.99).as_secs_f64() / idle.pct(0.99).as_secs_f64()
+    );
 }
 
 /// W1: FULL durability, one movement per commit, against fsync.
@@ -502,6 +588,13 @@ fn main() {
         w4(dir.path(), seconds);
     }
 
+    if run("w15") {
+        w15(dir.path(), seconds);
+    }
+
+    if !(run("w2") || run("w3") || run("w6")) {
+        return;
+    }
     // Build the large ledger for W2, W3, W6 (NORMAL while loading).
     let big = dir.path().join("big.db");
     let db = open(&big, Synchronous::Normal);

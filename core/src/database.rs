@@ -48,6 +48,12 @@ pub struct OpenOptions {
     /// and index pages of a large ledger fit, so hot reads and writes do not
     /// go back to the file system.
     pub cache_size_kib: u32,
+    /// Size the write-ahead log (`<file>-wal`) is cut back to once no
+    /// reader needs its old pages, in KiB (default 65 536). While a read
+    /// transaction is open somewhere, the log keeps every later write and
+    /// grows past this; the first commit after that reader ends (or the end
+    /// of Racine's own snapshot read, or the next open) shrinks it again.
+    pub wal_limit_kib: u32,
 }
 
 impl Default for OpenOptions {
@@ -58,6 +64,7 @@ impl Default for OpenOptions {
             time_zone: None,
             default_warehouse: None,
             cache_size_kib: 32 * 1024,
+            wal_limit_kib: 64 * 1024,
         }
     }
 }
@@ -133,26 +140,42 @@ impl Database {
 
     /// The first opener of a new database gives it its time zone and its
     /// default warehouse; later openers read the time zone back.
+    ///
+    /// Opening a database that is already set up only reads, so that a
+    /// PHP-FPM worker opening per request never queues behind writers. Only
+    /// the first opener writes, in one transaction that checks again under
+    /// the write lock: several processes may create a file at once.
     fn setup(store: Box<dyn Store>, path: Option<PathBuf>, seed: Seed) -> Result<Database> {
-        let tx = store.begin()?;
-        let time_zone = match tx.setting("time_zone")? {
-            Some(name) => parse_time_zone(&name)?,
-            None => {
-                let name = seed.time_zone.iana_name().unwrap_or("UTC").to_string();
-                tx.put_setting("time_zone", &name)?;
-                seed.time_zone
-            }
-        };
-        if tx.default_warehouse_id()?.is_none() {
-            let id = tx.insert_warehouse(&seed.warehouse, "Main warehouse", Timestamp::now())?;
-            tx.make_default_warehouse(id)?;
-        }
-        tx.commit()?;
-        Ok(Database {
+        let mut db = Database {
             store,
             path,
-            time_zone,
-        })
+            time_zone: TimeZone::UTC,
+        };
+        let set_up = db.read(|r| {
+            Ok(match r.setting("time_zone")? {
+                Some(name) if r.default_warehouse_id()?.is_some() => Some(name),
+                _ => None,
+            })
+        })?;
+        db.time_zone = match set_up {
+            Some(name) => parse_time_zone(&name)?,
+            None => db.write(|tx| {
+                if tx.default_warehouse_id()?.is_none() {
+                    let id =
+                        tx.insert_warehouse(&seed.warehouse, "Main warehouse", Timestamp::now())?;
+                    tx.make_default_warehouse(id)?;
+                }
+                match tx.setting("time_zone")? {
+                    Some(name) => parse_time_zone(&name),
+                    None => {
+                        let name = seed.time_zone.iana_name().unwrap_or("UTC");
+                        tx.put_setting("time_zone", name)?;
+                        Ok(seed.time_zone)
+                    }
+                }
+            })?,
+        };
+        Ok(db)
     }
 
     /// The file this database lives in (`None` in memory).

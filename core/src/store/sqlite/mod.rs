@@ -1,12 +1,15 @@
 //! The SQLite engine: one file (or memory), WAL, every write a
 //! `BEGIN IMMEDIATE` transaction with a busy timeout. All of Racine's SQL
-//! for SQLite lives in this module tree.
+//! for SQLite lives in this module tree; `files` explains what the file
+//! system must allow, `wal` keeps the log bounded.
 
+mod files;
 mod ledger;
 mod master;
 mod orders;
 mod purchases;
 mod schema;
+mod wal;
 
 use std::cell::Cell;
 use std::path::Path;
@@ -16,6 +19,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
+use wal::WalLimit;
 
 use super::{IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Writes};
 use crate::database::{OpenOptions, Synchronous};
@@ -121,27 +125,51 @@ pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
 /// take turns on it.
 pub(crate) struct SqliteStore {
     conn: Mutex<Connection>,
+    wal: WalLimit,
 }
 
 impl SqliteStore {
     /// Opens (or creates) the file at `path` (memory when `None`), sets the
     /// connection up and migrates the schema.
+    ///
+    /// Opening a file already at [`SCHEMA_VERSION`] only reads: it never
+    /// waits for the write lock, so it is as fast beside busy writers as
+    /// beside none.
     pub(crate) fn open(path: Option<&Path>, o: &OpenOptions) -> Result<SqliteStore> {
+        let Some(path) = path else {
+            return SqliteStore::set_up(run(|| Ok(Connection::open_in_memory()?))?, None, o);
+        };
+        files::check_path(path)?;
+        let conn = run(|| Ok(Connection::open(path)?)).map_err(|e| files::explain(path, e))?;
+        // SQLite falls back to read-only when the file is not writable.
+        if run(|| Ok(conn.is_readonly(rusqlite::MAIN_DB)?))? {
+            return Err(files::read_only_file(path));
+        }
+        files::check_companions(path)?;
+        SqliteStore::set_up(conn, Some(path), o).map_err(|e| files::explain(path, e))
+    }
+
+    fn set_up(mut conn: Connection, path: Option<&Path>, o: &OpenOptions) -> Result<SqliteStore> {
         run(|| {
-            let mut conn = match path {
-                Some(p) => Connection::open(p)?,
-                None => Connection::open_in_memory()?,
-            };
-            conn.busy_timeout(Duration::from_millis(o.busy_timeout_ms))?;
+            let wal = WalLimit::install(
+                &mut conn,
+                path,
+                o.wal_limit_kib,
+                Duration::from_millis(o.busy_timeout_ms),
+            )?;
             // WAL lets readers run beside the single writer; it is persistent
-            // in the file, so only the first opener actually switches.
+            // in the file, so only the first opener actually switches (the
+            // others only read the header).
             if path.is_some() {
                 let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
                 if !mode.eq_ignore_ascii_case("wal") {
-                    return Err(Error::invalid(
-                        "path",
-                        format!("could not switch the database to WAL mode (got {mode})"),
-                    )
+                    return Err(Error::Storage {
+                        reason: format!(
+                            "could not switch the database to WAL mode (SQLite kept {mode}): \
+                             the file system must support shared memory and file locks (not a network share)"
+                        ),
+                        source: None,
+                    }
                     .into());
                 }
             }
@@ -159,8 +187,11 @@ impl SqliteStore {
             conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
             conn.set_prepared_statement_cache_capacity(64);
             schema::migrate(&mut conn)?;
+            // A log left large by an earlier reader shrinks now if it can.
+            wal.after_read(&conn);
             Ok(SqliteStore {
                 conn: Mutex::new(conn),
+                wal,
             })
         })
     }
@@ -177,6 +208,7 @@ impl Store for SqliteStore {
         f(&SqliteRead {
             conn: self.lock(),
             in_transaction: false,
+            wal: &self.wal,
         })
     }
 
@@ -186,6 +218,7 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteRead {
             conn,
             in_transaction: true,
+            wal: &self.wal,
         }))
     }
 
@@ -197,6 +230,7 @@ impl Store for SqliteStore {
         run(|| Ok(conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?))?;
         Ok(Box::new(SqliteTx {
             conn,
+            wal: &self.wal,
             committed: false,
             next_movement_id: Cell::new(None),
         }))
@@ -216,6 +250,7 @@ pub(crate) trait Conn {
 struct SqliteRead<'s> {
     conn: MutexGuard<'s, Connection>,
     in_transaction: bool,
+    wal: &'s WalLimit,
 }
 
 impl Conn for SqliteRead<'_> {
@@ -229,6 +264,8 @@ impl Drop for SqliteRead<'_> {
         if self.in_transaction && !self.conn.is_autocommit() {
             // Read-only: nothing to lose, nobody to report to.
             let _ = self.conn.execute_batch("ROLLBACK");
+            // This snapshot may have been what kept the log from shrinking.
+            self.wal.after_read(&self.conn);
         }
     }
 }
@@ -238,6 +275,7 @@ impl Reads for SqliteRead<'_> {}
 /// A write transaction, rolled back when dropped uncommitted.
 pub(crate) struct SqliteTx<'s> {
     conn: MutexGuard<'s, Connection>,
+    wal: &'s WalLimit,
     committed: bool,
     /// The next movement id: this transaction holds the write lock, so ids
     /// are given in order without asking SQLite each time.
@@ -266,6 +304,7 @@ impl Writes for SqliteTx<'_> {
     fn commit(mut self: Box<Self>) -> Result<()> {
         run(|| Ok(self.conn.prepare_cached("COMMIT")?.execute([])?))?;
         self.committed = true;
+        self.wal.after_commit(&self.conn);
         Ok(())
     }
 }
