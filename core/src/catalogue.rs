@@ -320,7 +320,7 @@ catalogue! { db =>
     StockAsOf = "stock_as_of" {
         item: ItemRef,
         #[serde(default)] warehouse: Option<i64>,
-        #[schemars(with = "Instant")] at: Timestamp,
+        #[schemars(with = "Instant")] #[serde(with = "crate::instant::text")] at: Timestamp,
     } -> StockAt, read, spread [] => db.stock_as_of(item, warehouse, at);
     /// Movement history matching the filter, one page at a time.
     Movements = "movements" { #[serde(default)] filter: MovementFilter } -> Page<MovementRecord>, read, spread [filter]
@@ -387,7 +387,7 @@ catalogue! { db =>
         => db.return_order(&external_id, &lines, idempotency_key.as_deref());
     /// Expires unpaid, unshipped orders whose hold ended at or before `now`;
     /// returns their external ids.
-    ExpireReservations = "expire_reservations" { #[schemars(with = "Instant")] now: Timestamp } -> Vec<String>, write, spread []
+    ExpireReservations = "expire_reservations" { #[schemars(with = "Instant")] #[serde(with = "crate::instant::text")] now: Timestamp } -> Vec<String>, write, spread []
         => db.expire_reservations(now);
     /// The order with this external id, with its lines, reservations, movements and history.
     Order = "order" { external_id: String } -> Order, read, spread [] => db.order(&external_id);

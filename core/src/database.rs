@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -161,8 +160,11 @@ impl Database {
             Some(name) => parse_time_zone(&name)?,
             None => db.write(|tx| {
                 if tx.default_warehouse_id()?.is_none() {
-                    let id =
-                        tx.insert_warehouse(&seed.warehouse, "Main warehouse", Timestamp::now())?;
+                    let id = tx.insert_warehouse(
+                        &seed.warehouse,
+                        "Main warehouse",
+                        crate::instant::now(),
+                    )?;
                     tx.make_default_warehouse(id)?;
                 }
                 match tx.setting("time_zone")? {
@@ -270,7 +272,7 @@ impl Database {
                 request,
                 result: serde_json::to_string(&out).map_err(Error::storage)?,
             };
-            tx.put_idempotency_record(key, &record, Timestamp::now())?;
+            tx.put_idempotency_record(key, &record, crate::instant::now())?;
             Ok(out)
         })
     }

@@ -260,7 +260,7 @@ impl Database {
         text::required("unit", &item.unit, 20)?;
         validate_reorder_point(item.reorder_point)?;
         self.write(|tx| {
-            let id = tx.insert_item(item, Timestamp::now())?;
+            let id = tx.insert_item(item, crate::instant::now())?;
             get(tx, id)
         })
     }
@@ -298,7 +298,7 @@ impl Database {
             current.reorder_point = c.reorder_point.unwrap_or(current.reorder_point);
             current.allow_negative = c.allow_negative.unwrap_or(current.allow_negative);
             current.active = c.active.unwrap_or(current.active);
-            current.updated_at = Timestamp::now();
+            current.updated_at = crate::instant::now();
             tx.update_item(&current)?;
             get(tx, current.id)
         })

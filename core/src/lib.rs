@@ -42,6 +42,7 @@ mod closed_set;
 mod database;
 mod decimal;
 mod error;
+mod instant;
 mod items;
 mod ledger;
 mod orders;
@@ -74,7 +75,7 @@ pub use purchases::{
 };
 pub use suppliers::{NewSupplier, Supplier, SupplierChanges, SupplierFilter};
 pub use valuation::ValuationMethod;
-pub use verify::{Drift, VerifyReport};
+pub use verify::{Drift, KeyDrift, VerifyReport};
 pub use warehouses::{NewWarehouse, Warehouse, WarehouseChanges, WarehouseFilter};
 
 /// Instants in the API are `jiff::Timestamp`s; re-exported so callers use

@@ -145,6 +145,7 @@ pub struct PurchaseReceipt {
     pub note: Option<String>,
     /// When it arrived; now if absent.
     #[schemars(with = "Option<crate::catalogue::Instant>")]
+    #[serde(default, with = "crate::instant::text::option")]
     pub effective_at: Option<Timestamp>,
 }
 
@@ -229,7 +230,7 @@ fn status_of(order: &PurchaseOrder) -> PurchaseStatus {
 fn save_status(tx: &dyn Writes, id: i64) -> Result<PurchaseOrder> {
     let mut order = load(tx, id)?;
     let status = status_of(&order);
-    let now = Timestamp::now();
+    let now = crate::instant::now();
     tx.set_purchase_status(id, status, now)?;
     order.status = status;
     order.updated_at = now;
@@ -304,7 +305,7 @@ impl Database {
                 po.supplier,
                 &po.reference,
                 po.note.as_deref(),
-                Timestamp::now(),
+                crate::instant::now(),
             )?;
             let default_wh = warehouses::default_id(tx)?;
             for l in &po.lines {

@@ -1,7 +1,7 @@
 //! `verify()`: replays the whole ledger through the valuation rules and
 //! compares every recorded figure and the balance table with the replay.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::database::Database;
 use crate::decimal::Decimal;
 use crate::error::Result;
+use crate::ledger::MovementRecord;
+use crate::store::{IdempotencyRecord, Reads};
 use crate::valuation::{CostState, Layer};
 
 /// Drifts listed at most; further ones are only counted.
@@ -34,6 +36,20 @@ pub struct Drift {
     pub found: Decimal,
 }
 
+/// An idempotency record that does not match what it answered for, or
+/// rows written under a key that has no record (a retry of that request
+/// would apply it again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct KeyDrift {
+    /// The idempotency key.
+    pub key: String,
+    /// The operation its record names (`None` when the record is missing).
+    pub operation: Option<String>,
+    /// What does not match.
+    pub problem: String,
+}
+
 /// What [`Database::verify`] checked and found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
@@ -42,10 +58,15 @@ pub struct VerifyReport {
     pub movements_checked: u64,
     /// Item × warehouse balances compared.
     pub balances_checked: u64,
-    /// Total number of drifts found.
+    /// Idempotency records compared with the movements and order events
+    /// written under their keys.
+    pub records_checked: u64,
+    /// Total number of drifts found (figures and keys).
     pub drift_count: u64,
-    /// The first drifts found (at most 1000).
+    /// The first drifts of figures found (at most 1000).
     pub drifts: Vec<Drift>,
+    /// The first idempotency drifts found (at most 1000).
+    pub key_drifts: Vec<KeyDrift>,
     /// True when nothing drifted (`drift_count` is 0).
     pub is_clean: bool,
 }
@@ -62,11 +83,24 @@ impl VerifyReport {
             self.drifts.push(d);
         }
     }
+
+    fn report_key(&mut self, key: &str, operation: Option<&str>, problem: String) {
+        self.drift_count += 1;
+        if self.key_drifts.len() < MAX_LISTED {
+            self.key_drifts.push(KeyDrift {
+                key: key.into(),
+                operation: operation.map(str::to_owned),
+                problem,
+            });
+        }
+    }
 }
 
 impl Database {
-    /// Recomputes every balance, value and cost layer from the ledger and
-    /// reports each difference. A healthy database reports none.
+    /// Recomputes every balance, value and cost layer from the ledger,
+    /// compares every idempotency record with the movements and order
+    /// events written under its key, and reports each difference. A
+    /// healthy database reports none.
     ///
     /// Runs in one read transaction (a consistent snapshot); writers in
     /// other processes are not blocked in WAL mode.
@@ -169,8 +203,115 @@ impl Database {
                     });
                 }
             }
+            check_idempotency(r, &mut report)?;
             report.is_clean = report.drift_count == 0;
             Ok(report)
         })
     }
+}
+
+/// Every idempotency record must answer for exactly the rows written under
+/// its key, and every row written under a key must have its record.
+fn check_idempotency(r: &dyn Reads, report: &mut VerifyReport) -> Result<()> {
+    let mut movements: BTreeMap<String, Vec<MovementRecord>> = BTreeMap::new();
+    for m in r.keyed_movements()? {
+        let key = m.idempotency_key.clone().unwrap_or_default();
+        movements.entry(key).or_default().push(m);
+    }
+    let mut events: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    for (key, id) in r.keyed_order_events()? {
+        events.entry(key).or_default().insert(id);
+    }
+    for (key, record) in r.all_idempotency_records()? {
+        report.records_checked += 1;
+        let written = movements.remove(&key).unwrap_or_default();
+        let applied = events.remove(&key).unwrap_or_default();
+        if let Err(problem) = check_record(&key, &record, &written, &applied) {
+            report.report_key(&key, Some(&record.operation), problem);
+        }
+    }
+    let orphans: BTreeSet<String> = movements.keys().chain(events.keys()).cloned().collect();
+    for key in orphans {
+        let m = movements.get(&key).map_or(0, Vec::len);
+        let e = events.get(&key).map_or(0, BTreeSet::len);
+        report.report_key(
+            &key,
+            None,
+            format!(
+                "no idempotency record, but {m} movement(s) and {e} order event(s) were written \
+                 under this key: a retry of that request would apply it again"
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Whether one record matches the movements `written` and order events
+/// `applied` under its key; the problem otherwise.
+fn check_record(
+    key: &str,
+    record: &IdempotencyRecord,
+    written: &[MovementRecord],
+    applied: &BTreeSet<i64>,
+) -> std::result::Result<(), String> {
+    use serde_json::Value;
+    serde_json::from_str::<Value>(&record.request)
+        .map_err(|e| format!("its stored request is not valid JSON: {e}"))?;
+    let result: Value = serde_json::from_str(&record.result)
+        .map_err(|e| format!("its stored result is not valid JSON: {e}"))?;
+    let written_ids: Vec<i64> = written.iter().map(|m| m.id).collect();
+    match (&result["movements"], &result["events"]) {
+        // A post, a batch or a purchase receipt: the result lists the
+        // movements themselves, exactly those written under the key.
+        (Value::Array(listed), Value::Null) => {
+            let listed: Vec<MovementRecord> = serde_json::from_value(Value::Array(listed.clone()))
+                .map_err(|e| format!("its result's movements cannot be read: {e}"))?;
+            let listed_ids: Vec<i64> = listed.iter().map(|m| m.id).collect();
+            if listed_ids != written_ids {
+                return Err(format!(
+                    "its result lists movements {listed_ids:?}, but movements {written_ids:?} were written under the key"
+                ));
+            }
+            if let Some((l, _)) = listed.iter().zip(written).find(|(l, w)| l != w) {
+                return Err(format!(
+                    "its result's movement {} differs from the stored movement",
+                    l.id
+                ));
+            }
+            if !applied.is_empty() {
+                return Err(format!(
+                    "order events {applied:?} were applied under the key of a {:?} result",
+                    record.operation
+                ));
+            }
+        }
+        // An order event: the order's events under this key are exactly
+        // those stored, and the movements written under it are the order's.
+        (Value::Array(order_movements), Value::Array(order_events)) => {
+            let listed_events: BTreeSet<i64> = order_events
+                .iter()
+                .filter(|e| e["idempotency_key"].as_str() == Some(key))
+                .filter_map(|e| e["id"].as_i64())
+                .collect();
+            if applied.is_empty() || &listed_events != applied {
+                return Err(format!(
+                    "its result lists order events {listed_events:?} under the key, but {applied:?} are stored"
+                ));
+            }
+            let of_order: BTreeSet<i64> =
+                order_movements.iter().filter_map(Value::as_i64).collect();
+            if let Some(stray) = written_ids.iter().find(|id| !of_order.contains(id)) {
+                return Err(format!(
+                    "movement {stray} was written under the key but is not one of the order's movements in its result"
+                ));
+            }
+        }
+        _ => {
+            return Err(format!(
+                "its result is not one of a {:?} operation",
+                record.operation
+            ))
+        }
+    }
+    Ok(())
 }

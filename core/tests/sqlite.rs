@@ -103,4 +103,106 @@ mod file {
         .unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidInput);
     }
+
+    #[test]
+    fn verify_checks_idempotency_records_against_what_they_answered_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        let db = Database::open(&path).unwrap();
+        let a = item(&db, "A", ValuationMethod::Fifo);
+        db.post_once(&Movement::receipt(a, d("10"), d("2")), "receipt-1")
+            .unwrap();
+        let batch = [Movement::issue(a, d("1")), Movement::issue(a, d("2"))];
+        db.post_batch_once(&batch, "batch-1").unwrap();
+        // A count that matched writes no movement: its record is still sound.
+        db.post_once(&Movement::count(a, d("7")), "count-1")
+            .unwrap();
+        let order = NewOrder {
+            external_id: "1042".into(),
+            customer: Customer::default(),
+            currency: "EUR".into(),
+            lines: vec![NewOrderLine {
+                sku: "A".into(),
+                quantity: d("2"),
+                unit_price: d("9.90"),
+                warehouse: None,
+            }],
+            placed_at: None,
+            expires_at: None,
+        };
+        db.place_order(&order, Some("order-placed")).unwrap();
+        db.pay_order("1042", Some("order-paid")).unwrap();
+        db.fulfil_order(
+            "1042",
+            &[FulfilLine {
+                line: 1,
+                quantity: d("2"),
+            }],
+            Some("order-shipped"),
+        )
+        .unwrap();
+        let report = db.verify().unwrap();
+        assert!(report.is_clean(), "{:?}", report.key_drifts);
+        assert_eq!(report.records_checked, 6);
+
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        let problems = |db: &Database| -> Vec<(String, Option<String>, String)> {
+            db.verify()
+                .unwrap()
+                .key_drifts
+                .into_iter()
+                .map(|k| (k.key, k.operation, k.problem))
+                .collect()
+        };
+        // A deleted record: the receipt would be applied again on a retry.
+        raw.execute("DELETE FROM idempotency WHERE key = 'receipt-1'", [])
+            .unwrap();
+        let found = problems(&db);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1.as_deref()),
+            ("receipt-1", None)
+        );
+        assert!(
+            found[0].2.contains("no idempotency record"),
+            "{}",
+            found[0].2
+        );
+
+        // An altered result: a retry would answer with a forged movement.
+        raw.execute(
+            "UPDATE idempotency SET result = json_set(result, '$.movements[1].note', 'forged')
+             WHERE key = 'batch-1'",
+            [],
+        )
+        .unwrap();
+        // A result that points to other rows, and a request that is not JSON.
+        raw.execute(
+            "UPDATE idempotency SET result = json_set(result, '$.events', json('[]'))
+             WHERE key = 'order-paid'",
+            [],
+        )
+        .unwrap();
+        raw.execute(
+            "UPDATE idempotency SET request = '{broken' WHERE key = 'order-shipped'",
+            [],
+        )
+        .unwrap();
+        let found = problems(&db);
+        let by_key = |key: &str| {
+            found
+                .iter()
+                .find(|f| f.0 == key)
+                .unwrap_or_else(|| panic!("{key} not reported: {found:?}"))
+                .2
+                .clone()
+        };
+        assert!(by_key("batch-1").contains("differs from the stored movement"));
+        assert!(by_key("order-paid").contains("order events {} under the key"));
+        assert!(by_key("order-shipped").contains("request is not valid JSON"));
+        assert_eq!(found.len(), 4, "{found:?}");
+        let report = db.verify().unwrap();
+        assert!(!report.is_clean());
+        assert_eq!(report.drift_count, 4);
+    }
 }

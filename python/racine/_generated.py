@@ -369,6 +369,18 @@ class Drift:
 
 
 @dataclass(frozen=True)
+class KeyDrift:
+    """An idempotency record that does not match what it answered for, or rows written under a key that has no record (a retry of that request would apply it again)."""
+
+    key: str
+    """The idempotency key."""
+    problem: str
+    """What does not match."""
+    operation: Optional[str] = None
+    """The operation its record names (`None` when the record is missing)."""
+
+
+@dataclass(frozen=True)
 class VerifyReport:
     """What `Database::verify` checked and found."""
 
@@ -376,10 +388,14 @@ class VerifyReport:
     """Movements replayed."""
     balances_checked: int
     """Item × warehouse balances compared."""
+    records_checked: int
+    """Idempotency records compared with the movements and order events written under their keys."""
     drift_count: int
-    """Total number of drifts found."""
+    """Total number of drifts found (figures and keys)."""
     drifts: List[Drift]
-    """The first drifts found (at most 1000)."""
+    """The first drifts of figures found (at most 1000)."""
+    key_drifts: List[KeyDrift]
+    """The first idempotency drifts found (at most 1000)."""
     is_clean: bool
     """True when nothing drifted (`drift_count` is 0)."""
 
@@ -1331,6 +1347,7 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseReceived",
     "Drift",
+    "KeyDrift",
     "VerifyReport",
     "Customer",
     "OrderLine",

@@ -132,6 +132,7 @@ pub struct Movement {
     /// this instant dates the movement for history and as-of reads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<crate::catalogue::Instant>")]
+    #[serde(with = "crate::instant::text::option")]
     pub effective_at: Option<Timestamp>,
 }
 

@@ -70,7 +70,7 @@ impl<'t> Posting<'t> {
         Posting {
             tx,
             key,
-            now: Timestamp::now(),
+            now: crate::instant::now(),
             items: HashMap::new(),
             warehouses: HashMap::new(),
             default_warehouse: None,
@@ -237,7 +237,11 @@ impl<'t> Posting<'t> {
             let s = &self.states[&(l.item, l.warehouse)].cost;
             (s.on_hand, s.value)
         };
-        let effective_at = l.meta.effective_at.unwrap_or(self.now);
+        let effective_at = l
+            .meta
+            .effective_at
+            .map(crate::instant::stored)
+            .unwrap_or(self.now);
         let id = self.tx.append_movement(&NewMovement {
             item: l.item,
             warehouse: l.warehouse,

@@ -92,9 +92,11 @@ pub struct MovementFilter {
     pub reason: Option<Reason>,
     /// Effective at or after this instant.
     #[schemars(with = "Option<crate::catalogue::Instant>")]
+    #[serde(default, with = "crate::instant::text::option")]
     pub from: Option<Timestamp>,
     /// Effective strictly before this instant.
     #[schemars(with = "Option<crate::catalogue::Instant>")]
+    #[serde(default, with = "crate::instant::text::option")]
     pub to: Option<Timestamp>,
     /// Only this exact external reference.
     pub reference: Option<String>,

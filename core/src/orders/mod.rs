@@ -30,6 +30,8 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use crate::instant::stored;
+
 pub use model::{
     Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderLine,
     OrderStatus, Reservation, ReservationStatus, ReturnLine, StockPolicy,
@@ -122,7 +124,7 @@ fn unwind(
     meta: &Movement,
     origin: &Origin,
 ) -> Result<()> {
-    let now = Timestamp::now();
+    let now = crate::instant::now();
     for r in tx.pending_reservations(head.id)? {
         posting.change_reserved(r.item, r.warehouse, r.pending.checked_neg()?)?;
         tx.update_reservation(r.id, Decimal::ZERO, resolved, now)?;
@@ -270,7 +272,7 @@ impl Database {
     pub fn place_order(&self, order: &NewOrder, idempotency_key: Option<&str>) -> Result<Order> {
         validate_order(order)?;
         self.write_once("place_order", idempotency_key, order, |tx| {
-            let now = Timestamp::now();
+            let now = crate::instant::now();
             let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
                 acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
             })?;
@@ -281,8 +283,8 @@ impl Database {
                 customer: &order.customer,
                 currency: &order.currency,
                 total,
-                placed_at: order.placed_at.unwrap_or(now),
-                expires_at: order.expires_at,
+                placed_at: order.placed_at.map(stored).unwrap_or(now),
+                expires_at: order.expires_at.map(stored),
                 at: now,
             })?;
             let policy = policy(tx)?;
@@ -354,7 +356,8 @@ impl Database {
                 let line_id = tx.insert_order_line(order_id, &line)?;
                 if policy == StockPolicy::Reserve {
                     posting.change_reserved(*item, *wh, l.quantity)?;
-                    tx.insert_reservation(line_id, *item, *wh, l.quantity, order.expires_at, now)?;
+                    let expires = order.expires_at.map(stored);
+                    tx.insert_reservation(line_id, *item, *wh, l.quantity, expires, now)?;
                 }
             }
             posting.finish()?;
@@ -377,7 +380,7 @@ impl Database {
                     action: "pay again".into(),
                 });
             }
-            let now = Timestamp::now();
+            let now = crate::instant::now();
             tx.set_order_status(head.id, head.status, true, now)?;
             tx.insert_order_event(
                 head.id,
@@ -443,7 +446,7 @@ impl Database {
                 row.fulfilled = *f;
             }
             let status = status_of(&rows);
-            let now = Timestamp::now();
+            let now = crate::instant::now();
             let detail = serde_json::to_string(lines).map_err(Error::storage)?;
             let event = tx.insert_order_event(
                 head.id,
@@ -507,7 +510,7 @@ impl Database {
             if !head.status.is_open() {
                 return Err(transition(&head, "cancel"));
             }
-            let now = Timestamp::now();
+            let now = crate::instant::now();
             let event = tx.insert_order_event(
                 head.id,
                 OrderEventKind::Cancelled,
@@ -579,7 +582,7 @@ impl Database {
                 head.status,
                 idempotency_key,
                 &detail,
-                Timestamp::now(),
+                crate::instant::now(),
             )?;
             let origin = origin(head.id, event);
             let meta = meta(external_id, None);
@@ -611,7 +614,7 @@ impl Database {
         self.write(|tx| {
             let due = tx.expired_order_ids(now)?;
             let mut posting = Posting::new(tx, None);
-            let at = Timestamp::now();
+            let at = crate::instant::now();
             for external_id in &due {
                 let head = head(tx, external_id)?;
                 let event = tx.insert_order_event(

@@ -125,10 +125,12 @@ pub struct NewOrder {
     /// When it was placed; now if absent.
     #[serde(default)]
     #[schemars(with = "Option<crate::catalogue::Instant>")]
+    #[serde(with = "crate::instant::text::option")]
     pub placed_at: Option<Timestamp>,
     /// For a cart hold: when its reservations expire unless paid.
     #[serde(default)]
     #[schemars(with = "Option<crate::catalogue::Instant>")]
+    #[serde(with = "crate::instant::text::option")]
     pub expires_at: Option<Timestamp>,
 }
 

@@ -457,4 +457,10 @@ pub(crate) trait AuditReads {
     fn pending_totals(&self) -> Result<Vec<((i64, i64), Decimal)>>;
     /// The stored layers of every balance, by (item, warehouse).
     fn all_cost_layers(&self) -> Result<Vec<KeyedLayers>>;
+    /// Every idempotency record, by key.
+    fn all_idempotency_records(&self) -> Result<Vec<(String, IdempotencyRecord)>>;
+    /// Every movement written under an idempotency key, in ledger order.
+    fn keyed_movements(&self) -> Result<Vec<MovementRecord>>;
+    /// Every order event applied under an idempotency key: (key, event id).
+    fn keyed_order_events(&self) -> Result<Vec<(String, i64)>>;
 }

@@ -12,8 +12,8 @@ use crate::error::{Error, Result};
 use crate::items::ItemRef;
 use crate::ledger::{MovementFilter, MovementRecord, Reason, SortOrder};
 use crate::store::{
-    AuditReads, Balance, KeyedLayers, LedgerReads, LedgerWrites, LevelQuery, LevelRow, NewMovement,
-    RecordedMovement, TransferLeg,
+    AuditReads, Balance, IdempotencyRecord, KeyedLayers, LedgerReads, LedgerWrites, LevelQuery,
+    LevelRow, NewMovement, RecordedMovement, TransferLeg,
 };
 use crate::valuation::{Layer, ValuationMethod};
 
@@ -471,6 +471,53 @@ impl<T: Conn + ?Sized> AuditReads for T {
             .into_iter()
             .map(|(key, blob)| Ok((key, decode_layers(&blob)?)))
             .collect()
+    }
+
+    fn all_idempotency_records(&self) -> Result<Vec<(String, IdempotencyRecord)>> {
+        run(|| {
+            let mut stmt = self
+                .conn()
+                .prepare("SELECT key, operation, request, result FROM idempotency ORDER BY key")?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get(0)?,
+                        IdempotencyRecord {
+                            operation: r.get(1)?,
+                            request: r.get(2)?,
+                            result: r.get(3)?,
+                        },
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn keyed_movements(&self) -> Result<Vec<MovementRecord>> {
+        run(|| {
+            let mut stmt = self.conn().prepare(&format!(
+                "SELECT {MOVEMENT_COLUMNS} {MOVEMENT_FROM}
+                 WHERE m.idempotency_key IS NOT NULL ORDER BY m.id"
+            ))?;
+            let rows = stmt
+                .query_map([], movement_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn keyed_order_events(&self) -> Result<Vec<(String, i64)>> {
+        run(|| {
+            let mut stmt = self.conn().prepare(
+                "SELECT idempotency_key, id FROM order_events
+                 WHERE idempotency_key IS NOT NULL ORDER BY id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
     }
 }
 
