@@ -312,6 +312,13 @@ fn catalogue_class(c: &Catalogue) -> String {
         c.root["decimal_scale"]
     )
     .unwrap();
+    let r = &c.root["refusals"];
+    writeln!(
+        out,
+        "    /** The core's refusals of a value that json_encode gives up on first, and the message of an invalid-input error. */\n    public const TOO_DEEP = {};\n    public const NOT_UTF8 = {};\n    public const INVALID_INPUT_MESSAGE = {};\n",
+        php_string(&r["too_deep"]), php_string(&r["not_utf8"]), php_string(&r["message"])
+    )
+    .unwrap();
     out.push_str(
         "    /** Every operation, by name => PHP method. */\n    public const OPERATIONS = [\n",
     );
@@ -518,4 +525,10 @@ pub fn files(c: &Catalogue) -> Vec<Generated> {
         });
     }
     out
+}
+
+/// A JSON string as a single-quoted PHP literal (no interpolation).
+fn php_string(v: &serde_json::Value) -> String {
+    let s = v.as_str().unwrap_or_default();
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }

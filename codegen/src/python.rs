@@ -452,6 +452,13 @@ class Page(Generic[T]):
     )
     .unwrap();
     names.push("DECIMAL_SCALE".into());
+    let r = &c.root["refusals"];
+    writeln!(
+        out,
+        "#: The core's refusals of a value that Python's own JSON encoder gives up on\n#: first (nested too deeply), and the message of an invalid-input error.\nTOO_DEEP = {}\nINVALID_INPUT_MESSAGE = {}\n",
+        r["too_deep"], r["message"]
+    )
+    .unwrap();
     writeln!(out, "#: Every operation of the catalogue, by name.").unwrap();
     let op_names: Vec<String> = ops.iter().map(|o| format!("{:?}", o.name)).collect();
     writeln!(

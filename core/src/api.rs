@@ -78,6 +78,20 @@ pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| refusal(e, "request"))
 }
 
+/// How deep a request may nest (serde_json's own limit), and the refusal of
+/// anything deeper. A binding whose encoder gives up first (Python's
+/// recursion limit, PHP's `json_encode` depth) refuses with the same text,
+/// which the catalogue hands it.
+pub const MAX_DEPTH: usize = 128;
+/// The reason given for a value nested deeper than [`MAX_DEPTH`].
+pub const TOO_DEEP: &str = "is nested more than 128 levels deep";
+/// The reason a binding gives for text that is not valid UTF-8 (its JSON
+/// encoder refuses it before the core sees it).
+pub const NOT_UTF8: &str = "is not valid UTF-8";
+/// The message of an [`Error::InvalidInput`], for bindings that refuse a
+/// value before it reaches the core (the two reasons above).
+pub const INVALID_INPUT_MESSAGE: &str = "invalid {field}: {reason}";
+
 fn refusal(e: serde_path_to_error::Error<serde_json::Error>, what: &str) -> Error {
     use serde_path_to_error::Segment;
     // A batch entry that cannot be read is refused like one that cannot be
@@ -102,17 +116,32 @@ fn refusal(e: serde_path_to_error::Error<serde_json::Error>, what: &str) -> Erro
             Segment::Enum { .. } | Segment::Unknown => {}
         }
     }
-    let field = if path.is_empty() {
+    let mut field = if path.is_empty() {
         what.to_string()
     } else {
         path
     };
     let inner = e.into_inner().to_string();
     // serde_json appends " at line 1 column 42": the field path says more.
-    let message = match inner.rfind(" at line ") {
+    let mut message = match inner.rfind(" at line ") {
         Some(at) if field != what => inner[..at].to_string(),
         _ => inner,
     };
+    // A missing field is named itself (`lines[0].restock`), not its parent.
+    if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        field = if field == what {
+            name.to_string()
+        } else {
+            format!("{field}.{name}")
+        };
+        message = "is required".into();
+    }
+    if message.starts_with("recursion limit exceeded") {
+        message = TOO_DEEP.into();
+    }
     let refusal = Error::invalid(field, message);
     match batch_entry {
         Some(index) => refusal.in_batch(index),
@@ -133,7 +162,11 @@ mod tests {
             ("[]", "request"),
             (r#"{"op":"teleport"}"#, "op"),
             (r#"{"id":1}"#, "op"),
-            (r#"{"op":"item"}"#, "request"),
+            (r#"{"op":"item"}"#, "id"),
+            (
+                r#"{"op":"return_order","external_id":"1","lines":[{"line":1,"quantity":"1"}]}"#,
+                "lines[0].restock",
+            ),
             (r#"{"op":"item","id":true}"#, "id"),
             (r#"{"op":"item","id":1,"extra":true}"#, "extra"),
             (
@@ -158,6 +191,18 @@ mod tests {
                 matches!(err.root(), Error::InvalidInput { field: f, .. } if f == field),
                 "{bad}: {err:?}"
             );
+        }
+        let deep = format!(
+            r#"{{"op":"fulfil_order","external_id":"1","lines":{}1{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        match call(&db, &deep).unwrap_err() {
+            Error::InvalidInput { field, message } => {
+                assert!(field.starts_with("lines"), "{field}");
+                assert_eq!(message, TOO_DEEP);
+            }
+            other => panic!("{other:?}"),
         }
         let batch = r#"{"op":"post_batch","movements":[{"kind":"issue","item":1,"quantity":"1"},{"kind":"issue","item":1,"quantity":1.5}]}"#;
         assert_eq!(call(&db, batch).unwrap_err().details()["index"], 1);

@@ -334,8 +334,9 @@ catalogue! { db =>
     /// Purchase orders matching the filter, by id.
     PurchaseOrders = "purchase_orders" { #[serde(default)] filter: PurchaseFilter } -> Page<PurchaseOrder>, read, spread [filter]
         => db.purchase_orders(&filter);
-    /// Receives lines of a purchase order (all still expected when none are
-    /// given), posting one receipt per line at the line's cost.
+    /// Receives lines of a purchase order, or all still expected when
+    /// `lines` is left out (an empty list is refused), posting one receipt
+    /// per line at the line's cost.
     ReceivePurchase = "receive_purchase" {
         order: i64,
         #[serde(default)] receipt: PurchaseReceipt,
@@ -366,13 +367,14 @@ catalogue! { db =>
         external_id: String,
         #[serde(default)] idempotency_key: Option<String>,
     } -> Order, write, spread [] => db.pay_order(&external_id, idempotency_key.as_deref());
-    /// Records shipment of lines (everything not yet shipped when none are given).
+    /// Records shipment of lines, or of everything not yet shipped when
+    /// `lines` is left out (an empty list is refused).
     FulfilOrder = "fulfil_order" {
         external_id: String,
-        #[serde(default)] lines: Vec<FulfilLine>,
+        #[serde(default)] lines: Option<Vec<FulfilLine>>,
         #[serde(default)] idempotency_key: Option<String>,
     } -> Order, write, spread []
-        => db.fulfil_order(&external_id, &lines, idempotency_key.as_deref());
+        => db.fulfil_order(&external_id, lines.as_deref(), idempotency_key.as_deref());
     /// Cancels an order: reservations released, what shipped back at the cost it left with.
     CancelOrder = "cancel_order" {
         external_id: String,
@@ -457,6 +459,11 @@ pub fn schema() -> Value {
         "version": crate::VERSION,
         "schema_version": SCHEMA_VERSION,
         "decimal_scale": crate::SCALE,
+        "refusals": {
+            "too_deep": crate::api::TOO_DEEP,
+            "not_utf8": crate::api::NOT_UTF8,
+            "message": crate::api::INVALID_INPUT_MESSAGE,
+        },
         "error_details": {
             "always": ["code", "message"],
             "batch": "index: zero-based position of the failing entry of a batch",

@@ -70,6 +70,8 @@ impl Decimal {
     pub const ZERO: Decimal = Decimal(0);
     /// One.
     pub const ONE: Decimal = Decimal(ONE);
+    /// The largest amount a `Decimal` holds: 9223372036854.775807.
+    pub const MAX: Decimal = Decimal(i64::MAX);
 
     /// Builds a decimal from its raw count of millionths.
     pub const fn from_raw(millionths: i64) -> Decimal {
@@ -189,33 +191,34 @@ impl TryFrom<i64> for Decimal {
 impl FromStr for Decimal {
     type Err = DecimalError;
 
-    /// Parses `-12`, `12.5`, `+0.000001`. Refuses exponents, more than six
-    /// fractional digits, empty parts and anything outside ±9,223,372,036,854.775807.
+    /// The one decimal grammar of every binding: an optional `-`, one or
+    /// more ASCII digits, and optionally a `.` followed by one or more
+    /// digits, of which at most 6 may be non-zero (`0.10000000` is the
+    /// exact value 0.1). Nothing else: no `+`, no spaces, no exponent, no
+    /// `5.` or `.5`; and within ±9223372036854.775807.
     fn from_str(s: &str) -> Result<Decimal> {
         let bad = |why: &'static str| DecimalError::Parse {
             text: s.to_string(),
             why,
         };
-        let t = s.trim();
-        let (negative, body) = match t.as_bytes().first() {
-            Some(b'-') => (true, &t[1..]),
-            Some(b'+') => (false, &t[1..]),
-            _ => (false, t),
+        const GRAMMAR: &str = "expected digits, optionally a '.' and up to 6 decimals, with an optional leading '-' (such as 12, -3.5 or 0.000001)";
+        let (negative, body) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
         };
         let (int_part, frac_part) = match body.split_once('.') {
-            Some((i, f)) => (i, f),
-            None => (body, ""),
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
         };
-        if int_part.is_empty() && frac_part.is_empty() {
-            return Err(bad("no digits"));
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits(int_part) || frac_part.is_some_and(|f| !digits(f)) {
+            return Err(bad(GRAMMAR));
         }
-        if !int_part.bytes().all(|b| b.is_ascii_digit())
-            || !frac_part.bytes().all(|b| b.is_ascii_digit())
-        {
-            return Err(bad("only digits, one '.' and a leading sign are allowed"));
-        }
-        if frac_part.len() > SCALE as usize {
-            return Err(bad("more than 6 fractional digits"));
+        let frac_part = frac_part.unwrap_or("");
+        // Trailing zeros past the sixth decimal do not change the value.
+        let kept = frac_part.trim_end_matches('0');
+        if kept.len() > SCALE as usize {
+            return Err(bad("more than 6 decimals (Racine keeps millionths)"));
         }
         let mut raw: i128 = 0;
         for b in int_part.bytes() {
@@ -226,10 +229,10 @@ impl FromStr for Decimal {
         }
         raw *= ONE as i128;
         let mut frac: i128 = 0;
-        for b in frac_part.bytes() {
+        for b in kept.bytes() {
             frac = frac * 10 + (b - b'0') as i128;
         }
-        frac *= 10i128.pow(SCALE - frac_part.len() as u32);
+        frac *= 10i128.pow(SCALE - kept.len() as u32);
         raw += frac;
         if negative {
             raw = -raw;
@@ -309,7 +312,7 @@ impl schemars::JsonSchema for Decimal {
             "description": "An exact decimal with at most six fractional digits, as a string (\"12.5\") or an integer; a JSON float is refused.",
             "type": ["string", "integer"],
             "format": "decimal",
-            "pattern": "^[+-]?([0-9]+[.]?[0-9]{0,6}|[.][0-9]{1,6})$",
+            "pattern": "^-?[0-9]+([.][0-9]{1,6}0*)?$",
         })
     }
 }
@@ -329,8 +332,8 @@ mod tests {
             ("12", "12"),
             ("12.50", "12.5"),
             ("-0.000001", "-0.000001"),
-            ("+3.", "3"),
-            (".5", "0.5"),
+            ("3.000", "3"),
+            ("0.50000000", "0.5"),
             ("9223372036854.775807", "9223372036854.775807"),
             ("-9223372036854.775808", "-9223372036854.775808"),
         ] {

@@ -137,8 +137,9 @@ pub struct ReceiveLine {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PurchaseReceipt {
-    /// Lines arriving; empty means "everything still expected".
-    pub lines: Vec<ReceiveLine>,
+    /// Lines arriving; `None` means "everything still expected" (an empty
+    /// list is refused: it never means "all").
+    pub lines: Option<Vec<ReceiveLine>>,
     /// Who received it.
     pub actor: Option<String>,
     /// Free-text note (delivery note number…).
@@ -261,7 +262,7 @@ impl Database {
     /// })?;
     /// let line = po.lines[0].id;
     /// let got = db.receive_purchase(po.id, &PurchaseReceipt {
-    ///     lines: vec![ReceiveLine { line, quantity: "4".parse()? }], ..Default::default()
+    ///     lines: Some(vec![ReceiveLine { line, quantity: "4".parse()? }]), ..Default::default()
     /// }, None)?;
     /// assert_eq!(got.order.status, PurchaseStatus::PartiallyReceived);
     /// assert_eq!(db.stock(wood, None)?.value.to_string(), "50");
@@ -346,7 +347,13 @@ impl Database {
     ) -> Result<PurchaseReceived> {
         text::optional("actor", receipt.actor.as_deref(), 200)?;
         text::optional("note", receipt.note.as_deref(), 1000)?;
-        for (i, l) in receipt.lines.iter().enumerate() {
+        if receipt.lines.as_ref().is_some_and(Vec::is_empty) {
+            return Err(Error::invalid(
+                "lines",
+                "is empty: list the lines that arrived, or leave `lines` out to receive everything still expected",
+            ));
+        }
+        for (i, l) in receipt.lines.iter().flatten().enumerate() {
             if !l.quantity.is_positive() {
                 return Err(Error::invalid(
                     format!("lines[{i}].quantity"),
@@ -360,15 +367,9 @@ impl Database {
             if !po.status.is_receivable() {
                 return Err(not_receivable(&po, "receive"));
             }
-            let wanted: Vec<(&PurchaseLine, Decimal)> = if receipt.lines.is_empty() {
-                po.lines
-                    .iter()
-                    .filter(|l| l.remaining.is_positive())
-                    .map(|l| (l, l.remaining))
-                    .collect()
-            } else {
+            let wanted: Vec<(&PurchaseLine, Decimal)> = if let Some(lines) = &receipt.lines {
                 let mut wanted = Vec::new();
-                for r in &receipt.lines {
+                for r in lines {
                     let line = po
                         .lines
                         .iter()
@@ -389,6 +390,12 @@ impl Database {
                     wanted.push((line, r.quantity));
                 }
                 wanted
+            } else {
+                po.lines
+                    .iter()
+                    .filter(|l| l.remaining.is_positive())
+                    .map(|l| (l, l.remaining))
+                    .collect()
             };
             let mut posting = Posting::new(tx, idempotency_key);
             let mut movements = Vec::with_capacity(wanted.len());

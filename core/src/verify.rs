@@ -20,7 +20,7 @@ const MAX_LISTED: usize = 1000;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct Drift {
-    /// Item id.
+    /// Item id (0 for a warehouse's kept value).
     pub item: i64,
     /// Warehouse id.
     pub warehouse: i64,
@@ -28,7 +28,7 @@ pub struct Drift {
     /// table and cost layers).
     pub movement: Option<i64>,
     /// Which figure: `value_change`, `balance_after`, `value_after`,
-    /// `on_hand`, `value`, `reserved`, `layers`.
+    /// `on_hand`, `value`, `reserved`, `layers`, `warehouse_value`.
     pub field: String,
     /// What the replay gives.
     pub expected: Decimal,
@@ -180,6 +180,29 @@ impl Database {
                         field: "on_hand".into(),
                         expected: state.on_hand,
                         found: Decimal::ZERO,
+                    });
+                }
+            }
+
+            // The kept value of each warehouse is the sum of its balances.
+            let mut expected_values: BTreeMap<i64, i128> = BTreeMap::new();
+            for ((_, warehouse), state) in &states {
+                *expected_values.entry(*warehouse).or_default() += i128::from(state.value.raw());
+            }
+            let kept: BTreeMap<i64, Decimal> = r.warehouse_values()?.into_iter().collect();
+            let warehouses: BTreeSet<i64> =
+                expected_values.keys().chain(kept.keys()).copied().collect();
+            for warehouse in warehouses {
+                let expected = expected_values.get(&warehouse).copied().unwrap_or(0);
+                let found = kept.get(&warehouse).copied().unwrap_or(Decimal::ZERO);
+                if expected != i128::from(found.raw()) {
+                    report.report(Drift {
+                        item: 0,
+                        warehouse,
+                        movement: None,
+                        field: "warehouse_value".into(),
+                        expected: Decimal::from_raw(i64::try_from(expected).unwrap_or(i64::MAX)),
+                        found,
                     });
                 }
             }

@@ -134,10 +134,10 @@ mod file {
         db.pay_order("1042", Some("order-paid")).unwrap();
         db.fulfil_order(
             "1042",
-            &[FulfilLine {
+            Some(&[FulfilLine {
                 line: 1,
                 quantity: d("2"),
-            }],
+            }]),
             Some("order-shipped"),
         )
         .unwrap();

@@ -117,7 +117,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
     let got = db.receive_purchase(
         po.id,
         &PurchaseReceipt {
-            lines: vec![
+            lines: Some(vec![
                 ReceiveLine {
                     line: po.lines[0].id,
                     quantity: d("50"),
@@ -126,7 +126,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
                     line: po.lines[1].id,
                     quantity: d("8"),
                 },
-            ],
+            ]),
             actor: Some("marie".into()),
             note: Some("delivery note BL-7781".into()),
             effective_at: None,
@@ -197,7 +197,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
     };
     db.place_order(&web("WEB-501", "2"), Some("web:501:placed"))?;
     db.pay_order("WEB-501", Some("psp:501"))?;
-    let shipped = db.fulfil_order("WEB-501", &[], Some("web:501:shipped"))?;
+    let shipped = db.fulfil_order("WEB-501", None, Some("web:501:shipped"))?;
     db.place_order(&web("WEB-502", "1"), Some("web:502:placed"))?;
     let cancelled = db.cancel_order("WEB-502", Some("web:502:cancelled"))?;
     println!(

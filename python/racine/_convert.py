@@ -52,10 +52,11 @@ def args(values: Dict[str, Any], keep_null: Tuple[str, ...] = ()) -> Dict[str, A
 
 
 def _utc(value: datetime) -> str:
-    if value.tzinfo is None or value.utcoffset() is None:
-        # No offset: the core refuses it as ambiguous, naming the field.
-        return value.isoformat()
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """RFC 3339 with the datetime's own offset (the core converts): every
+    year from 1 to 9999 keeps four digits, and no conversion to UTC can
+    leave Python's range. Without an offset the core refuses it as
+    ambiguous, naming the field."""
+    return value.isoformat()
 
 
 def _default(value: Any) -> Any:

@@ -6,6 +6,7 @@ No stock rule lives here: refusals come from the Rust core.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -27,6 +28,13 @@ def _ident(value: Any) -> Any:
     return getattr(value, "id", value)
 
 
+def _typed_id(value: Any) -> bool:
+    """Whether ``value`` can take the typed path: an int that fits the
+    native 64-bit id. Anything else goes by JSON, where the core refuses it
+    with the same error as in every language."""
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
+
+
 def _from_raw(raw: int) -> Decimal:
     """A raw integer of the typed path (``DECIMAL_SCALE`` fractional digits)
     to the same Decimal the JSON path gives (``Decimal('2.5')``)."""
@@ -34,6 +42,43 @@ def _from_raw(raw: int) -> Decimal:
     if d == d.to_integral_value():
         return d.quantize(_ONE)  # 110, not 1.1E+2
     return d.normalize()  # 2.5, not 2.500000
+
+
+def _too_deep(request: Dict[str, Any], spread: Tuple[str, ...]) -> InvalidInputError:
+    """The core's refusal of a value nested too deeply, for one that Python's
+    encoder gave up on before the core could see it: names the field by its
+    path, as the core would (``movement.note``; a spread argument by its own
+    name)."""
+    path: List[str] = []
+    value: Any = request
+    while True:
+        fields = _fields(value)
+        if fields is None:
+            break
+        for name, v in fields.items():
+            try:
+                encode({"v": v})
+            except RecursionError:
+                path.append(str(name))
+                value = v
+                break
+        else:
+            break
+    if len(path) > 1 and path[0] in spread:
+        path = path[1:]
+    field = ".".join(path) or "request"
+    reason = g.TOO_DEEP
+    message = g.INVALID_INPUT_MESSAGE.format(field=field, reason=reason)
+    return InvalidInputError(message, {"code": "invalid_input", "message": message, "field": field, "reason": reason})
+
+
+def _fields(value: Any) -> Optional[Dict[str, Any]]:
+    """The named fields of a request object (a mapping or a dataclass)."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    return None
 
 
 class Movement(g.Movement):
@@ -168,7 +213,11 @@ class Database(g.Operations):
     def _run(self, op: str, request: Dict[str, Any], spread: Tuple[str, ...] = ()) -> Any:
         request = dict(request, op=op)
         try:
-            return json.loads(self._engine.call(encode(request)))
+            text = encode(request)
+        except RecursionError:
+            raise _too_deep(request, spread) from None
+        try:
+            return json.loads(self._engine.call(text))
         except InvalidInputError as e:
             # A spread struct's fields are this method's own parameters: name
             # the parameter (`valuation`), not its place in the request
@@ -189,11 +238,10 @@ class Database(g.Operations):
         """Stock of ``item`` (id, SKU or the item) in ``warehouse``, or across
         all warehouses. By id it takes the typed path (no JSON)."""
         ident = _ident(item)
-        if not isinstance(ident, int) or isinstance(ident, bool):
+        where = None if warehouse is None else _ident(warehouse)
+        if not _typed_id(ident) or not (where is None or _typed_id(where)):
             return super().stock(item, warehouse)
-        i, sku, w, on_hand, reserved, available, value, unit_value, reorder = self._engine.stock_level(
-            ident, None if warehouse is None else int(_ident(warehouse))
-        )
+        i, sku, w, on_hand, reserved, available, value, unit_value, reorder = self._engine.stock_level(ident, where)
         return g.StockLevel(
             item=i,
             sku=sku,
@@ -208,8 +256,11 @@ class Database(g.Operations):
 
     def on_hand(self, item: g.IdLike, warehouse: Optional[g.IdLike] = None) -> Decimal:
         """Quantity on hand only: the fastest read (no JSON on the way)."""
-        w = None if warehouse is None else int(_ident(warehouse))
-        return _from_raw(self._engine.stock_raw(int(_ident(item)), w)[0])
+        ident = _ident(item)
+        where = None if warehouse is None else _ident(warehouse)
+        if not _typed_id(ident) or not (where is None or _typed_id(where)):
+            return self.stock(item, warehouse).on_hand
+        return _from_raw(self._engine.stock_raw(ident, where)[0])
 
     def post_batch(  # type: ignore[override]
         self,

@@ -355,11 +355,11 @@ class Drift:
     """One figure that differs from what the ledger implies."""
 
     item: int
-    """Item id."""
+    """Item id (0 for a warehouse's kept value)."""
     warehouse: int
     """Warehouse id."""
     field: str
-    """Which figure: `value_change`, `balance_after`, `value_after`, `on_hand`, `value`, `reserved`, `layers`."""
+    """Which figure: `value_change`, `balance_after`, `value_after`, `on_hand`, `value`, `reserved`, `layers`, `warehouse_value`."""
     expected: Decimal
     """What the replay gives."""
     found: Decimal
@@ -1158,12 +1158,12 @@ class Operations:
         effective_at: Optional[datetime] = None,
         idempotency_key: Optional[str] = None,
     ) -> PurchaseReceived:
-        """Receives lines of a purchase order (all still expected when none are given), posting one receipt per line at the line's cost.
+        """Receives lines of a purchase order, or all still expected when `lines` is left out (an empty list is refused), posting one receipt per line at the line's cost.
 
         With ``idempotency_key``, the same request again returns the first
         result and writes nothing.
 
-        lines: Lines arriving; empty means "everything still expected".
+        lines: Lines arriving; `None` means "everything still expected" (an empty list is refused: it never means "all").
         actor: Who received it.
         note: Free-text note (delivery note number…).
         effective_at: When it arrived; now if absent.
@@ -1252,7 +1252,7 @@ class Operations:
         *,
         idempotency_key: Optional[str] = None,
     ) -> Order:
-        """Records shipment of lines (everything not yet shipped when none are given).
+        """Records shipment of lines, or of everything not yet shipped when `lines` is left out (an empty list is refused).
 
         With ``idempotency_key``, the same request again returns the first
         result and writes nothing.
@@ -1310,6 +1310,11 @@ class Operations:
 
 #: Fractional digits of every decimal (the typed paths speak integers of this scale).
 DECIMAL_SCALE = 6
+
+#: The core's refusals of a value that Python's own JSON encoder gives up on
+#: first (nested too deeply), and the message of an invalid-input error.
+TOO_DEEP = "is nested more than 128 levels deep"
+INVALID_INPUT_MESSAGE = "invalid {field}: {reason}"
 
 #: Every operation of the catalogue, by name.
 OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order",)

@@ -78,7 +78,7 @@ def test_decimals_are_exact_and_floats_refused(db: Database) -> None:
         assert isinstance(e.value, ValueError)
     with pytest.raises(racine.InvalidInputError) as e:
         db.receive(item, "1.0000001", D("1"))
-    assert "more than 6 fractional digits" in str(e.value)
+    assert "more than 6 decimals" in str(e.value)
     assert db.stock(item).on_hand == D("0.3")
     # Large and tiny amounts survive the round trip.
     big = db.create_item("BIG", "Big")

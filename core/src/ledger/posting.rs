@@ -33,6 +33,9 @@ pub(crate) struct Origin {
 pub(crate) struct StockState {
     pub cost: CostState,
     pub reserved: Decimal,
+    /// The value when loaded: the warehouse's kept value moves by the
+    /// difference.
+    loaded_value: Decimal,
     dirty: bool,
     /// FIFO / LIFO: open layers live in `cost_layers`.
     layered: bool,
@@ -425,15 +428,82 @@ impl<'t> Posting<'t> {
             .expect("state was just inserted"))
     }
 
-    /// Writes every changed balance and its cost layers.
+    /// Writes every changed balance and its cost layers, and the stock
+    /// value of each warehouse they are in.
+    ///
+    /// Refuses the whole write when an item's total across warehouses, a
+    /// warehouse's value or the shop's value would leave the decimal range:
+    /// every later read of those totals must succeed.
     pub fn finish(self) -> Result<()> {
+        let mut items = Vec::new();
+        let mut value_changes: Vec<(i64, i128)> = Vec::new();
         for ((item, warehouse), state) in &self.states {
-            if state.dirty {
-                store_state(self.tx, *item, *warehouse, state)?;
+            if !state.dirty {
+                continue;
             }
+            store_state(self.tx, *item, *warehouse, state)?;
+            items.push(*item);
+            let change = i128::from(state.cost.value.raw()) - i128::from(state.loaded_value.raw());
+            match value_changes.iter_mut().find(|(w, _)| w == warehouse) {
+                Some((_, total)) => *total += change,
+                None => value_changes.push((*warehouse, change)),
+            }
+        }
+        items.sort_unstable();
+        items.dedup();
+        for item in items {
+            let [on_hand, reserved, value] = self.tx.item_totals(item)?;
+            for (what, total) in [
+                ("on hand", on_hand),
+                ("reserved", reserved),
+                ("value", value),
+            ] {
+                if i64::try_from(total).is_err() {
+                    return Err(out_of_range(format!(
+                        "the {what} total of {} across its warehouses",
+                        self.items[&item].sku
+                    )));
+                }
+            }
+        }
+        if value_changes.iter().all(|(_, c)| *c == 0) {
+            return Ok(());
+        }
+        let mut kept = self.tx.warehouse_values()?;
+        for (warehouse, change) in value_changes {
+            let before = kept
+                .iter()
+                .find(|(w, _)| *w == warehouse)
+                .map_or(0, |(_, v)| i128::from(v.raw()));
+            let after = i64::try_from(before + change).map_err(|_| {
+                out_of_range(format!(
+                    "the stock value of warehouse {}",
+                    self.warehouses[&warehouse].code
+                ))
+            })?;
+            self.tx
+                .put_warehouse_value(warehouse, Decimal::from_raw(after))?;
+            match kept.iter_mut().find(|(w, _)| *w == warehouse) {
+                Some((_, v)) => *v = Decimal::from_raw(after),
+                None => kept.push((warehouse, Decimal::from_raw(after))),
+            }
+        }
+        let shop: i128 = kept.iter().map(|(_, v)| i128::from(v.raw())).sum();
+        if i64::try_from(shop).is_err() {
+            return Err(out_of_range("the stock value of all warehouses".into()));
         }
         Ok(())
     }
+}
+
+fn out_of_range(total: String) -> Error {
+    Error::invalid(
+        "quantity",
+        format!(
+            "this write would take {total} past {}, the largest amount Racine keeps: nothing was written",
+            Decimal::MAX
+        ),
+    )
 }
 
 /// Whether an outgoing quantity fits what is available.
@@ -457,6 +527,7 @@ fn load_state(tx: &dyn Writes, item: i64, warehouse: i64, layered: bool) -> Resu
             layers,
         },
         reserved: b.reserved,
+        loaded_value: b.value,
         dirty: false,
         layered,
     })

@@ -18,7 +18,7 @@
 //! };
 //! db.place_order(&order, Some("shop:1042:placed"))?;
 //! assert_eq!(db.stock(mug, None)?.available.to_string(), "3"); // reserved, not yet issued
-//! let shipped = db.fulfil_order("1042", &[], Some("shop:1042:shipped"))?;
+//! let shipped = db.fulfil_order("1042", None, Some("shop:1042:shipped"))?;
 //! assert_eq!(shipped.status, OrderStatus::Fulfilled);
 //! assert_eq!(db.stock(mug, None)?.on_hand.to_string(), "3");
 //! # Ok::<(), racine::Error>(())
@@ -394,15 +394,22 @@ impl Database {
         })
     }
 
-    /// Records shipment of `lines` (everything not yet shipped when empty).
+    /// Records shipment of `lines`, or of everything not yet shipped when
+    /// `lines` is `None`. An empty list is refused: it never means "all".
     /// With the `reserve` policy, reservations become sale movements.
     pub fn fulfil_order(
         &self,
         external_id: &str,
-        lines: &[FulfilLine],
+        lines: Option<&[FulfilLine]>,
         idempotency_key: Option<&str>,
     ) -> Result<Order> {
-        for (i, l) in lines.iter().enumerate() {
+        if lines.is_some_and(<[_]>::is_empty) {
+            return Err(Error::invalid(
+                "lines",
+                "is empty: list the lines to ship, or leave `lines` out to ship everything not yet shipped",
+            ));
+        }
+        for (i, l) in lines.unwrap_or_default().iter().enumerate() {
             positive(format!("lines[{i}].quantity"), l.quantity)?;
         }
         let request = (external_id, lines);
@@ -416,17 +423,20 @@ impl Database {
             }
             let mut rows = self::lines(tx, head.id)?;
             let mut ship: Vec<(usize, Decimal)> = Vec::new();
-            if lines.is_empty() {
-                for (i, r) in rows.iter().enumerate() {
-                    let left = r.quantity.checked_sub(r.fulfilled)?;
-                    if left.is_positive() {
-                        ship.push((i, left));
+            match lines {
+                None => {
+                    for (i, r) in rows.iter().enumerate() {
+                        let left = r.quantity.checked_sub(r.fulfilled)?;
+                        if left.is_positive() {
+                            ship.push((i, left));
+                        }
                     }
                 }
-            } else {
-                for l in lines {
-                    let i = line_index(&rows, external_id, l.line)?;
-                    ship.push((i, l.quantity));
+                Some(lines) => {
+                    for l in lines {
+                        let i = line_index(&rows, external_id, l.line)?;
+                        ship.push((i, l.quantity));
+                    }
                 }
             }
             // Check every line first: an impossible quantity writes nothing.
@@ -447,7 +457,15 @@ impl Database {
             }
             let status = status_of(&rows);
             let now = crate::instant::now();
-            let detail = serde_json::to_string(lines).map_err(Error::storage)?;
+            // The event records what shipped, also when "everything" was asked.
+            let shipped: Vec<FulfilLine> = ship
+                .iter()
+                .map(|(i, q)| FulfilLine {
+                    line: rows[*i].line_no,
+                    quantity: *q,
+                })
+                .collect();
+            let detail = serde_json::to_string(&shipped).map_err(Error::storage)?;
             let event = tx.insert_order_event(
                 head.id,
                 OrderEventKind::Fulfilled,

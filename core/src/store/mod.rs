@@ -232,6 +232,11 @@ pub(crate) trait LedgerReads {
     fn levels_by_warehouse(&self, item: i64) -> Result<Vec<(i64, LevelRow)>>;
     /// Total stock value, in one warehouse or all.
     fn stock_value(&self, warehouse: Option<i64>) -> Result<Decimal>;
+    /// Σ on hand, Σ reserved and Σ value of `item` over its warehouses,
+    /// wide enough never to overflow.
+    fn item_totals(&self, item: i64) -> Result<[i128; 3]>;
+    /// The kept stock value of every warehouse that ever held stock.
+    fn warehouse_values(&self) -> Result<Vec<(i64, Decimal)>>;
     /// Σ quantity and Σ value change of the movements effective at or before `at`.
     fn totals_as_of(
         &self,
@@ -250,6 +255,8 @@ pub(crate) trait LedgerWrites {
     fn put_balance(&self, item: i64, warehouse: i64, balance: &Balance) -> Result<()>;
     /// Stores the open layers of `item` in `warehouse` (none: removes them).
     fn put_cost_layers(&self, item: i64, warehouse: i64, layers: &VecDeque<Layer>) -> Result<()>;
+    /// Stores the stock value of `warehouse`.
+    fn put_warehouse_value(&self, warehouse: i64, value: Decimal) -> Result<()>;
 }
 
 // -- orders ----------------------------------------------------------------------

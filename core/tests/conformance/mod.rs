@@ -17,6 +17,7 @@
 
 use racine::Database;
 
+mod bad_input;
 mod ledger;
 mod ledger_model;
 mod order_model;

@@ -180,10 +180,10 @@ fn apply(db: &Database, m: &mut Model, op: &Op) -> bool {
             };
             let r = db.fulfil_order(
                 &id(*order),
-                &[FulfilLine {
+                Some(&[FulfilLine {
                     line: *line as u32 + 1,
                     quantity: q(*qty),
-                }],
+                }]),
                 None,
             );
             assert_eq!(r.is_ok(), ok, "{op:?}: {r:?}");

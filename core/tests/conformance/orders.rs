@@ -173,10 +173,10 @@ fn fulfilment_turns_reservations_into_sales_partly_then_fully() {
     let part =
         s.db.fulfil_order(
             "9",
-            &[FulfilLine {
+            Some(&[FulfilLine {
                 line: 1,
                 quantity: d("1"),
-            }],
+            }]),
             Some("ship-1"),
         )
         .unwrap();
@@ -199,10 +199,10 @@ fn fulfilment_turns_reservations_into_sales_partly_then_fully() {
     let err =
         s.db.fulfil_order(
             "9",
-            &[FulfilLine {
+            Some(&[FulfilLine {
                 line: 1,
                 quantity: d("4"),
-            }],
+            }]),
             None,
         )
         .unwrap_err();
@@ -214,10 +214,10 @@ fn fulfilment_turns_reservations_into_sales_partly_then_fully() {
     assert_eq!(
         s.db.fulfil_order(
             "9",
-            &[FulfilLine {
+            Some(&[FulfilLine {
                 line: 9,
                 quantity: d("1")
-            }],
+            }]),
             None
         )
         .unwrap_err()
@@ -226,7 +226,7 @@ fn fulfilment_turns_reservations_into_sales_partly_then_fully() {
     );
     assert_eq!(levels(&s, s.mug), lv("9", "3", "6"));
 
-    let done = s.db.fulfil_order("9", &[], None).unwrap();
+    let done = s.db.fulfil_order("9", None, None).unwrap();
     assert_eq!(done.status, OrderStatus::Fulfilled);
     assert!(done
         .reservations
@@ -235,7 +235,7 @@ fn fulfilment_turns_reservations_into_sales_partly_then_fully() {
     assert_eq!(levels(&s, s.mug), lv("6", "0", "6"));
     assert_eq!(levels(&s, s.cup), lv("3", "0", "3"));
     assert_eq!(
-        s.db.fulfil_order("9", &[], None).unwrap_err().code(),
+        s.db.fulfil_order("9", None, None).unwrap_err().code(),
         ErrorCode::InvalidTransition
     );
     assert!(s.db.verify().unwrap().is_clean());
@@ -248,10 +248,10 @@ fn cancel_after_partial_fulfilment_releases_and_restocks_at_the_cost_that_left()
         .unwrap();
     s.db.fulfil_order(
         "5",
-        &[FulfilLine {
+        Some(&[FulfilLine {
             line: 1,
             quantity: d("2"),
-        }],
+        }]),
         None,
     )
     .unwrap();
@@ -293,7 +293,7 @@ fn cancel_after_partial_fulfilment_releases_and_restocks_at_the_cost_that_left()
         ErrorCode::InvalidTransition
     );
     assert_eq!(
-        s.db.fulfil_order("5", &[], None).unwrap_err().code(),
+        s.db.fulfil_order("5", None, None).unwrap_err().code(),
         ErrorCode::InvalidTransition
     );
     assert_eq!(
@@ -324,7 +324,7 @@ fn returns_restock_or_scrap_and_never_exceed_what_shipped() {
         ErrorCode::InvalidTransition,
         "nothing shipped yet"
     );
-    s.db.fulfil_order("8", &[], None).unwrap();
+    s.db.fulfil_order("8", None, None).unwrap();
     let after =
         s.db.return_order(
             "8",
@@ -385,7 +385,7 @@ fn expiry_releases_unpaid_carts_only_and_races_cleanly_with_fulfilment() {
     s.db.place_order(&cart("B", "2"), None).unwrap();
     s.db.place_order(&cart("C", "2"), None).unwrap();
     s.db.pay_order("B", None).unwrap();
-    s.db.fulfil_order("C", &[], None).unwrap(); // fulfilment first: expiry must skip it
+    s.db.fulfil_order("C", None, None).unwrap(); // fulfilment first: expiry must skip it
     assert!(s
         .db
         .expire_reservations(ts("2025-11-25T10:29:59Z"))
@@ -404,7 +404,7 @@ fn expiry_releases_unpaid_carts_only_and_races_cleanly_with_fulfilment() {
     assert_eq!(levels(&s, s.mug), lv("8", "2", "6"));
     // Expiry first: the late fulfilment is refused and writes nothing.
     assert_eq!(
-        s.db.fulfil_order("A", &[], None).unwrap_err().code(),
+        s.db.fulfil_order("A", None, None).unwrap_err().code(),
         ErrorCode::InvalidTransition
     );
     assert_eq!(levels(&s, s.mug), lv("8", "2", "6"));
@@ -437,7 +437,7 @@ fn expiry_and_fulfilment_racing_from_two_connections_resolve_once() {
         .unwrap();
         let other = shared.connect();
         let (fulfilled, expired) = std::thread::scope(|scope| {
-            let f = scope.spawn(|| other.fulfil_order(&id, &[], None));
+            let f = scope.spawn(|| other.fulfil_order(&id, None, None));
             let e = scope.spawn(|| db.expire_reservations(ts("2025-11-25T11:00:00Z")));
             (f.join().unwrap(), e.join().unwrap().unwrap())
         });
@@ -471,10 +471,10 @@ fn decrement_on_sale_issues_at_placing_and_cancel_puts_it_back() {
     let shipped =
         s.db.fulfil_order(
             "D1",
-            &[FulfilLine {
+            Some(&[FulfilLine {
                 line: 1,
                 quantity: d("1"),
-            }],
+            }]),
             None,
         )
         .unwrap();

@@ -59,10 +59,10 @@ fn purchases_receive_partly_then_cancel_the_rest() {
     );
     let (wl, gl) = (po.lines[0].id, po.lines[1].id);
     let receipt = PurchaseReceipt {
-        lines: vec![ReceiveLine {
+        lines: Some(vec![ReceiveLine {
             line: wl,
             quantity: d("6"),
-        }],
+        }]),
         actor: Some("marie".into()),
         ..Default::default()
     };
@@ -80,10 +80,10 @@ fn purchases_receive_partly_then_cancel_the_rest() {
     assert_eq!(db.stock(wood, None).unwrap().on_hand, d("6"));
     // Over-receipt is refused and writes nothing.
     let over = PurchaseReceipt {
-        lines: vec![ReceiveLine {
+        lines: Some(vec![ReceiveLine {
             line: wl,
             quantity: d("5"),
-        }],
+        }]),
         ..Default::default()
     };
     assert_eq!(
@@ -91,10 +91,10 @@ fn purchases_receive_partly_then_cancel_the_rest() {
         ErrorCode::InvalidTransition
     );
     let unknown = PurchaseReceipt {
-        lines: vec![ReceiveLine {
+        lines: Some(vec![ReceiveLine {
             line: 999,
             quantity: d("1"),
-        }],
+        }]),
         ..Default::default()
     };
     assert_eq!(

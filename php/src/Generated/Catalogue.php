@@ -12,6 +12,11 @@ final class Catalogue
     /** Fractional digits of every decimal (the typed C functions speak integers of this scale). */
     public const DECIMAL_SCALE = 6;
 
+    /** The core's refusals of a value that json_encode gives up on first, and the message of an invalid-input error. */
+    public const TOO_DEEP = 'is nested more than 128 levels deep';
+    public const NOT_UTF8 = 'is not valid UTF-8';
+    public const INVALID_INPUT_MESSAGE = 'invalid {field}: {reason}';
+
     /** Every operation, by name => PHP method. */
     public const OPERATIONS = [
         'info' => 'info',

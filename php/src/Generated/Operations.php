@@ -372,7 +372,7 @@ trait Operations
     }
 
     /**
-     * Receives lines of a purchase order (all still expected when none are given), posting one receipt per line at the line's cost.
+     * Receives lines of a purchase order, or all still expected when `lines` is left out (an empty list is refused), posting one receipt per line at the line's cost.
      * With $idempotencyKey, the same request again returns the first result and writes nothing.
      *
      * @param int $order
@@ -456,7 +456,7 @@ trait Operations
     }
 
     /**
-     * Records shipment of lines (everything not yet shipped when none are given).
+     * Records shipment of lines, or of everything not yet shipped when `lines` is left out (an empty list is refused).
      * With $idempotencyKey, the same request again returns the first result and writes nothing.
      *
      * @param string $externalId

@@ -204,14 +204,46 @@ impl<T: Conn + ?Sized> LedgerReads for T {
     }
 
     fn stock_value(&self, warehouse: Option<i64>) -> Result<Decimal> {
+        // Writes keep the whole shop's total within range: summed wide anyway.
+        let total: i128 = self
+            .warehouse_values()?
+            .into_iter()
+            .filter(|(w, _)| warehouse.is_none_or(|only| only == *w))
+            .map(|(_, v)| i128::from(v.raw()))
+            .sum();
+        i64::try_from(total)
+            .map(Decimal::from_raw)
+            .map_err(|_| Error::Storage {
+                reason: "the stored warehouse values exceed the decimal range: the database was changed outside Racine".into(),
+                source: None,
+            })
+    }
+
+    fn item_totals(&self, item: i64) -> Result<[i128; 3]> {
         run(|| {
-            let raw: i64 = self
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT on_hand, reserved, value FROM balances WHERE item_id = ?1",
+            )?;
+            let mut rows = stmt.query([item])?;
+            let mut totals = [0i128; 3];
+            while let Some(r) = rows.next()? {
+                for (i, total) in totals.iter_mut().enumerate() {
+                    *total += i128::from(r.get::<_, i64>(i)?);
+                }
+            }
+            Ok(totals)
+        })
+    }
+
+    fn warehouse_values(&self) -> Result<Vec<(i64, Decimal)>> {
+        run(|| {
+            let mut stmt = self
                 .conn()
-                .prepare_cached(
-                    "SELECT COALESCE(SUM(value), 0) FROM balances WHERE ?1 IS NULL OR warehouse_id = ?1",
-                )?
-                .query_row([warehouse], |r| r.get(0))?;
-            Ok(Decimal::from_raw(raw))
+                .prepare_cached("SELECT warehouse_id, value FROM warehouse_values")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, Decimal::from_raw(r.get(1)?))))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
         })
     }
 
@@ -222,17 +254,31 @@ impl<T: Conn + ?Sized> LedgerReads for T {
         at: Timestamp,
     ) -> Result<(Decimal, Decimal)> {
         run(|| {
-            let (q, v): (i64, i64) = self
-                .conn()
-                .prepare_cached(
-                    "SELECT COALESCE(SUM(quantity), 0), COALESCE(SUM(value_change), 0)
-                     FROM movements
-                     WHERE item_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2) AND effective_at <= ?3",
-                )?
-                .query_row(params![item, warehouse, micros(at)], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-            Ok((Decimal::from_raw(q), Decimal::from_raw(v)))
+            // Summed per warehouse (each a past balance, within range), then
+            // across warehouses wide.
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT COALESCE(SUM(quantity), 0), COALESCE(SUM(value_change), 0)
+                 FROM movements
+                 WHERE item_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2) AND effective_at <= ?3
+                 GROUP BY warehouse_id",
+            )?;
+            let mut rows = stmt.query(params![item, warehouse, micros(at)])?;
+            let (mut q, mut v) = (0i128, 0i128);
+            while let Some(r) = rows.next()? {
+                q += i128::from(r.get::<_, i64>(0)?);
+                v += i128::from(r.get::<_, i64>(1)?);
+            }
+            let narrow = |x: i128| {
+                i64::try_from(x).map(Decimal::from_raw).map_err(|_| {
+                    SqlError::from(Error::Storage {
+                        reason: format!(
+                            "the stock of item {item} as of {at} exceeds the decimal range"
+                        ),
+                        source: None,
+                    })
+                })
+            };
+            Ok((narrow(q)?, narrow(v)?))
         })
     }
 
@@ -361,6 +407,18 @@ impl LedgerWrites for SqliteTx<'_> {
                     b.value.raw(),
                     b.rate.raw()
                 ])?;
+            Ok(())
+        })
+    }
+
+    fn put_warehouse_value(&self, warehouse: i64, value: Decimal) -> Result<()> {
+        run(|| {
+            self.conn()
+                .prepare_cached(
+                    "INSERT INTO warehouse_values(warehouse_id, value) VALUES (?1, ?2)
+                     ON CONFLICT(warehouse_id) DO UPDATE SET value = excluded.value",
+                )?
+                .execute(params![warehouse, value.raw()])?;
             Ok(())
         })
     }

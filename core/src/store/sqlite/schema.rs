@@ -214,6 +214,18 @@ INSERT INTO cost_layers(item_id, warehouse_id, layers)
     SELECT item_id, warehouse_id, layers FROM balances WHERE length(layers) > 0;
 ALTER TABLE balances DROP COLUMN layers;
 "#,
+    // 4: stock value per warehouse, kept in the movement's transaction, so
+    //    that a write which would take a warehouse's or the whole shop's
+    //    value past the decimal range is refused (a later total could not be
+    //    read), and stock_value() reads a few rows instead of every balance.
+    r#"
+CREATE TABLE warehouse_values (
+    warehouse_id INTEGER PRIMARY KEY REFERENCES warehouses(id),
+    value        INTEGER NOT NULL
+);
+INSERT INTO warehouse_values(warehouse_id, value)
+    SELECT warehouse_id, SUM(value) FROM balances GROUP BY warehouse_id;
+"#,
 ];
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one `BEGIN IMMEDIATE`
