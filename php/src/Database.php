@@ -249,7 +249,62 @@ final class Database
      */
     private static function request(array $request): string
     {
-        return self::encode(self::texts(array_filter($request, static fn ($v) => $v !== null)));
+        $request = self::texts(array_filter($request, static fn ($v) => $v !== null));
+        try {
+            return self::encode($request);
+        } catch (\JsonException $e) {
+            throw self::unencodable($request, $e);
+        }
+    }
+
+    /**
+     * The core's refusal of a value that json_encode gave up on before the
+     * core could see it (text that is not UTF-8, nesting deeper than
+     * json_encode goes): an InvalidInputException naming the field by its
+     * path, as the core names it, with the catalogue's reason.
+     *
+     * @param array<string, mixed> $request
+     */
+    private static function unencodable(array $request, \JsonException $e): RacineException
+    {
+        $deep = $e->getCode() === JSON_ERROR_DEPTH;
+        $reason = match ($e->getCode()) {
+            JSON_ERROR_DEPTH => Catalogue::TOO_DEEP,
+            JSON_ERROR_UTF8 => Catalogue::NOT_UTF8,
+            default => strtolower($e->getMessage()),
+        };
+        $path = '';
+        $value = $request;
+        // Down to the value that fails; for nesting, only through named
+        // fields (the core names the field, not a position inside it).
+        while (is_array($value) || $value instanceof \stdClass) {
+            $next = null;
+            foreach ((array) $value as $key => $inner) {
+                if ($deep && is_int($key)) {
+                    break;
+                }
+                try {
+                    self::encode(['v' => $inner]);
+                } catch (\JsonException) {
+                    $path .= is_int($key) ? "[$key]" : ($path === '' ? (string) $key : ".$key");
+                    $next = [$inner];
+                    break;
+                }
+            }
+            if ($next === null) {
+                break;
+            }
+            $value = $next[0];
+        }
+        $field = $path === '' ? 'request' : $path;
+        $message = strtr(Catalogue::INVALID_INPUT_MESSAGE, ['{field}' => $field, '{reason}' => $reason]);
+        return RacineException::fromDetails([
+            'code' => 'invalid_input',
+            'message' => $message,
+            'field' => $field,
+            'reason' => $reason,
+            'status' => Catalogue::ERRORS['invalid_input'],
+        ]);
     }
 
     /** Instants to text, all the way down. */

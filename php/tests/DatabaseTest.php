@@ -22,7 +22,7 @@ final class DatabaseTest extends TestCase
     public function testInfo(): void
     {
         $info = $this->db->info();
-        self::assertSame(3, $info["schema_version"]);
+        self::assertSame(4, $info["schema_version"]);
         self::assertSame('UTC', $info['time_zone']);
         self::assertMatchesRegularExpression('/^\d+\.\d+\.\d+$/', $info['version']);
     }

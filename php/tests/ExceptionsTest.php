@@ -35,6 +35,38 @@ final class ExceptionsTest extends TestCase
         self::assertCount(1, $this->db->movements()['items']);
     }
 
+    /** Text that is not UTF-8 and nesting json_encode refuses: the typed refusal, naming the field. */
+    public function testValuesJsonCannotCarryAreInvalidInputNamingTheField(): void
+    {
+        $item = $this->db->createItem('MUG', 'Mug')['id'];
+        $cases = [
+            'item.sku' => fn () => $this->db->createItem("M\xffG", 'Mug'),
+            'movement.reference' => fn () => $this->db->receive($item, '1', '1', ['reference' => "PO\xc3"]),
+            'idempotency_key' => fn () => $this->db->receive($item, '1', '1', [], "key\xfe"),
+        ];
+        foreach ($cases as $field => $call) {
+            try {
+                $call();
+                self::fail("expected a refusal of $field");
+            } catch (Exception\InvalidInputException $e) {
+                self::assertSame([$field, 'is not valid UTF-8'], [$e->field, $e->reason]);
+                self::assertSame("invalid $field: is not valid UTF-8", $e->getMessage());
+                self::assertSame(2, $e->getCode());
+            }
+        }
+        $deep = 'x';
+        for ($i = 0; $i < 600; $i++) {
+            $deep = [$deep];
+        }
+        try {
+            $this->db->receive($item, '1', '1', ['note' => $deep]);
+            self::fail('expected a refusal');
+        } catch (Exception\InvalidInputException $e) {
+            self::assertSame(['movement.note', 'is nested more than 128 levels deep'], [$e->field, $e->reason]);
+        }
+        self::assertCount(0, $this->db->movements()['items']);
+    }
+
     public function testBatchRefusalNamesTheEntry(): void
     {
         $a = $this->db->createItem('A', 'A')['id'];
@@ -124,7 +156,7 @@ final class ExceptionsTest extends TestCase
             new Database($path);
             self::fail('expected SchemaTooNewException');
         } catch (Exception\SchemaTooNewException $e) {
-            self::assertSame([999, 3], [$e->found, $e->supported]);
+            self::assertSame([999, 4], [$e->found, $e->supported]);
         }
         array_map('unlink', glob($path . '*') ?: []);
         $this->db->close();
