@@ -14,6 +14,9 @@
 //! - With negative stock allowed (ERPNext's rule), the part of an issue not
 //!   covered by stock leaves at the prevailing rate, and the next receipt
 //!   absorbs the gap: after it, the stock is valued at the receipt's rate.
+//!   A deficit that left at rate 0 (nothing had come in yet) and that a
+//!   receipt only partly covers takes the receipt's rate (ERPNext's rule:
+//!   −10 at 0, then +5 at 10, leaves −5 worth −50, not 0).
 
 use std::collections::VecDeque;
 
@@ -88,13 +91,19 @@ impl CostState {
                     value: remaining_value,
                 });
             }
+        } else if new_on_hand.is_zero() {
+            self.value = Decimal::ZERO;
+            self.on_hand = new_on_hand;
+        } else if self.value.is_zero() {
+            // Still short, and the deficit left at no cost (nothing ever
+            // came in): it takes the incoming rate (ERPNext's rule; Odoo
+            // fixed the same case), rather than staying worth nothing.
+            self.value = value.mul_div(new_on_hand, quantity)?;
+            self.rate = value.checked_div(quantity)?;
+            self.on_hand = new_on_hand;
         } else {
-            // Still short (or exactly zero): the deficit keeps its rate.
-            self.value = if new_on_hand.is_zero() {
-                Decimal::ZERO
-            } else {
-                self.value.mul_div(new_on_hand, self.on_hand)?
-            };
+            // Still short: the deficit keeps its rate.
+            self.value = self.value.mul_div(new_on_hand, self.on_hand)?;
             self.on_hand = new_on_hand;
         }
         if self.on_hand.is_positive() {
@@ -253,6 +262,24 @@ mod tests {
             assert_eq!((s.on_hand, s.value), (d("-3"), d("-360")));
             assert_eq!(receive(&mut s, m, "3", "50"), d("360"));
             assert_eq!((s.on_hand, s.value), (Decimal::ZERO, Decimal::ZERO));
+        }
+    }
+
+    /// ERPNext's test_negative_stock_zero_rate, in every method: a deficit
+    /// that never had a cost takes the rate of the receipt that partly
+    /// covers it; the one that covers it values what is left at its rate.
+    #[test]
+    fn a_zero_rate_deficit_takes_the_incoming_rate() {
+        for m in [Fifo, Lifo, MovingAverage] {
+            let mut s = CostState::default();
+            assert_eq!(s.issue(m, d("10")).unwrap(), Decimal::ZERO);
+            assert_eq!((s.on_hand, s.value), (d("-10"), Decimal::ZERO));
+            assert_eq!(receive(&mut s, m, "5", "10"), d("-50"), "{m:?}");
+            assert_eq!((s.on_hand, s.value), (d("-5"), d("-50")));
+            // The next issue leaves at that rate too.
+            assert_eq!(s.issue(m, d("1")).unwrap(), d("-10"));
+            assert_eq!(receive(&mut s, m, "10", "12"), d("108"));
+            assert_eq!((s.on_hand, s.value), (d("4"), d("48")));
         }
     }
 }
