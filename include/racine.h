@@ -23,8 +23,8 @@
  *      post_batch {movements, idempotency_key?, summary?};
  *      stock {item, warehouse?}; stock_by_warehouse {item};
  *      stock_levels {filter?}; stock_value {warehouse?};
- *      stock_as_of {item, warehouse?, at}; movements {filter?};
- *      create_purchase_order {order}; purchase_order {id};
+ *      stock_as_of {item, warehouse?, at}; cost_layers {item, warehouse?};
+ *      movements {filter?}; create_purchase_order {order}; purchase_order {id};
  *      purchase_orders {filter?};
  *      receive_purchase {order, receipt?, idempotency_key?};
  *      cancel_purchase_remainder {order}; verify; stock_policy;

@@ -312,6 +312,12 @@ fn catalogue_class(c: &Catalogue) -> String {
         c.root["decimal_scale"]
     )
     .unwrap();
+    writeln!(
+        out,
+        "    /** Schema version of the database files this library writes. */\n    public const SCHEMA_VERSION = {};\n",
+        c.root["schema_version"]
+    )
+    .unwrap();
     let r = &c.root["refusals"];
     writeln!(
         out,

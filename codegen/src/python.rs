@@ -499,8 +499,11 @@ below also expose their fields as attributes, with quantities as
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Type
+
+from ._convert import parse_instant
 
 "#,
     );
@@ -530,6 +533,16 @@ from typing import Any, Dict, List, Optional, Type
     decimals.sort();
     let quoted: Vec<String> = decimals.iter().map(|d| format!("{d:?}")).collect();
     writeln!(out, "_DECIMAL_FIELDS = {{{}}}\n", quoted.join(", ")).unwrap();
+    // Instant fields at the top level of the details.
+    let mut instants: Vec<String> = kinds
+        .iter()
+        .flat_map(|k| k.fields.iter())
+        .filter(|f| *f.ty.required() == Ty::Instant)
+        .map(|f| format!("{:?}", f.name))
+        .collect();
+    instants.sort();
+    instants.dedup();
+    writeln!(out, "_INSTANT_FIELDS = {{{}}}\n", instants.join(", ")).unwrap();
     let mut all = vec!["RacineError".to_string()];
     out.push_str(
         r#"
@@ -546,7 +559,7 @@ class RacineError(Exception):
         #: Zero-based index of the failing entry when the error came from a batch.
         self.index: Optional[int] = self.details.get("index")
         # Every other field becomes an attribute; decimals (also inside a
-        # list of lines) become Decimal.
+        # list of lines) become Decimal, instants aware datetimes.
         for name, value in self.details.items():
             if isinstance(value, list):
                 value = [
@@ -555,8 +568,12 @@ class RacineError(Exception):
                     else entry
                     for entry in value
                 ]
+            elif name in _DECIMAL_FIELDS:
+                value = Decimal(value)
+            elif name in _INSTANT_FIELDS and value is not None:
+                value = parse_instant(value)
             if name not in ("code", "message", "index"):
-                setattr(self, name, Decimal(value) if name in _DECIMAL_FIELDS else value)
+                setattr(self, name, value)
 
 "#,
     );
@@ -643,6 +660,8 @@ fn err_ty(ty: &Ty) -> String {
         Ty::Int => "int".into(),
         Ty::Str => "str".into(),
         Ty::Bool => "bool".into(),
+        Ty::Instant if matches!(ty, Ty::Optional(_)) => "Optional[datetime]".into(),
+        Ty::Instant => "datetime".into(),
         _ => "Any".into(),
     }
 }

@@ -322,6 +322,13 @@ catalogue! { db =>
         #[serde(default)] warehouse: Option<i64>,
         #[schemars(with = "Instant")] #[serde(with = "crate::instant::text")] at: Timestamp,
     } -> StockAt, read, spread [] => db.stock_as_of(item, warehouse, at);
+    /// The open FIFO / LIFO cost layers of an item in a warehouse (the
+    /// default one when none is given), oldest first, each with the receipt
+    /// that opened it.
+    CostLayers = "cost_layers" {
+        item: ItemRef,
+        #[serde(default)] warehouse: Option<i64>,
+    } -> crate::CostLayers, read, spread [] => db.cost_layers(item, warehouse);
     /// Movement history matching the filter, one page at a time.
     Movements = "movements" { #[serde(default)] filter: MovementFilter } -> Page<MovementRecord>, read, spread [filter]
         => db.movements(&filter);

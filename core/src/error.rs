@@ -113,8 +113,9 @@ pub enum Error {
         message: String,
     },
 
-    /// Refused because available stock would go below zero.
-    #[error("negative stock refused: item {sku} in warehouse {warehouse} has {available} available, {requested} requested")]
+    /// Refused because available stock would go below zero (now, or at a
+    /// later instant than a backdated movement's).
+    #[error("negative stock refused: item {sku} in warehouse {warehouse} has {available} available{}, {requested} requested", at_instant(at))]
     NegativeStock {
         /// Item id.
         item: i64,
@@ -122,10 +123,14 @@ pub enum Error {
         sku: String,
         /// Warehouse code.
         warehouse: String,
-        /// Available quantity before the movement.
+        /// Available quantity before the movement (at `at` when given).
         available: Decimal,
         /// Quantity the movement wanted to take out.
         requested: Decimal,
+        /// For a backdated movement: the first later instant whose stock it
+        /// would take below zero.
+        #[schemars(with = "Option<crate::catalogue::Instant>")]
+        at: Option<jiff::Timestamp>,
     },
 
     /// Some lines of an order cannot be reserved or issued; nothing was.
@@ -211,6 +216,10 @@ pub enum Error {
         /// Highest version this library knows.
         supported: i64,
     },
+}
+
+fn at_instant(at: &Option<jiff::Timestamp>) -> String {
+    at.map(|t| format!(" at {t}")).unwrap_or_default()
 }
 
 impl Error {
@@ -367,6 +376,7 @@ mod tests {
                 warehouse: "MAIN".into(),
                 available: d,
                 requested: d,
+                at: None,
             },
             Error::short(vec![ShortLine::default()]),
             Error::IdempotencyConflict { key: "k".into() },

@@ -61,8 +61,8 @@ pub use decimal::{Decimal, DecimalError, SCALE};
 pub use error::{Error, ErrorCode, Result, ShortLine};
 pub use items::{Item, ItemChanges, ItemFilter, ItemKind, ItemRef, NewItem};
 pub use ledger::{
-    Movement, MovementFilter, MovementKind, MovementRecord, Posted, Reason, SortOrder, StockAt,
-    StockFilter, StockLevel, MAX_BATCH,
+    CostLayer, CostLayers, Movement, MovementFilter, MovementKind, MovementRecord, Posted, Reason,
+    SortOrder, StockAt, StockFilter, StockLevel, MAX_BATCH,
 };
 pub use orders::{
     Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderLine,

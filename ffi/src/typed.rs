@@ -187,6 +187,9 @@ unsafe fn movement(m: &RacineMovement) -> Result<Movement, Failure> {
         to_warehouse: id(m.to_warehouse),
         quantity: Decimal::from_raw(m.quantity),
         unit_cost: (m.has_unit_cost != 0).then_some(Decimal::from_raw(m.unit_cost)),
+        // Not in the typed struct (its layout is ABI version 2): a supplier
+        // return against a receipt goes through racine_call.
+        against_receipt: None,
         reason: reason(m.reason)?,
         // SAFETY (three calls): the struct's text contract is the caller's.
         reference: owned(unsafe { optional_text(m.reference, m.reference_len, "reference")? }),

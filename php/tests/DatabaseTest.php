@@ -22,7 +22,7 @@ final class DatabaseTest extends TestCase
     public function testInfo(): void
     {
         $info = $this->db->info();
-        self::assertSame(4, $info["schema_version"]);
+        self::assertSame(\Racine\Generated\Catalogue::SCHEMA_VERSION, $info["schema_version"]);
         self::assertSame('UTC', $info['time_zone']);
         self::assertMatchesRegularExpression('/^\d+\.\d+\.\d+$/', $info['version']);
     }
@@ -149,6 +149,28 @@ final class DatabaseTest extends TestCase
         $then = $this->db->stockAsOf($a, $paris);
         self::assertSame(['3', '33'], [$then['on_hand'], $then['value']]);
         self::assertSame(['A'], array_column($this->db->stockLevels(['low_stock_only' => true])['items'], 'sku'));
+    }
+
+    public function testCostLayersSupplierReturnsAndBackdatedIssues(): void
+    {
+        $oak = $this->db->createItem('OAK', 'Oak')['id'];
+        $first = $this->db->receive($oak, '10', '10')['movements'][0]['id'];
+        $dear = $this->db->receive($oak, '10', '12')['movements'][0]['id'];
+        $back = $this->db->issue($oak, '4', ['reason' => 'supplier_return', 'against_receipt' => $dear]);
+        self::assertSame('-48', $back['movements'][0]['value_change']);
+        $layers = $this->db->costLayers($oak);
+        self::assertSame('fifo', $layers['valuation']);
+        self::assertSame(
+            [['10', '10', $first], ['6', '12', $dear]],
+            array_map(static fn ($l) => [$l['quantity'], $l['unit_cost'], $l['movement']], $layers['layers'])
+        );
+        try {
+            $this->db->issue($oak, '8', ['effective_at' => new \DateTimeImmutable('2020-01-01T00:00:00Z')]);
+            self::fail('expected a refusal');
+        } catch (\Racine\Exception\NegativeStockException $e) {
+            self::assertSame(['0', '2020-01-01T00:00:00Z'], [$e->available, $e->at]);
+        }
+        self::assertTrue($this->db->verify()['is_clean']);
     }
 
     public function testPurchases(): void

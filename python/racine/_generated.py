@@ -291,6 +291,36 @@ class StockAt:
 
 
 @dataclass(frozen=True)
+class CostLayer:
+    """One open FIFO / LIFO cost layer: what is left of one receipt."""
+
+    quantity: Decimal
+    """Quantity still in this layer."""
+    unit_cost: Decimal
+    """Its unit cost (value ÷ quantity, rounded to the millionth)."""
+    value: Decimal
+    """Its exact remaining value."""
+    movement: Optional[int] = None
+    """The movement that opened it (`None` for layers opened before schema version 5, which did not record it)."""
+
+
+@dataclass(frozen=True)
+class CostLayers:
+    """The open cost layers of one item in one warehouse."""
+
+    item: int
+    """Item id."""
+    sku: str
+    """Item SKU."""
+    warehouse: int
+    """Warehouse id."""
+    valuation: ValuationMethod
+    """The item's valuation method."""
+    layers: List[CostLayer]
+    """Open layers, oldest first: FIFO issues take from the first, LIFO from the last. Empty under moving average (one pool, valued by `Database::stock`) and whenever nothing is on hand."""
+
+
+@dataclass(frozen=True)
 class PurchaseLine:
     """A line of a purchase order."""
 
@@ -541,7 +571,9 @@ class Movement:
     to_warehouse: Optional[IdLike] = None
     """Destination warehouse of a transfer."""
     unit_cost: Optional[DecimalLike] = None
-    """Unit cost of incoming stock; the prevailing rate when absent (required for purchase receipts and opening balances)."""
+    """Unit cost of incoming stock; the prevailing rate when absent (required for purchase receipts and opening balances). On outgoing stock, the rate it leaves at instead of its valuation cost (a correction of a specific receipt): FIFO takes first from the oldest layer at that rate, LIFO from the newest; moving average re-averages what stays."""
+    against_receipt: Optional[IdLike] = None
+    """For a `supplier_return`: the receipt movement it sends back. The goods leave at that receipt's unit cost unless `unit_cost` names another."""
     reason: Optional[Reason] = None
     """Reason; defaults per kind."""
     note: Optional[str] = None
@@ -1038,6 +1070,16 @@ class Operations:
         raw = self._run("stock_as_of", args({"item": item, "warehouse": warehouse, "at": at}), ())
         return build(StockAt, raw)
 
+    def cost_layers(
+        self,
+        item: ItemLike,
+        warehouse: Optional[IdLike] = None,
+    ) -> CostLayers:
+        """The open FIFO / LIFO cost layers of an item in a warehouse (the default one when none is given), oldest first, each with the receipt that opened it.
+        """
+        raw = self._run("cost_layers", args({"item": item, "warehouse": warehouse}), ())
+        return build(CostLayers, raw)
+
     def movements(
         self,
         *,
@@ -1317,7 +1359,7 @@ TOO_DEEP = "is nested more than 128 levels deep"
 INVALID_INPUT_MESSAGE = "invalid {field}: {reason}"
 
 #: Every operation of the catalogue, by name.
-OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order",)
+OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order",)
 
 __all__ = [
     "DecimalLike",
@@ -1348,6 +1390,8 @@ __all__ = [
     "PostedBatch",
     "StockLevel",
     "StockAt",
+    "CostLayer",
+    "CostLayers",
     "PurchaseLine",
     "PurchaseOrder",
     "PurchaseReceived",

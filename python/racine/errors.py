@@ -11,10 +11,15 @@ below also expose their fields as attributes, with quantities as
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Dict, List, Optional, Type
 
+from ._convert import parse_instant
+
 _DECIMAL_FIELDS = {"available", "requested"}
+
+_INSTANT_FIELDS = {"at"}
 
 
 
@@ -30,7 +35,7 @@ class RacineError(Exception):
         #: Zero-based index of the failing entry when the error came from a batch.
         self.index: Optional[int] = self.details.get("index")
         # Every other field becomes an attribute; decimals (also inside a
-        # list of lines) become Decimal.
+        # list of lines) become Decimal, instants aware datetimes.
         for name, value in self.details.items():
             if isinstance(value, list):
                 value = [
@@ -39,18 +44,22 @@ class RacineError(Exception):
                     else entry
                     for entry in value
                 ]
+            elif name in _DECIMAL_FIELDS:
+                value = Decimal(value)
+            elif name in _INSTANT_FIELDS and value is not None:
+                value = parse_instant(value)
             if name not in ("code", "message", "index"):
-                setattr(self, name, Decimal(value) if name in _DECIMAL_FIELDS else value)
+                setattr(self, name, value)
 
 
 class StockRefusalError(RacineError):
     """Every refusal of the stock_refusal family: negative_stock, insufficient_available."""
 
-    requested: Decimal
     item: int
     sku: str
     warehouse: str
     available: Decimal
+    requested: Decimal
 
 
 class NotFoundError(RacineError, LookupError):
@@ -73,11 +82,12 @@ class NegativeStockError(StockRefusalError):
     """The movement would take available stock below zero. (status 3)"""
 
     code = "negative_stock"
-    requested: Decimal
+    at: Optional[datetime]
     item: int
     sku: str
     warehouse: str
     available: Decimal
+    requested: Decimal
 
 
 class InsufficientAvailableError(StockRefusalError):

@@ -12,6 +12,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from decimal import Decimal as D
 from pathlib import Path
 from typing import Iterator, List
 
@@ -485,3 +486,24 @@ def test_ergonomics_a_new_user_reaches_for(db: Database) -> None:
     shipped = db.fulfil_order("S-1", [racine.FulfilLine(line=1, quantity=1)])
     back = db.return_order("S-1", [racine.ReturnLine(line=1, quantity=1, restock=True)])
     assert (shipped.status, back.lines[0].returned) == ("partially_fulfilled", D("1"))
+
+
+def test_cost_layers_supplier_returns_and_backdated_issues() -> None:
+    from datetime import datetime, timezone
+
+    with Database() as db:
+        oak = db.create_item("OAK", "Oak")  # FIFO
+        first = db.receive(oak, 10, D("10")).movements[0]
+        dear = db.receive(oak, 10, D("12")).movements[0]
+        back = db.issue(oak, 4, reason="supplier_return", against_receipt=dear.id)
+        assert back.movements[0].value_change == D("-48")
+        open_layers = db.cost_layers(oak)
+        assert open_layers.valuation == "fifo"
+        assert [(l.quantity, l.unit_cost, l.movement) for l in open_layers.layers] == [
+            (D("10"), D("10"), first.id),
+            (D("6"), D("12"), dear.id),
+        ]
+        with pytest.raises(racine.NegativeStockError) as e:
+            db.issue(oak, 8, effective_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+        assert e.value.at == datetime(2020, 1, 1, tzinfo=timezone.utc) and e.value.available == 0
+        assert db.verify().is_clean

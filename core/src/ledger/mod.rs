@@ -5,7 +5,9 @@ pub(crate) mod posting;
 pub(crate) mod stock;
 
 pub use movement::{Movement, MovementKind, MovementRecord, Posted, Reason};
-pub use stock::{MovementFilter, SortOrder, StockAt, StockFilter, StockLevel};
+pub use stock::{
+    CostLayer, CostLayers, MovementFilter, SortOrder, StockAt, StockFilter, StockLevel,
+};
 
 use crate::database::Database;
 use crate::error::{Error, Result};

@@ -113,9 +113,16 @@ pub struct Movement {
     /// Quantity (see [`MovementKind`] for its sign and meaning).
     pub quantity: Decimal,
     /// Unit cost of incoming stock; the prevailing rate when absent (required
-    /// for purchase receipts and opening balances).
+    /// for purchase receipts and opening balances). On outgoing stock, the
+    /// rate it leaves at instead of its valuation cost (a correction of a
+    /// specific receipt): FIFO takes first from the oldest layer at that
+    /// rate, LIFO from the newest; moving average re-averages what stays.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_cost: Option<Decimal>,
+    /// For a `supplier_return`: the receipt movement it sends back. The goods
+    /// leave at that receipt's unit cost unless `unit_cost` names another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against_receipt: Option<i64>,
     /// Reason; defaults per kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Reason>,
@@ -145,6 +152,7 @@ impl Movement {
             to_warehouse: None,
             quantity,
             unit_cost: None,
+            against_receipt: None,
             reason: None,
             note: None,
             reference: None,
@@ -226,9 +234,17 @@ impl Movement {
         self
     }
 
-    /// With this unit cost.
+    /// With this unit cost (incoming), or leaving at this rate (outgoing).
     pub fn unit_cost(mut self, unit_cost: Decimal) -> Movement {
         self.unit_cost = Some(unit_cost);
+        self
+    }
+
+    /// A supplier return of the goods received by movement `receipt`, at
+    /// that receipt's unit cost.
+    pub fn against_receipt(mut self, receipt: i64) -> Movement {
+        self.reason = Some(Reason::SupplierReturn);
+        self.against_receipt = Some(receipt);
         self
     }
 
@@ -306,6 +322,12 @@ impl Movement {
         match self.kind {
             MovementKind::Receipt => {
                 positive()?;
+                if self.against_receipt.is_some() {
+                    return Err(Error::invalid(
+                        "against_receipt",
+                        "only an issue goes back against a receipt",
+                    ));
+                }
                 let r = reason_among(
                     Reason::PurchaseReceipt,
                     &[
@@ -327,8 +349,7 @@ impl Movement {
             }
             MovementKind::Issue => {
                 positive()?;
-                no_cost(self)?;
-                reason_among(
+                let r = reason_among(
                     Reason::Sale,
                     &[
                         Reason::Sale,
@@ -337,7 +358,14 @@ impl Movement {
                         Reason::Loss,
                         Reason::ManualCorrection,
                     ],
-                )
+                )?;
+                if self.against_receipt.is_some() && r != Reason::SupplierReturn {
+                    return Err(Error::invalid(
+                        "against_receipt",
+                        format!("only a supplier_return goes back against a receipt, not a {r}"),
+                    ));
+                }
+                Ok(r)
             }
             MovementKind::Adjustment => {
                 let Some(r) = self.reason else {
@@ -373,12 +401,21 @@ impl Movement {
                         ),
                     ));
                 }
-                if q.is_negative() {
-                    no_cost(self)?;
+                if self.against_receipt.is_some() {
+                    return Err(Error::invalid(
+                        "against_receipt",
+                        "post a supplier return as an issue with reason supplier_return",
+                    ));
                 }
                 Ok(r)
             }
             MovementKind::Count => {
+                if self.against_receipt.is_some() {
+                    return Err(Error::invalid(
+                        "against_receipt",
+                        "a count is not a supplier return",
+                    ));
+                }
                 if q.is_negative() {
                     return Err(Error::invalid(
                         "quantity",
@@ -390,6 +427,12 @@ impl Movement {
             MovementKind::Transfer => {
                 positive()?;
                 no_cost(self)?;
+                if self.against_receipt.is_some() {
+                    return Err(Error::invalid(
+                        "against_receipt",
+                        "a transfer is not a supplier return",
+                    ));
+                }
                 if self.to_warehouse.is_none() {
                     return Err(Error::invalid(
                         "to_warehouse",
@@ -418,7 +461,7 @@ fn no_cost(m: &Movement) -> Result<()> {
     match m.unit_cost {
         Some(_) => Err(Error::invalid(
             "unit_cost",
-            "outgoing stock leaves at its valuation cost; do not give one",
+            "a transfer carries its valuation cost; do not give one",
         )),
         None => Ok(()),
     }

@@ -68,6 +68,13 @@ pub(crate) struct Posting<'t> {
     states: HashMap<(i64, i64), StockState>,
 }
 
+/// What `verify` needs to value a movement again: the value that came in,
+/// or the rate an issue was asked to leave at.
+enum Valued {
+    In { value: Decimal },
+    Out { rate: Option<Decimal> },
+}
+
 impl<'t> Posting<'t> {
     pub fn new(tx: &'t dyn Writes, key: Option<&'t str>) -> Posting<'t> {
         Posting {
@@ -202,11 +209,12 @@ impl<'t> Posting<'t> {
                 action: "receive stock".into(),
             });
         }
+        let id = self.tx.next_movement_id()?;
         let state = self.state(l.item, l.warehouse)?;
-        let change = state.cost.receive(rules.valuation, l.quantity, value)?;
+        let change = state.cost.receive(rules.valuation, l.quantity, value, id)?;
         state.dirty = true;
         let unit_cost = value.checked_div(l.quantity)?;
-        self.append(&l, l.quantity, unit_cost, change, Some(value))
+        self.append(&l, l.quantity, unit_cost, change, Valued::In { value })
     }
 
     fn outbound(&mut self, l: Line) -> Result<MovementRecord> {
@@ -219,13 +227,68 @@ impl<'t> Posting<'t> {
                 warehouse,
                 available,
                 requested: l.quantity,
+                at: None,
             });
         }
+        let rate = match (l.meta.unit_cost, l.meta.against_receipt) {
+            (Some(rate), _) => Some(rate),
+            (None, Some(receipt)) => Some(self.receipt_rate(receipt, &l)?),
+            (None, None) => None,
+        };
         let state = self.state(l.item, l.warehouse)?;
-        let change = state.cost.issue(rules.valuation, l.quantity)?;
+        let change = state.cost.issue(rules.valuation, l.quantity, rate)?;
         state.dirty = true;
         let unit_cost = change.abs().checked_div(l.quantity)?;
-        self.append(&l, l.quantity.checked_neg()?, unit_cost, change, None)
+        let valued = Valued::Out { rate };
+        let record = self.append(&l, l.quantity.checked_neg()?, unit_cost, change, valued)?;
+        if l.meta.effective_at.is_some() && !rules.allow_negative {
+            self.check_later_balances(&l, &record)?;
+        }
+        Ok(record)
+    }
+
+    /// A backdated issue must not take the stock of any later instant below
+    /// zero (valuation still follows recording order: see the README).
+    fn check_later_balances(&mut self, l: &Line, record: &MovementRecord) -> Result<()> {
+        let Some((lowest, at)) =
+            self.tx
+                .lowest_balance_from(l.item, l.warehouse, record.effective_at)?
+        else {
+            return Ok(());
+        };
+        if !lowest.is_negative() {
+            return Ok(());
+        }
+        Err(Error::NegativeStock {
+            item: l.item,
+            sku: self.items[&l.item].sku.clone(),
+            warehouse: self.warehouses[&l.warehouse].code.clone(),
+            available: lowest.checked_add(l.quantity)?,
+            requested: l.quantity,
+            at: Some(at),
+        })
+    }
+
+    /// The unit cost that receipt movement `id` brought `l`'s item into
+    /// `l`'s warehouse at: what a supplier return against it leaves at.
+    fn receipt_rate(&mut self, id: i64, l: &Line) -> Result<Decimal> {
+        let receipt = self
+            .tx
+            .movement(id)?
+            .ok_or_else(|| Error::not_found("movement", id))?;
+        if receipt.reason != Reason::PurchaseReceipt
+            || receipt.item != l.item
+            || receipt.warehouse != l.warehouse
+        {
+            return Err(Error::invalid(
+                "against_receipt",
+                format!(
+                    "movement {id} is not a purchase receipt of {} into {}",
+                    self.items[&l.item].sku, self.warehouses[&l.warehouse].code
+                ),
+            ));
+        }
+        Ok(receipt.unit_cost)
     }
 
     fn append(
@@ -234,8 +297,12 @@ impl<'t> Posting<'t> {
         quantity: Decimal,
         unit_cost: Decimal,
         value_change: Decimal,
-        inbound_value: Option<Decimal>,
+        valued: Valued,
     ) -> Result<MovementRecord> {
+        let (inbound_value, outgoing_rate) = match valued {
+            Valued::In { value } => (Some(value), None),
+            Valued::Out { rate } => (None, rate),
+        };
         let (balance_after, value_after) = {
             let s = &self.states[&(l.item, l.warehouse)].cost;
             (s.on_hand, s.value)
@@ -253,6 +320,7 @@ impl<'t> Posting<'t> {
             unit_cost,
             value_change,
             inbound_value,
+            outgoing_rate,
             balance_after,
             value_after,
             effective_at,

@@ -12,6 +12,7 @@ use crate::items::{self, ItemRef};
 use crate::ledger::movement::{MovementRecord, Reason};
 use crate::page::{Page, PageRequest};
 use crate::store::{LevelQuery, LevelRow, Reads};
+use crate::valuation::ValuationMethod;
 use crate::warehouses;
 
 /// Stock of one item, in one warehouse or across all of them.
@@ -107,6 +108,39 @@ pub struct MovementFilter {
     pub page: PageRequest,
 }
 
+/// One open FIFO / LIFO cost layer: what is left of one receipt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct CostLayer {
+    /// Quantity still in this layer.
+    pub quantity: Decimal,
+    /// Its unit cost (value ÷ quantity, rounded to the millionth).
+    pub unit_cost: Decimal,
+    /// Its exact remaining value.
+    pub value: Decimal,
+    /// The movement that opened it (`None` for layers opened before
+    /// schema version 5, which did not record it).
+    pub movement: Option<i64>,
+}
+
+/// The open cost layers of one item in one warehouse.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct CostLayers {
+    /// Item id.
+    pub item: i64,
+    /// Item SKU.
+    pub sku: String,
+    /// Warehouse id.
+    pub warehouse: i64,
+    /// The item's valuation method.
+    pub valuation: ValuationMethod,
+    /// Open layers, oldest first: FIFO issues take from the first, LIFO
+    /// from the last. Empty under moving average (one pool, valued by
+    /// [`Database::stock`]) and whenever nothing is on hand.
+    pub layers: Vec<CostLayer>,
+}
+
 /// A stock level from a balance row: what is available and the value per
 /// unit are derived here, once.
 fn level(row: LevelRow, warehouse: Option<i64>) -> StockLevel {
@@ -136,6 +170,58 @@ fn check_warehouse(r: &dyn Reads, warehouse: Option<i64>) -> Result<()> {
 }
 
 impl Database {
+    /// The open cost layers of `item` (id or SKU) in `warehouse` (the
+    /// default warehouse when `None`): quantity, unit cost and the receipt
+    /// that opened each, in the order [`Database::verify`] replays them.
+    ///
+    /// ```
+    /// use racine::{Database, Movement, NewItem};
+    /// let db = Database::open_in_memory()?;
+    /// let oak = db.create_item(&NewItem::new("OAK", "Oak"))?.id; // FIFO
+    /// db.post(&Movement::receipt(oak, "10".parse()?, "4".parse()?))?;
+    /// db.post(&Movement::receipt(oak, "5".parse()?, "6".parse()?))?;
+    /// db.post(&Movement::issue(oak, "12".parse()?))?;
+    /// let open = db.cost_layers(oak, None)?.layers;
+    /// assert_eq!(open.len(), 1);
+    /// assert_eq!((open[0].quantity.to_string(), open[0].unit_cost.to_string()), ("3".into(), "6".into()));
+    /// assert_eq!(open[0].movement, Some(2));
+    /// # Ok::<(), racine::Error>(())
+    /// ```
+    pub fn cost_layers(
+        &self,
+        item: impl Into<ItemRef>,
+        warehouse: Option<i64>,
+    ) -> Result<CostLayers> {
+        let item = item.into();
+        self.read(|r| {
+            let id = item.resolve(r)?;
+            let rules = items::rules(r, id)?;
+            let warehouse = match warehouse {
+                Some(w) => warehouses::get(r, w)?.id,
+                None => warehouses::default_id(r)?,
+            };
+            let layers = r
+                .cost_layers(id, warehouse)?
+                .into_iter()
+                .map(|l| {
+                    Ok(CostLayer {
+                        quantity: l.quantity,
+                        unit_cost: l.value.checked_div(l.quantity)?,
+                        value: l.value,
+                        movement: (l.movement != 0).then_some(l.movement),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(CostLayers {
+                item: id,
+                sku: rules.sku,
+                warehouse,
+                valuation: rules.valuation,
+                layers,
+            })
+        })
+    }
+
     /// Stock of `item` (id or SKU) in `warehouse`, or across all warehouses
     /// when `None`.
     ///

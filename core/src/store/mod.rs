@@ -186,6 +186,9 @@ pub(crate) struct NewMovement<'a> {
     pub value_change: Decimal,
     /// For incoming stock, the value it came in with (what `verify` replays).
     pub inbound_value: Option<Decimal>,
+    /// For outgoing stock, the rate it was asked to leave at, if any (what
+    /// `verify` replays).
+    pub outgoing_rate: Option<Decimal>,
     pub balance_after: Decimal,
     pub value_after: Decimal,
     pub effective_at: Timestamp,
@@ -244,11 +247,24 @@ pub(crate) trait LedgerReads {
         warehouse: Option<i64>,
         at: Timestamp,
     ) -> Result<(Decimal, Decimal)>;
+    /// The lowest on-hand balance of `item` in `warehouse` at any instant
+    /// from `from` on (movements in effective order), and the first instant
+    /// it is reached; `None` when no movement is effective after `from`.
+    fn lowest_balance_from(
+        &self,
+        item: i64,
+        warehouse: i64,
+        from: Timestamp,
+    ) -> Result<Option<(Decimal, Timestamp)>>;
+    /// One movement by id.
+    fn movement(&self, id: i64) -> Result<Option<MovementRecord>>;
     /// Movement history matching `filter`, up to `limit` rows.
     fn movements(&self, filter: &MovementFilter, limit: u32) -> Result<Vec<MovementRecord>>;
 }
 
 pub(crate) trait LedgerWrites {
+    /// The id the next [`LedgerWrites::append_movement`] will give.
+    fn next_movement_id(&self) -> Result<i64>;
     /// Appends a movement; returns its id (ids grow with recording order).
     fn append_movement(&self, movement: &NewMovement<'_>) -> Result<i64>;
     /// Stores the balance of `item` in `warehouse`.
@@ -445,6 +461,7 @@ pub(crate) struct RecordedMovement {
     pub quantity: Decimal,
     pub value_change: Decimal,
     pub inbound_value: Option<Decimal>,
+    pub outgoing_rate: Option<Decimal>,
     pub balance_after: Decimal,
     pub value_after: Decimal,
 }

@@ -238,7 +238,9 @@ fn reasons_must_fit_the_kind_and_sign() {
         Movement::adjustment(a, d("1"), Reason::TransferIn),
         Movement::issue(a, d("1")).reason(Reason::PurchaseReceipt),
         Movement::receipt(a, d("1"), d("1")).reason(Reason::Sale),
-        Movement::issue(a, d("1")).unit_cost(d("3")),
+        Movement::issue(a, d("1"))
+            .against_receipt(1)
+            .reason(Reason::Sale),
         Movement::issue(a, d("-1")),
         Movement::receipt(a, d("1"), d("-1")),
         Movement::issue(a, d("1")).note("x".repeat(1001)),
@@ -669,4 +671,128 @@ fn options_and_requests_have_a_strict_json_form() {
         (o.synchronous, o.busy_timeout_ms),
         (Synchronous::Normal, 10_000)
     );
+}
+
+/// A return to the supplier leaves at the cost it came in with: against a
+/// receipt, or at a named rate; FIFO takes the layer at that rate first.
+#[test]
+fn an_issue_can_leave_at_a_named_rate_or_against_its_receipt() {
+    let db = db();
+    let a = item(&db, "A", ValuationMethod::Fifo);
+    let first = db.post(&Movement::receipt(a, d("10"), d("10"))).unwrap();
+    let dear = db.post(&Movement::receipt(a, d("10"), d("12"))).unwrap();
+    let dear_id = dear.movements[0].id;
+    // Back to the supplier against the dear receipt: at 12, from its layer.
+    let back = db
+        .post(&Movement::issue(a, d("4")).against_receipt(dear_id))
+        .unwrap();
+    assert_eq!(back.movements[0].reason, Reason::SupplierReturn);
+    assert_eq!(back.movements[0].value_change, d("-48"));
+    let layers = db.cost_layers(a, None).unwrap().layers;
+    let open: Vec<_> = layers
+        .iter()
+        .map(|l| (l.quantity, l.unit_cost, l.movement))
+        .collect();
+    assert_eq!(
+        open,
+        [
+            (d("10"), d("10"), Some(first.movements[0].id)),
+            (d("6"), d("12"), Some(dear_id))
+        ]
+    );
+    // A named rate with no layer at it: leaves at it, the layers merge.
+    db.post(
+        &Movement::issue(a, d("2"))
+            .unit_cost(d("11"))
+            .reason(Reason::ManualCorrection),
+    )
+    .unwrap();
+    let merged = db.cost_layers(a, None).unwrap().layers;
+    assert_eq!(merged.len(), 1);
+    assert_eq!((merged[0].quantity, merged[0].value), (d("14"), d("150")));
+    // Without a named rate nothing changes: FIFO from the (merged) layer.
+    let plain = db.post(&Movement::issue(a, d("7"))).unwrap();
+    assert_eq!(plain.movements[0].value_change, d("-75"));
+    // A receipt of another item cannot be sent back from this one.
+    let b = item(&db, "B", ValuationMethod::MovingAverage);
+    let b_receipt = db
+        .post(&Movement::receipt(b, d("5"), d("2")))
+        .unwrap()
+        .movements[0]
+        .id;
+    let err = db
+        .post(&Movement::issue(a, d("1")).against_receipt(b_receipt))
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidInput { ref field, .. } if field == "against_receipt"),
+        "{err}"
+    );
+    assert_eq!(
+        db.post(&Movement::issue(a, d("1")).against_receipt(999))
+            .unwrap_err()
+            .code(),
+        ErrorCode::NotFound
+    );
+    // Moving average: leaves at the rate, what stays is re-averaged.
+    db.post(&Movement::receipt(b, d("5"), d("4"))).unwrap();
+    db.post(&Movement::issue(b, d("5")).against_receipt(b_receipt))
+        .unwrap();
+    let s = db.stock(b, None).unwrap();
+    assert_eq!(
+        (s.on_hand, s.value, s.unit_value),
+        (d("5"), d("20"), d("4"))
+    );
+    assert!(db.cost_layers(b, None).unwrap().layers.is_empty());
+    assert!(db.verify().unwrap().is_clean());
+}
+
+/// A backdated issue that would make a past instant's stock negative is
+/// refused with that instant; one that fits the history is accepted.
+#[test]
+fn a_backdated_issue_may_not_make_the_past_negative() {
+    let db = db();
+    let a = item(&db, "A", ValuationMethod::Fifo);
+    let t = |s: &str| -> jiff::Timestamp { s.parse().unwrap() };
+    db.post(&Movement::receipt(a, d("10"), d("1")).effective_at(t("2026-03-10T00:00:00Z")))
+        .unwrap();
+    db.post(&Movement::issue(a, d("10")).effective_at(t("2026-03-20T00:00:00Z")))
+        .unwrap();
+    db.post(&Movement::receipt(a, d("10"), d("1")).effective_at(t("2026-03-25T00:00:00Z")))
+        .unwrap();
+    // Today 10 are on hand, but on the 20th there were none left after the
+    // sale: an issue dated the 15th would make the 20th negative.
+    let err = db
+        .post(&Movement::issue(a, d("4")).effective_at(t("2026-03-15T00:00:00Z")))
+        .unwrap_err();
+    match err {
+        Error::NegativeStock {
+            available,
+            requested,
+            at,
+            ..
+        } => {
+            assert_eq!((available, requested), (d("0"), d("4")));
+            assert_eq!(at, Some(t("2026-03-20T00:00:00Z")));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(db.stock(a, None).unwrap().on_hand, d("10"));
+    let then = db.stock_as_of(a, None, t("2026-03-21T00:00:00Z")).unwrap();
+    assert_eq!(then.on_hand, d("0"));
+    // Dated after the last dip it fits.
+    db.post(&Movement::issue(a, d("4")).effective_at(t("2026-03-26T00:00:00Z")))
+        .unwrap();
+    // An item that allows negative stock may go negative in the past too.
+    let n = db
+        .create_item(&NewItem {
+            allow_negative: true,
+            ..NewItem::new("N", "N")
+        })
+        .unwrap()
+        .id;
+    db.post(&Movement::receipt(n, d("1"), d("1")).effective_at(t("2026-03-20T00:00:00Z")))
+        .unwrap();
+    db.post(&Movement::issue(n, d("3")).effective_at(t("2026-03-01T00:00:00Z")))
+        .unwrap();
+    assert!(db.verify().unwrap().is_clean());
 }

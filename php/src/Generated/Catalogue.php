@@ -12,6 +12,9 @@ final class Catalogue
     /** Fractional digits of every decimal (the typed C functions speak integers of this scale). */
     public const DECIMAL_SCALE = 6;
 
+    /** Schema version of the database files this library writes. */
+    public const SCHEMA_VERSION = 5;
+
     /** The core's refusals of a value that json_encode gives up on first, and the message of an invalid-input error. */
     public const TOO_DEEP = 'is nested more than 128 levels deep';
     public const NOT_UTF8 = 'is not valid UTF-8';
@@ -45,6 +48,7 @@ final class Catalogue
         'stock_levels' => 'stockLevels',
         'stock_value' => 'stockValue',
         'stock_as_of' => 'stockAsOf',
+        'cost_layers' => 'costLayers',
         'movements' => 'movements',
         'create_purchase_order' => 'createPurchaseOrder',
         'purchase_order' => 'purchaseOrder',

@@ -243,7 +243,7 @@ trait Operations
      * Posts one movement in its own transaction; refuses negative stock unless the item allows it.
      * With $idempotencyKey, the same request again returns the first result and writes nothing.
      *
-     * @param array{kind: 'receipt'|'issue'|'adjustment'|'count'|'transfer', item: int|string, warehouse?: int|null, to_warehouse?: int|null, quantity: string|int, unit_cost?: string|int|null, reason?: 'purchase_receipt'|'sale'|'customer_return'|'supplier_return'|'inventory_count'|'breakage'|'loss'|'transfer_out'|'transfer_in'|'opening_balance'|'manual_correction'|null, note?: string|null, reference?: string|null, actor?: string|null, effective_at?: \DateTimeInterface|null} $movement
+     * @param array{kind: 'receipt'|'issue'|'adjustment'|'count'|'transfer', item: int|string, warehouse?: int|null, to_warehouse?: int|null, quantity: string|int, unit_cost?: string|int|null, against_receipt?: int|null, reason?: 'purchase_receipt'|'sale'|'customer_return'|'supplier_return'|'inventory_count'|'breakage'|'loss'|'transfer_out'|'transfer_in'|'opening_balance'|'manual_correction'|null, note?: string|null, reference?: string|null, actor?: string|null, effective_at?: \DateTimeInterface|null} $movement
      * @param string|null $idempotencyKey
      * @return array{movements: list<array<string, mixed>>}
      */
@@ -256,7 +256,7 @@ trait Operations
      * Posts many movements in one transaction: all of them or none; a refusal names the failing entry (`index`). With `summary`, only the count and the ids come back.
      * With $idempotencyKey, the same request again returns the first result and writes nothing.
      *
-     * @param list<array{kind: 'receipt'|'issue'|'adjustment'|'count'|'transfer', item: int|string, warehouse?: int|null, to_warehouse?: int|null, quantity: string|int, unit_cost?: string|int|null, reason?: 'purchase_receipt'|'sale'|'customer_return'|'supplier_return'|'inventory_count'|'breakage'|'loss'|'transfer_out'|'transfer_in'|'opening_balance'|'manual_correction'|null, note?: string|null, reference?: string|null, actor?: string|null, effective_at?: \DateTimeInterface|null}> $movements
+     * @param list<array{kind: 'receipt'|'issue'|'adjustment'|'count'|'transfer', item: int|string, warehouse?: int|null, to_warehouse?: int|null, quantity: string|int, unit_cost?: string|int|null, against_receipt?: int|null, reason?: 'purchase_receipt'|'sale'|'customer_return'|'supplier_return'|'inventory_count'|'breakage'|'loss'|'transfer_out'|'transfer_in'|'opening_balance'|'manual_correction'|null, note?: string|null, reference?: string|null, actor?: string|null, effective_at?: \DateTimeInterface|null}> $movements
      * @param bool|null $summary
      * @param string|null $idempotencyKey
      * @return array{count: int, first_id: int|null, last_id: int|null, movements: list<array<string, mixed>>|null}
@@ -322,6 +322,18 @@ trait Operations
     public function stockAsOf(int|string $item, \DateTimeInterface $at, ?int $warehouse = null): array
     {
         return $this->call('stock_as_of', ['item' => $item, 'warehouse' => $warehouse, 'at' => $at]);
+    }
+
+    /**
+     * The open FIFO / LIFO cost layers of an item in a warehouse (the default one when none is given), oldest first, each with the receipt that opened it.
+     *
+     * @param int|string $item
+     * @param int|null $warehouse
+     * @return array{item: int, sku: string, warehouse: int, valuation: 'fifo'|'lifo'|'moving_average', layers: list<array<string, mixed>>}
+     */
+    public function costLayers(int|string $item, ?int $warehouse = null): array
+    {
+        return $this->call('cost_layers', ['item' => $item, 'warehouse' => $warehouse]);
     }
 
     /**

@@ -18,16 +18,16 @@ use crate::store::{
 use crate::valuation::{Layer, ValuationMethod};
 
 /// Bytes per layer in the stored form.
-const LAYER_BYTES: usize = 16;
+const LAYER_BYTES: usize = 24;
 
-/// Open layers are stored as one blob per item × warehouse in
-/// `cost_layers` (schema v3), apart from the narrow balance row: per layer,
-/// oldest first, quantity then value as little-endian `i64` millionths.
+/// Open layers as stored: (quantity, value, movement) little-endian i64
+/// triples, oldest first.
 fn encode_layers(layers: &VecDeque<Layer>) -> Vec<u8> {
     let mut out = Vec::with_capacity(layers.len() * LAYER_BYTES);
     for l in layers {
         out.extend_from_slice(&l.quantity.raw().to_le_bytes());
         out.extend_from_slice(&l.value.raw().to_le_bytes());
+        out.extend_from_slice(&l.movement.to_le_bytes());
     }
     out
 }
@@ -37,21 +37,19 @@ fn decode_layers(bytes: &[u8]) -> Result<VecDeque<Layer>> {
     if bytes.len() % LAYER_BYTES != 0 {
         return Err(Error::Storage {
             reason: format!(
-                "stored cost layers are {} bytes, not a multiple of 16",
+                "stored cost layers are {} bytes, not a multiple of {LAYER_BYTES}",
                 bytes.len()
             ),
             source: None,
         });
     }
+    let word = |b: &[u8]| i64::from_le_bytes(b.try_into().expect("8-byte word"));
     Ok(bytes
         .chunks_exact(LAYER_BYTES)
-        .map(|c| {
-            let (q, v) = c.split_at(8);
-            let word = |b: &[u8]| i64::from_le_bytes(b.try_into().expect("8-byte half"));
-            Layer {
-                quantity: Decimal::from_raw(word(q)),
-                value: Decimal::from_raw(word(v)),
-            }
+        .map(|c| Layer {
+            quantity: Decimal::from_raw(word(&c[0..8])),
+            value: Decimal::from_raw(word(&c[8..16])),
+            movement: word(&c[16..24]),
         })
         .collect())
 }
@@ -282,6 +280,55 @@ impl<T: Conn + ?Sized> LedgerReads for T {
         })
     }
 
+    fn lowest_balance_from(
+        &self,
+        item: i64,
+        warehouse: i64,
+        from: Timestamp,
+    ) -> Result<Option<(Decimal, Timestamp)>> {
+        run(|| {
+            let conn = self.conn();
+            // Nothing later: the balance now is the only one to check.
+            let later: bool = conn
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM movements
+                     WHERE item_id = ?1 AND warehouse_id = ?2 AND effective_at > ?3)",
+                )?
+                .query_row(params![item, warehouse, micros(from)], |r| r.get(0))?;
+            if !later {
+                return Ok(None);
+            }
+            let lowest = conn
+                .prepare_cached(
+                    // The default frame includes peers: the balance at the end
+                    // of each instant, not partway through it.
+                    "SELECT running, effective_at FROM (
+                         SELECT SUM(quantity) OVER (ORDER BY effective_at) AS running,
+                                effective_at
+                         FROM movements WHERE item_id = ?1 AND warehouse_id = ?2)
+                     WHERE effective_at >= ?3
+                     ORDER BY running, effective_at LIMIT 1",
+                )?
+                .query_row(params![item, warehouse, micros(from)], |r| {
+                    Ok((Decimal::from_raw(r.get(0)?), instant(r.get(1)?)))
+                })
+                .optional()?;
+            Ok(lowest)
+        })
+    }
+
+    fn movement(&self, id: i64) -> Result<Option<MovementRecord>> {
+        run(|| {
+            Ok(self
+                .conn()
+                .prepare_cached(&format!(
+                    "SELECT {MOVEMENT_COLUMNS} {MOVEMENT_FROM} WHERE m.id = ?1"
+                ))?
+                .query_row([id], movement_from_row)
+                .optional()?)
+        })
+    }
+
     fn movements(&self, filter: &MovementFilter, limit: u32) -> Result<Vec<MovementRecord>> {
         let (cmp, dir) = match filter.order {
             SortOrder::NewestFirst => ("<", "DESC"),
@@ -330,6 +377,12 @@ impl SqliteTx<'_> {
     /// The id the next movement gets: one more than the last, read once
     /// per transaction (this transaction holds SQLite's write lock).
     fn take_movement_id(&self) -> SqlResult<i64> {
+        let id = self.peek_movement_id()?;
+        self.next_movement_id.set(Some(id + 1));
+        Ok(id)
+    }
+
+    fn peek_movement_id(&self) -> SqlResult<i64> {
         let id = match self.next_movement_id.get() {
             Some(id) => id,
             None => self
@@ -337,12 +390,16 @@ impl SqliteTx<'_> {
                 .prepare_cached("SELECT COALESCE(MAX(id), 0) + 1 FROM movements")?
                 .query_row([], |r| r.get(0))?,
         };
-        self.next_movement_id.set(Some(id + 1));
+        self.next_movement_id.set(Some(id));
         Ok(id)
     }
 }
 
 impl LedgerWrites for SqliteTx<'_> {
+    fn next_movement_id(&self) -> Result<i64> {
+        run(|| self.peek_movement_id())
+    }
+
     fn append_movement(&self, m: &NewMovement<'_>) -> Result<i64> {
         run(|| {
             // The id is given here so that a transfer's outgoing leg can
@@ -359,9 +416,9 @@ impl LedgerWrites for SqliteTx<'_> {
                     "INSERT INTO movements(id, item_id, warehouse_id, quantity, reason, unit_cost,
                          value_change, inbound_value, balance_after, value_after, effective_at,
                          recorded_at, actor, reference, note, idempotency_key, transfer_id,
-                         purchase_line_id, order_id, order_event_id)
+                         purchase_line_id, order_id, order_event_id, outgoing_rate)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                             ?16, ?17, ?18, ?19, ?20)",
+                             ?16, ?17, ?18, ?19, ?20, ?21)",
                 )?
                 .execute(params![
                     id,
@@ -384,6 +441,7 @@ impl LedgerWrites for SqliteTx<'_> {
                     m.purchase_line_id,
                     m.order_id,
                     m.order_event_id,
+                    m.outgoing_rate.map(Decimal::raw),
                 ])?;
             Ok(id)
         })
@@ -464,7 +522,7 @@ impl<T: Conn + ?Sized> AuditReads for T {
         run(|| {
             let mut stmt = self.conn().prepare(
                 "SELECT id, item_id, warehouse_id, quantity, value_change, inbound_value,
-                        balance_after, value_after
+                        balance_after, value_after, outgoing_rate
                  FROM movements ORDER BY id",
             )?;
             let mut rows = stmt.query([])?;
@@ -476,6 +534,7 @@ impl<T: Conn + ?Sized> AuditReads for T {
                     quantity: Decimal::from_raw(r.get(3)?),
                     value_change: Decimal::from_raw(r.get(4)?),
                     inbound_value: r.get::<_, Option<i64>>(5)?.map(Decimal::from_raw),
+                    outgoing_rate: r.get::<_, Option<i64>>(8)?.map(Decimal::from_raw),
                     balance_after: Decimal::from_raw(r.get(6)?),
                     value_after: Decimal::from_raw(r.get(7)?),
                 })
@@ -588,9 +647,11 @@ mod tests {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         let layers: VecDeque<Layer> = [("68", "1020"), ("0.000001", "-3.5")]
             .iter()
-            .map(|(q, v)| Layer {
+            .enumerate()
+            .map(|(i, (q, v))| Layer {
                 quantity: d(q),
                 value: d(v),
+                movement: i as i64 + 7,
             })
             .collect();
         assert_eq!(decode_layers(&encode_layers(&layers)).ok(), Some(layers));

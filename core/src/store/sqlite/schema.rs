@@ -226,7 +226,40 @@ CREATE TABLE warehouse_values (
 INSERT INTO warehouse_values(warehouse_id, value)
     SELECT warehouse_id, SUM(value) FROM balances GROUP BY warehouse_id;
 "#,
+    // 5: each open cost layer records the movement that opened it, so that
+    //    the layers can be read (`cost_layers`). The blobs grow from
+    //    (quantity, value) to (quantity, value, movement) triples in
+    //    `widen_layers`; layers opened before this version have movement 0.
+    //    An issue may leave at a named rate, which the ledger keeps so that
+    //    `verify` replays it.
+    "ALTER TABLE movements ADD COLUMN outgoing_rate INTEGER;",
 ];
+
+/// Steps SQL cannot express, run right after the migration to the version
+/// they name, in the same transaction.
+const AFTER: &[(i64, Step)] = &[(5, widen_layers)];
+
+/// A migration step written in Rust.
+type Step = fn(&Connection) -> SqlResult<()>;
+
+/// Version 5: (quantity, value) pairs become (quantity, value, 0) triples.
+fn widen_layers(conn: &Connection) -> SqlResult<()> {
+    let rows: Vec<(i64, i64, Vec<u8>)> = conn
+        .prepare("SELECT item_id, warehouse_id, layers FROM cost_layers")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn
+        .prepare("UPDATE cost_layers SET layers = ?3 WHERE item_id = ?1 AND warehouse_id = ?2")?;
+    for (item, warehouse, old) in rows {
+        let mut wide = Vec::with_capacity(old.len() / 16 * 24);
+        for pair in old.chunks(16) {
+            wide.extend_from_slice(pair);
+            wide.extend_from_slice(&0i64.to_le_bytes());
+        }
+        update.execute(rusqlite::params![item, warehouse, wide])?;
+    }
+    Ok(())
+}
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one `BEGIN IMMEDIATE`
 /// transaction, or refuses a file written by a newer library.
@@ -252,8 +285,12 @@ pub(crate) fn migrate(conn: &mut Connection) -> SqlResult<()> {
         }
         .into());
     }
-    for sql in &MIGRATIONS[found as usize..] {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.execute_batch(sql)?;
+        let version = i as i64 + 1;
+        for (_, step) in AFTER.iter().filter(|(v, _)| *v == version) {
+            step(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -302,7 +339,7 @@ mod tests {
         conn.pragma_update(None, "foreign_keys", false).unwrap(); // bare rows, no items
         conn.execute(
             "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate, layers)
-             VALUES (1, 1, 5, 0, 10, 2, x'0102'), (2, 1, 0, 0, 0, 0, x'')",
+             VALUES (1, 1, 5, 0, 10, 2, x'05000000000000000a00000000000000'), (2, 1, 0, 0, 0, 0, x'')",
             [],
         )
         .unwrap();
@@ -314,7 +351,10 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(moved, vec![1, 2]);
+        // Moved, then widened by version 5 with "movement unknown".
+        let mut expected = vec![5, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0];
+        expected.extend_from_slice(&[0; 8]);
+        assert_eq!(moved, expected);
         let rows: i64 = conn
             .query_row("SELECT COUNT(*) FROM cost_layers", [], |r| r.get(0))
             .unwrap();

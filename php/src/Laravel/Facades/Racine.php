@@ -37,6 +37,7 @@ use Illuminate\Support\Facades\Facade;
  * @method static array stockLevels(array $filter = [])
  * @method static string stockValue(?int $warehouse = null)
  * @method static array stockAsOf(int|string $item, \DateTimeInterface $at, ?int $warehouse = null)
+ * @method static array costLayers(int|string $item, ?int $warehouse = null)
  * @method static array movements(array $filter = [])
  * @method static array createPurchaseOrder(int $supplier, string $reference, array $lines, array $options = [])
  * @method static array purchaseOrder(int $id)
