@@ -319,8 +319,42 @@ static void shared_between_threads(void) {
     racine_db_free(db);
 }
 
+/* Open cost layers and a supplier return against its receipt, through the
+ * JSON entry point; a backdated issue refused with the instant it breaks. */
+static void cost_layers_and_supplier_returns(void) {
+    RacineDb *db = open_memory();
+    int64_t oak = create_item(db, "OAK");
+    RacineMovement first = receipt(oak, 10000000, 10000000);
+    RacineMovement dear = receipt(oak, 10000000, 12000000);
+    EXPECT_STATUS(racine_post(db, &first, NULL, 0, NULL), RACINE_STATUS_OK);
+    EXPECT_STATUS(racine_post(db, &dear, NULL, 0, NULL), RACINE_STATUS_OK);
+    char req[256];
+    snprintf(req, sizeof req,
+             "{\"op\":\"post\",\"movement\":{\"kind\":\"issue\",\"item\":%lld,\"quantity\":\"4\","
+             "\"reason\":\"supplier_return\",\"against_receipt\":2}}",
+             (long long)oak);
+    char *out = NULL;
+    EXPECT_STATUS(racine_call(db, req, strlen(req), &out), RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"value_change\":\"-48\"") != NULL);
+    racine_string_free(out);
+    snprintf(req, sizeof req, "{\"op\":\"cost_layers\",\"item\":%lld}", (long long)oak);
+    out = NULL;
+    EXPECT_STATUS(racine_call(db, req, strlen(req), &out), RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "{\"quantity\":\"6\",\"unit_cost\":\"12\",\"value\":\"72\",\"movement\":2}") != NULL);
+    racine_string_free(out);
+    snprintf(req, sizeof req,
+             "{\"op\":\"post\",\"movement\":{\"kind\":\"issue\",\"item\":%lld,\"quantity\":\"1\","
+             "\"effective_at\":\"2020-01-01T00:00:00Z\"}}",
+             (long long)oak);
+    out = NULL;
+    EXPECT_STATUS(racine_call(db, req, strlen(req), &out), RACINE_STATUS_NEGATIVE_STOCK);
+    EXPECT(strstr(racine_last_error_details(), "\"at\":\"2020-01-01T00:00:00Z\"") != NULL);
+    racine_db_free(db);
+}
+
 int main(void) {
     EXPECT(racine_abi_version() == 2);
+    cost_layers_and_supplier_returns();
     null_arguments();
     invalid_utf8_and_json();
     refused_values();
