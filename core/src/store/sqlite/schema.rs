@@ -361,4 +361,62 @@ mod tests {
         assert_eq!(rows, 1);
         assert!(conn.prepare("SELECT layers FROM balances").is_err());
     }
+
+    /// A file written by the previous release (schema 3) opens, migrates to
+    /// the kept warehouse values and the widened layers, and verifies clean.
+    #[test]
+    fn a_version_3_file_migrates_and_verifies_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute_batch(
+                "INSERT INTO settings VALUES ('time_zone', 'Europe/Paris');
+                 INSERT INTO warehouses(id, code, name, is_default, created_at) VALUES (1, 'MAIN', 'Main', 1, 0);
+                 INSERT INTO items(id, sku, name, unit, kind, valuation, allow_negative, created_at, updated_at)
+                     VALUES (1, 'OAK', 'Oak', 'pcs', 'material', 'fifo', 0, 0, 0);
+                 INSERT INTO movements(id, item_id, warehouse_id, quantity, reason, unit_cost, value_change,
+                         inbound_value, balance_after, value_after, effective_at, recorded_at)
+                     VALUES (1, 1, 1, 10000000, 'purchase_receipt', 2000000, 20000000, 20000000, 10000000, 20000000, 0, 0),
+                            (2, 1, 1, 5000000, 'purchase_receipt', 3000000, 15000000, 15000000, 15000000, 35000000, 1, 1);
+                 INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
+                     VALUES (1, 1, 15000000, 0, 35000000, 2333333);
+                 INSERT INTO cost_layers(item_id, warehouse_id, layers)
+                     VALUES (1, 1, x'8096980000000000002d310100000000404b4c0000000000c0e1e40000000000');",
+            )
+            .unwrap();
+        }
+        let db = crate::Database::open(&path).unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(db.time_zone().iana_name(), Some("Europe/Paris"));
+        let report = db.verify().unwrap();
+        assert!(report.is_clean(), "{report:?}");
+        assert_eq!(db.stock_value(None).unwrap().to_string(), "35");
+        let layers = db.cost_layers(1, None).unwrap().layers;
+        assert_eq!(layers.len(), 2);
+        assert_eq!(
+            layers[0].movement, None,
+            "opened before layers knew their movement"
+        );
+        assert_eq!(
+            (
+                layers[1].quantity.to_string(),
+                layers[1].unit_cost.to_string()
+            ),
+            ("5".into(), "3".into())
+        );
+        // New layers record their movement.
+        db.post(&crate::Movement::receipt(
+            1,
+            "1".parse().unwrap(),
+            "4".parse().unwrap(),
+        ))
+        .unwrap();
+        assert_eq!(db.cost_layers(1, None).unwrap().layers[2].movement, Some(3));
+        assert!(db.verify().unwrap().is_clean());
+    }
 }
