@@ -78,12 +78,10 @@ pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| refusal(e, "request"))
 }
 
-/// How deep a request may nest (serde_json's own limit), and the refusal of
-/// anything deeper. A binding whose encoder gives up first (Python's
-/// recursion limit, PHP's `json_encode` depth) refuses with the same text,
-/// which the catalogue hands it.
-pub const MAX_DEPTH: usize = 128;
-/// The reason given for a value nested deeper than [`MAX_DEPTH`].
+/// The reason given for a value nested deeper than serde_json reads (128
+/// levels). A binding whose encoder gives up first (Python's recursion
+/// limit, PHP's `json_encode` depth) refuses with the same text, which the
+/// catalogue hands it.
 pub const TOO_DEEP: &str = "is nested more than 128 levels deep";
 /// The reason a binding gives for text that is not valid UTF-8 (its JSON
 /// encoder refuses it before the core sees it).

@@ -198,10 +198,18 @@ fn wal_size(db: &Path) -> u64 {
         .unwrap_or(0)
 }
 
-/// Behind a long reader the log must grow (the reader's snapshot lives in
-/// it); once the reader is gone, the next commit cuts it back.
-#[test]
-fn the_write_ahead_log_shrinks_after_a_long_reader_at_the_next_commit() {
+/// A database whose log grew behind a raw reader's open snapshot, that
+/// reader ended: the log's size then, and what to write to.
+struct Grown {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+    options: OpenOptions,
+    db: Database,
+    item: i64,
+    size: u64,
+}
+
+fn grown_behind_a_reader() -> Grown {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shop.db");
     let options = OpenOptions {
@@ -216,43 +224,45 @@ fn the_write_ahead_log_shrinks_after_a_long_reader_at_the_next_commit() {
         .execute_batch("BEGIN; SELECT COUNT(*) FROM movements;")
         .unwrap();
     grow(&db, item);
-    let grown = wal_size(&path);
+    let size = wal_size(&path);
     assert!(
-        grown > 1024 * 1024,
-        "the log holds the reader's snapshot: {grown}"
+        size > 1024 * 1024,
+        "the log holds the reader's snapshot: {size}"
     );
     reader.execute_batch("COMMIT").unwrap();
-    db.post(&Movement::receipt(item, Decimal::ONE, Decimal::ONE))
+    Grown {
+        _dir: dir,
+        path,
+        options,
+        db,
+        item,
+        size,
+    }
+}
+
+/// Behind a long reader the log must grow (the reader's snapshot lives in
+/// it); once the reader is gone, the next commit cuts it back.
+#[test]
+fn the_write_ahead_log_shrinks_after_a_long_reader_at_the_next_commit() {
+    let g = grown_behind_a_reader();
+    g.db.post(&Movement::receipt(g.item, Decimal::ONE, Decimal::ONE))
         .unwrap();
-    let after = wal_size(&path);
-    assert!(after <= 256 * 1024, "shrunk from {grown} to {after}");
-    assert!(db.verify().unwrap().is_clean());
+    let after = wal_size(&g.path);
+    assert!(after <= 256 * 1024, "shrunk from {} to {after}", g.size);
+    assert!(g.db.verify().unwrap().is_clean());
 }
 
 /// With no write after the reader, the next open cuts the log back.
 #[test]
 fn the_write_ahead_log_shrinks_at_the_next_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shop.db");
-    let options = OpenOptions {
-        wal_limit_kib: 256,
-        synchronous: Synchronous::Normal,
-        ..Default::default()
-    };
-    let db = Database::open_with(&path, &options).unwrap();
-    let item = db.create_item(&NewItem::new("W", "W")).unwrap().id;
-    let reader = rusqlite::Connection::open(&path).unwrap();
-    reader
-        .execute_batch("BEGIN; SELECT COUNT(*) FROM movements;")
-        .unwrap();
-    grow(&db, item);
-    let grown = wal_size(&path);
-    reader.execute_batch("COMMIT").unwrap();
-    let other = Database::open_with(&path, &options).unwrap();
-    let after = wal_size(&path);
-    assert!(after <= 256 * 1024, "shrunk from {grown} to {after}");
-    assert_eq!(other.stock(item, None).unwrap().on_hand, Decimal::from(400));
-    drop(db);
+    let g = grown_behind_a_reader();
+    let other = Database::open_with(&g.path, &g.options).unwrap();
+    let after = wal_size(&g.path);
+    assert!(after <= 256 * 1024, "shrunk from {} to {after}", g.size);
+    assert_eq!(
+        other.stock(g.item, None).unwrap().on_hand,
+        Decimal::from(400)
+    );
 }
 
 /// 400 commits of one movement each: a few MB of log.

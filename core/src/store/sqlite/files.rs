@@ -25,21 +25,23 @@ struct Files<'p> {
     dir: PathBuf,
 }
 
+/// The file SQLite keeps beside `db` with this suffix (`-wal`, `-shm`).
+pub(super) fn beside(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 impl<'p> Files<'p> {
     fn of(db: &'p Path) -> Files<'p> {
-        let beside = |suffix: &str| {
-            let mut name = db.as_os_str().to_owned();
-            name.push(suffix);
-            PathBuf::from(name)
-        };
         let dir = match db.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         Files {
             db,
-            wal: beside("-wal"),
-            shm: beside("-shm"),
+            wal: beside(db, "-wal"),
+            shm: beside(db, "-shm"),
             dir,
         }
     }

@@ -56,11 +56,7 @@ impl WalLimit {
             .unwrap_or(i32::MAX)
             .max(1);
         let pages = Arc::new(AtomicI32::new(0));
-        let wal_path = path.map(|p| {
-            let mut name = p.as_os_str().to_owned();
-            name.push("-wal");
-            PathBuf::from(name)
-        });
+        let wal_path = path.map(|p| super::files::beside(p, "-wal"));
         if wal_path.is_some() {
             conn.pragma_update(None, "journal_size_limit", limit_bytes as i64)?;
             let seen = pages.clone();
