@@ -510,6 +510,7 @@ fn w4(dir: &Path, seconds: f64) {
                         .collect(),
                     placed_at: None,
                     expires_at: None,
+                    create_contact: false,
                 };
                 let t = Instant::now();
                 db.place_order(&order, None).unwrap();

@@ -24,6 +24,12 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::crm::{
+    Contact, ContactChanges, ContactErasure, ContactFilter, ContactHistory, ContactMerge,
+    CrmSettings, DuplicateFilter, DuplicatePair, Interaction, InteractionFilter, LostReason,
+    NewContact, NewInteraction, NewOpportunity, NewPipeline, NewStage, Opportunity,
+    OpportunityChanges, OpportunityFilter, Pipeline, StageChanges, TransitionMeta, WinOrder, Won,
+};
 use crate::database::{Database, OpenOptions, SCHEMA_VERSION};
 use crate::decimal::Decimal;
 use crate::error::{Error, ErrorCode, Result};
@@ -32,7 +38,7 @@ use crate::ledger::{
     Movement, MovementFilter, MovementRecord, Posted, StockAt, StockFilter, StockLevel,
 };
 use crate::orders::{FulfilLine, NewOrder, Order, ReturnLine};
-use crate::page::Page;
+use crate::page::{Page, PageRequest};
 use crate::purchases::{
     NewPurchaseOrder, PurchaseFilter, PurchaseOrder, PurchaseReceipt, PurchaseReceived,
 };
@@ -54,6 +60,24 @@ impl JsonSchema for Instant {
             "description": "An instant as RFC 3339 text with an offset (2025-11-24T09:00:00Z); results are in UTC.",
             "type": "string",
             "format": "date-time",
+        })
+    }
+}
+
+/// The JSON Schema of a calendar day: ISO 8601 text (`2026-03-31`), used
+/// for every `jiff::civil::Date` field.
+pub(crate) struct Day;
+
+impl JsonSchema for Day {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        schemars::json_schema!({
+            "description": "A calendar day as ISO 8601 text (2026-03-31).",
+            "type": "string",
+            "format": "date",
         })
     }
 }
@@ -400,6 +424,182 @@ catalogue! { db =>
         => db.expire_reservations(now);
     /// The order with this external id, with its lines, reservations, movements and history.
     Order = "order" { external_id: String } -> Order, read, spread [] => db.order(&external_id);
+
+    /// The CRM's settings: the default country of phone numbers and the lost reasons.
+    CrmSettings = "crm_settings" {} -> CrmSettings, read, spread [] => db.crm_settings();
+    /// Sets the country (ISO 3166 alpha-2, `FR`) that phone numbers without
+    /// a country code are read in; `null` clears it.
+    SetDefaultCountry = "set_default_country" {
+        country: Option<String>,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> CrmSettings, write, spread []
+        => db.set_default_country(country.as_deref(), idempotency_key.as_deref());
+    /// Creates a contact (a person or a company); a taken external id is `already_exists`.
+    CreateContact = "create_contact" {
+        contact: NewContact,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Contact, write, spread [contact]
+        => db.create_contact(&contact, idempotency_key.as_deref());
+    /// Changes the given fields of a contact; a list given replaces the list.
+    UpdateContact = "update_contact" {
+        id: i64,
+        changes: ContactChanges,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Contact, write, spread [changes]
+        => db.update_contact(id, &changes, idempotency_key.as_deref());
+    /// Archives a contact: it keeps its history and leaves the default lists.
+    ArchiveContact = "archive_contact" { id: i64, #[serde(default)] idempotency_key: Option<String> } -> Contact, write, spread []
+        => db.archive_contact(id, idempotency_key.as_deref());
+    /// Brings an archived contact back.
+    RestoreContact = "restore_contact" { id: i64, #[serde(default)] idempotency_key: Option<String> } -> Contact, write, spread []
+        => db.restore_contact(id, idempotency_key.as_deref());
+    /// The contact with this id (a merged one names its survivor in `merged_into`).
+    Contact = "contact" { id: i64 } -> Contact, read, spread [] => db.contact(id);
+    /// The contact with this external id.
+    ContactByExternalId = "contact_by_external_id" { external_id: String } -> Contact, read, spread []
+        => db.contact_by_external_id(&external_id);
+    /// Contacts matching the filter (free search on name, email, phone and
+    /// tag, or exact fields), by id, one page at a time.
+    Contacts = "contacts" { #[serde(default)] filter: ContactFilter } -> Page<Contact>, read, spread [filter]
+        => db.contacts(&filter);
+    /// The orders linked to a contact, by id, one page at a time.
+    ContactOrders = "contact_orders" { contact: i64, #[serde(default)] page: PageRequest } -> Page<Order>, read, spread [page]
+        => db.contact_orders(contact, &page);
+    /// Candidate duplicate contacts, best first, with a score and the reasons.
+    DuplicateContacts = "duplicate_contacts" { #[serde(default)] filter: DuplicateFilter } -> Vec<DuplicatePair>, read, spread [filter]
+        => db.duplicate_contacts(&filter);
+    /// Merges contact `merged` into `into`: interactions, opportunities and
+    /// orders move to the survivor; the merge records what moved.
+    MergeContacts = "merge_contacts" {
+        merged: i64,
+        into: i64,
+        #[serde(default)] actor: Option<String>,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> ContactMerge, write, spread []
+        => db.merge_contacts(merged, into, actor.as_deref(), idempotency_key.as_deref());
+    /// Erases a contact's personal data; its orders, movements and
+    /// opportunity history stay, and the erasure is recorded.
+    EraseContact = "erase_contact" {
+        id: i64,
+        #[serde(default)] actor: Option<String>,
+        #[serde(default)] reason: Option<String>,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> ContactErasure, write, spread []
+        => db.erase_contact(id, actor.as_deref(), reason.as_deref(), idempotency_key.as_deref());
+    /// The merges into or of a contact, and its erasure.
+    ContactHistory = "contact_history" { id: i64 } -> ContactHistory, read, spread [] => db.contact_history(id);
+
+    /// Logs a call, email, meeting, note or task with a contact.
+    LogInteraction = "log_interaction" {
+        interaction: NewInteraction,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Interaction, write, spread [interaction]
+        => db.log_interaction(&interaction, idempotency_key.as_deref());
+    /// Marks a task done.
+    CompleteTask = "complete_task" { id: i64, #[serde(default)] idempotency_key: Option<String> } -> Interaction, write, spread []
+        => db.complete_task(id, idempotency_key.as_deref());
+    /// The interaction with this id.
+    Interaction = "interaction" { id: i64 } -> Interaction, read, spread [] => db.interaction(id);
+    /// Recent or planned interactions per contact, opportunity or owner, one page at a time.
+    Interactions = "interactions" { #[serde(default)] filter: InteractionFilter } -> Page<Interaction>, read, spread [filter]
+        => db.interactions(&filter);
+
+    /// Creates a pipeline with its stages in order (at least one open stage).
+    CreatePipeline = "create_pipeline" {
+        pipeline: NewPipeline,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Pipeline, write, spread [pipeline]
+        => db.create_pipeline(&pipeline, idempotency_key.as_deref());
+    /// Adds a stage at a position (1-based; at the end when left out).
+    AddStage = "add_stage" {
+        pipeline: i64,
+        stage: NewStage,
+        #[serde(default)] position: Option<u32>,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Pipeline, write, spread []
+        => db.add_stage(pipeline, &stage, position, idempotency_key.as_deref());
+    /// Renames a stage or changes its default probability; history keeps its ids.
+    UpdateStage = "update_stage" {
+        id: i64,
+        changes: StageChanges,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Pipeline, write, spread [changes]
+        => db.update_stage(id, &changes, idempotency_key.as_deref());
+    /// Puts a pipeline's stages in a new order (every stage id once).
+    ReorderStages = "reorder_stages" {
+        pipeline: i64,
+        stages: Vec<i64>,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Pipeline, write, spread []
+        => db.reorder_stages(pipeline, &stages, idempotency_key.as_deref());
+    /// The pipeline with this id, with its stages in order.
+    Pipeline = "pipeline" { id: i64 } -> Pipeline, read, spread [] => db.pipeline(id);
+    /// Every pipeline, by id.
+    Pipelines = "pipelines" {} -> Vec<Pipeline>, read, spread [] => db.pipelines();
+    /// Adds a reason opportunities may be lost for (or brings a retired one back).
+    AddLostReason = "add_lost_reason" {
+        code: String,
+        label: String,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Vec<LostReason>, write, spread []
+        => db.add_lost_reason(&code, &label, idempotency_key.as_deref());
+    /// Retires a lost reason: history keeps it, new losses cannot use it.
+    RetireLostReason = "retire_lost_reason" { code: String, #[serde(default)] idempotency_key: Option<String> } -> Vec<LostReason>, write, spread []
+        => db.retire_lost_reason(&code, idempotency_key.as_deref());
+
+    /// Creates an opportunity in an open stage (the pipeline's first unless given).
+    CreateOpportunity = "create_opportunity" {
+        opportunity: NewOpportunity,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Opportunity, write, spread [opportunity]
+        => db.create_opportunity(&opportunity, idempotency_key.as_deref());
+    /// Changes the given fields of an opportunity (not its stage).
+    UpdateOpportunity = "update_opportunity" {
+        id: i64,
+        changes: OpportunityChanges,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Opportunity, write, spread [changes]
+        => db.update_opportunity(id, &changes, idempotency_key.as_deref());
+    /// Moves an open opportunity to another open stage of its pipeline.
+    MoveOpportunity = "move_opportunity" {
+        id: i64,
+        stage: i64,
+        #[serde(default)] meta: TransitionMeta,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Opportunity, write, spread [meta]
+        => db.move_opportunity(id, stage, &meta, idempotency_key.as_deref());
+    /// Wins an open opportunity (to the pipeline's first won stage unless
+    /// given); with `order`, places an order for its lines in the same transaction.
+    WinOpportunity = "win_opportunity" {
+        id: i64,
+        #[serde(default)] stage: Option<i64>,
+        #[serde(default)] order: Option<WinOrder>,
+        #[serde(default)] meta: TransitionMeta,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Won, write, spread [meta]
+        => db.win_opportunity(id, stage, order.as_ref(), &meta, idempotency_key.as_deref());
+    /// Loses an open opportunity for one of the database's lost reasons.
+    LoseOpportunity = "lose_opportunity" {
+        id: i64,
+        reason: String,
+        #[serde(default)] stage: Option<i64>,
+        #[serde(default)] meta: TransitionMeta,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Opportunity, write, spread [meta]
+        => db.lose_opportunity(id, &reason, stage, &meta, idempotency_key.as_deref());
+    /// Opens a won or lost opportunity again (in the stage it was closed from unless given).
+    ReopenOpportunity = "reopen_opportunity" {
+        id: i64,
+        #[serde(default)] stage: Option<i64>,
+        #[serde(default)] meta: TransitionMeta,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Opportunity, write, spread [meta]
+        => db.reopen_opportunity(id, stage, &meta, idempotency_key.as_deref());
+    /// The opportunity with this id, with its lines and its transition log.
+    Opportunity = "opportunity" { id: i64 } -> Opportunity, read, spread [] => db.opportunity(id);
+    /// Opportunities matching the filter, by id, one page at a time.
+    Opportunities = "opportunities" { #[serde(default)] filter: OpportunityFilter } -> Page<Opportunity>, read, spread [filter]
+        => db.opportunities(&filter);
 }
 
 /// One error kind, as the schema file lists it.

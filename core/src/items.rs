@@ -198,7 +198,10 @@ pub struct ItemChanges {
     /// New valuation method: only while the item has no movements.
     pub valuation: Option<ValuationMethod>,
     /// New reorder point; `null` clears it.
-    #[serde(with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "crate::changes::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schemars(with = "Option<Decimal>", extend("x-null-clears" = true))]
     pub reorder_point: Option<Option<Decimal>>,
     /// Allow or refuse negative stock from now on.
@@ -332,26 +335,5 @@ impl Database {
         let limit = filter.page.limit()?;
         let rows = self.read(|r| r.items(filter, limit + 1))?;
         Ok(Page::from_rows(rows, limit, |i| i.id))
-    }
-}
-
-/// `Option<Option<T>>` in JSON: absent = leave as is, `null` = clear.
-mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<T: Serialize, S: Serializer>(
-        v: &Option<Option<T>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(inner) => inner.serialize(s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(d).map(Some)
     }
 }

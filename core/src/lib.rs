@@ -7,7 +7,7 @@
 //! one database.
 //!
 //! The layout shows the architecture: one module per concept holds its
-//! rules (`items`, `ledger`, `valuation`, `orders`, `purchases`, `verify`),
+//! rules (`items`, `ledger`, `valuation`, `orders`, `purchases`, `crm`, `verify`),
 //! the storage layer (`store`, with one engine per folder: SQLite today)
 //! holds all SQL, and [`catalogue`] declares every operation once for the
 //! JSON entry point ([`api`]), the schema file and the bindings.
@@ -38,7 +38,9 @@
 
 pub mod api;
 pub mod catalogue;
+mod changes;
 mod closed_set;
+mod crm;
 mod database;
 mod decimal;
 mod error;
@@ -56,6 +58,15 @@ mod verify;
 mod warehouses;
 
 pub use catalogue::{Info, PostedBatch};
+pub use crm::{
+    Contact, ContactChanges, ContactEmail, ContactErasure, ContactFilter, ContactHistory,
+    ContactKind, ContactMerge, ContactPhone, ContactStatus, CrmSettings, DuplicateFilter,
+    DuplicatePair, DuplicateReason, Interaction, InteractionFilter, InteractionKind,
+    InteractionWhen, LostReason, MatchKind, NewContact, NewInteraction, NewOpportunity,
+    NewPipeline, NewStage, Opportunity, OpportunityChanges, OpportunityFilter, OpportunityLine,
+    OpportunityStatus, Pipeline, Stage, StageChanges, StageKind, Transition, TransitionKind,
+    TransitionMeta, WinOrder, Won,
+};
 pub use database::{Database, OpenOptions, Synchronous, SCHEMA_VERSION};
 pub use decimal::{Decimal, DecimalError, SCALE};
 pub use error::{Error, ErrorCode, Result, ShortLine};
@@ -75,7 +86,7 @@ pub use purchases::{
 };
 pub use suppliers::{NewSupplier, Supplier, SupplierChanges, SupplierFilter};
 pub use valuation::ValuationMethod;
-pub use verify::{Drift, KeyDrift, VerifyReport};
+pub use verify::{Drift, KeyDrift, OpportunityDrift, VerifyReport};
 pub use warehouses::{NewWarehouse, Warehouse, WarehouseChanges, WarehouseFilter};
 
 /// Instants in the API are `jiff::Timestamp`s; re-exported so callers use

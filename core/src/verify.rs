@@ -36,6 +36,21 @@ pub struct Drift {
     pub found: Decimal,
 }
 
+/// An opportunity whose stored state is not what its transition log
+/// replays to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct OpportunityDrift {
+    /// The opportunity.
+    pub opportunity: i64,
+    /// `stage`, `status`, `lost_reason`, `closed_at` or `history`.
+    pub field: String,
+    /// What the replay gives.
+    pub expected: String,
+    /// What is stored.
+    pub found: String,
+}
+
 /// An idempotency record that does not match what it answered for, or
 /// rows written under a key that has no record (a retry of that request
 /// would apply it again).
@@ -67,6 +82,12 @@ pub struct VerifyReport {
     pub drifts: Vec<Drift>,
     /// The first idempotency drifts found (at most 1000).
     pub key_drifts: Vec<KeyDrift>,
+    /// Opportunities whose transition log was replayed.
+    #[serde(default)]
+    pub opportunities_checked: u64,
+    /// The first opportunities found out of step with their log (at most 1000).
+    #[serde(default)]
+    pub opportunity_drifts: Vec<OpportunityDrift>,
     /// True when nothing drifted (`drift_count` is 0).
     pub is_clean: bool,
 }
@@ -239,10 +260,56 @@ impl Database {
                 }
             }
             check_idempotency(r, &mut report)?;
+            check_opportunities(r, &mut report)?;
             report.is_clean = report.drift_count == 0;
             Ok(report)
         })
     }
+}
+
+/// Every opportunity must be what replaying its log gives.
+fn check_opportunities(r: &dyn Reads, report: &mut VerifyReport) -> Result<()> {
+    for id in r.all_opportunity_ids()? {
+        report.opportunities_checked += 1;
+        let Some(row) = r.opportunity_row(id)? else {
+            continue;
+        };
+        let log = r.transitions(id)?;
+        let mut drift = |field: &str, expected: String, found: String| {
+            if expected != found {
+                report.drift_count += 1;
+                if report.opportunity_drifts.len() < MAX_LISTED {
+                    report.opportunity_drifts.push(OpportunityDrift {
+                        opportunity: id,
+                        field: field.into(),
+                        expected,
+                        found,
+                    });
+                }
+            }
+        };
+        let Some(state) = crate::crm::replay(&log) else {
+            drift(
+                "history",
+                "at least a `created` transition".into(),
+                "none".into(),
+            );
+            continue;
+        };
+        drift("stage", state.stage.to_string(), row.stage.to_string());
+        drift("status", state.status.to_string(), row.status.to_string());
+        drift(
+            "lost_reason",
+            format!("{:?}", state.lost_reason),
+            format!("{:?}", row.lost_reason),
+        );
+        drift(
+            "closed_at",
+            format!("{:?}", state.closed_at),
+            format!("{:?}", row.closed_at),
+        );
+    }
+    Ok(())
 }
 
 /// Every idempotency record must answer for exactly the rows written under
@@ -295,7 +362,15 @@ fn check_record(
     let result: Value = serde_json::from_str(&record.result)
         .map_err(|e| format!("its stored result is not valid JSON: {e}"))?;
     let written_ids: Vec<i64> = written.iter().map(|m| m.id).collect();
+    // A won opportunity carries the order its win placed.
+    let result = match &result["order"] {
+        Value::Object(order) if result.get("opportunity").is_some() => Value::Object(order.clone()),
+        _ => result,
+    };
     match (&result["movements"], &result["events"]) {
+        // A write of master data or of the CRM: nothing of the ledger or
+        // of orders may be written under its key.
+        (Value::Null, Value::Null) if written.is_empty() && applied.is_empty() => {}
         // A post, a batch or a purchase receipt: the result lists the
         // movements themselves, exactly those written under the key.
         (Value::Array(listed), Value::Null) => {

@@ -129,6 +129,7 @@ mod file {
             }],
             placed_at: None,
             expires_at: None,
+            create_contact: false,
         };
         db.place_order(&order, Some("order-placed")).unwrap();
         db.pay_order("1042", Some("order-paid")).unwrap();

@@ -14,7 +14,7 @@
 //! let order = NewOrder {
 //!     external_id: "1042".into(), customer: Default::default(), currency: "EUR".into(),
 //!     lines: vec![NewOrderLine { sku: "MUG".into(), quantity: "2".parse()?, unit_price: "9.9".parse()?, warehouse: None }],
-//!     placed_at: None, expires_at: None,
+//!     placed_at: None, expires_at: None, create_contact: false,
 //! };
 //! db.place_order(&order, Some("shop:1042:placed"))?;
 //! assert_eq!(db.stock(mug, None)?.available.to_string(), "3"); // reserved, not yet issued
@@ -44,7 +44,7 @@ use crate::ledger::posting::{Origin, Posting, Shortfall};
 use crate::ledger::{Movement, Reason};
 use crate::store::{LineState, NewOrderRow, OrderHead, Reads, Writes};
 use crate::text;
-use model::positive;
+pub(crate) use model::{currency, positive};
 
 fn transition(head: &OrderHead, action: impl Into<String>) -> Error {
     Error::InvalidTransition {
@@ -166,7 +166,7 @@ fn status_of(lines: &[LineState]) -> OrderStatus {
 }
 
 /// The whole order, as results show it.
-fn load(r: &(impl Reads + ?Sized), external_id: &str) -> Result<Order> {
+pub(crate) fn load(r: &(impl Reads + ?Sized), external_id: &str) -> Result<Order> {
     let row = r
         .order_row(external_id)?
         .ok_or_else(|| Error::not_found("order", external_id))?;
@@ -197,6 +197,7 @@ fn load(r: &(impl Reads + ?Sized), external_id: &str) -> Result<Order> {
         id: row.id,
         external_id: external_id.to_string(),
         customer: row.customer,
+        contact: row.contact,
         currency: row.currency,
         status: row.status,
         paid: row.paid,
@@ -210,14 +211,110 @@ fn load(r: &(impl Reads + ?Sized), external_id: &str) -> Result<Order> {
     })
 }
 
+/// Places a validated order inside a write, linked to `contact`: what
+/// placing an order and winning an opportunity share.
+pub(crate) fn place(
+    tx: &dyn Writes,
+    order: &NewOrder,
+    idempotency_key: Option<&str>,
+    contact: Option<i64>,
+) -> Result<Order> {
+    validate_order(order)?;
+    let now = crate::instant::now();
+    let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
+        acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
+    })?;
+    // The order's row first: a taken external id is refused by the
+    // store before any line is looked at.
+    let order_id = tx.insert_order(&NewOrderRow {
+        external_id: &order.external_id,
+        customer: &order.customer,
+        contact,
+        currency: &order.currency,
+        total,
+        placed_at: order.placed_at.map(stored).unwrap_or(now),
+        expires_at: order.expires_at.map(stored),
+        at: now,
+    })?;
+    let policy = policy(tx)?;
+    let mut posting = Posting::new(tx, idempotency_key);
+    let default_wh = posting.default_warehouse_id()?;
+
+    // Resolve every line, then check them all before writing anything.
+    let mut resolved = Vec::with_capacity(order.lines.len());
+    let mut needed: HashMap<(i64, i64), Decimal> = HashMap::new();
+    let mut short = Vec::new();
+    for (i, l) in order.lines.iter().enumerate() {
+        let item = tx
+            .item_id_by_sku(&l.sku)?
+            .ok_or_else(|| Error::not_found("item", &l.sku))?;
+        let wh = l.warehouse.unwrap_or(default_wh);
+        let code = posting.warehouse_code(wh)?;
+        let sku = posting.sku(item)?;
+        let need = needed.entry((item, wh)).or_insert(Decimal::ZERO);
+        let before = *need;
+        *need = need.checked_add(l.quantity)?;
+        let need = *need;
+        if let Shortfall::Short { available } = posting.available(item, wh, need)? {
+            short.push(ShortLine {
+                line: i as u32 + 1,
+                item,
+                sku,
+                warehouse: code,
+                available: available.checked_sub(before)?.max(Decimal::ZERO),
+                requested: l.quantity,
+            });
+        }
+        resolved.push((item, wh));
+    }
+    if !short.is_empty() {
+        return Err(Error::short(short));
+    }
+
+    let detail = serde_json::to_string(order).map_err(Error::storage)?;
+    let event = tx.insert_order_event(
+        order_id,
+        OrderEventKind::Placed,
+        OrderStatus::Placed,
+        idempotency_key,
+        &detail,
+        now,
+    )?;
+    let origin = origin(order_id, event);
+    let meta = meta(&order.external_id, order.placed_at);
+    for (i, (l, (item, wh))) in order.lines.iter().zip(&resolved).enumerate() {
+        let mut line = LineState {
+            id: 0,
+            line_no: i as u32 + 1,
+            item: *item,
+            warehouse: *wh,
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            out_quantity: Decimal::ZERO,
+            out_value: Decimal::ZERO,
+            fulfilled: Decimal::ZERO,
+            returned: Decimal::ZERO,
+            restocked: Decimal::ZERO,
+        };
+        if policy == StockPolicy::DecrementOnSale {
+            let m = posting.issue_line(*item, *wh, l.quantity, Reason::Sale, &meta, &origin)?;
+            line.out_quantity = l.quantity;
+            line.out_value = m.value_change.checked_neg()?;
+        }
+        let line_id = tx.insert_order_line(order_id, &line)?;
+        if policy == StockPolicy::Reserve {
+            posting.change_reserved(*item, *wh, l.quantity)?;
+            let expires = order.expires_at.map(stored);
+            tx.insert_reservation(line_id, *item, *wh, l.quantity, expires, now)?;
+        }
+    }
+    posting.finish()?;
+    load(tx, &order.external_id)
+}
+
 fn validate_order(o: &NewOrder) -> Result<()> {
     text::required("external_id", &o.external_id, 100)?;
-    if o.currency.len() != 3 || !o.currency.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(Error::invalid(
-            "currency",
-            format!("{:?} is not an ISO 4217 code such as EUR", o.currency),
-        ));
-    }
+    currency("currency", &o.currency)?;
     text::optional(
         "customer.external_id",
         o.customer.external_id.as_deref(),
@@ -272,96 +369,17 @@ impl Database {
     pub fn place_order(&self, order: &NewOrder, idempotency_key: Option<&str>) -> Result<Order> {
         validate_order(order)?;
         self.write_once("place_order", idempotency_key, order, |tx| {
-            let now = crate::instant::now();
-            let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
-                acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
-            })?;
-            // The order's row first: a taken external id is refused by the
-            // store before any line is looked at.
-            let order_id = tx.insert_order(&NewOrderRow {
-                external_id: &order.external_id,
-                customer: &order.customer,
-                currency: &order.currency,
-                total,
-                placed_at: order.placed_at.map(stored).unwrap_or(now),
-                expires_at: order.expires_at.map(stored),
-                at: now,
-            })?;
-            let policy = policy(tx)?;
-            let mut posting = Posting::new(tx, idempotency_key);
-            let default_wh = posting.default_warehouse_id()?;
-
-            // Resolve every line, then check them all before writing anything.
-            let mut resolved = Vec::with_capacity(order.lines.len());
-            let mut needed: HashMap<(i64, i64), Decimal> = HashMap::new();
-            let mut short = Vec::new();
-            for (i, l) in order.lines.iter().enumerate() {
-                let item = tx
-                    .item_id_by_sku(&l.sku)?
-                    .ok_or_else(|| Error::not_found("item", &l.sku))?;
-                let wh = l.warehouse.unwrap_or(default_wh);
-                let code = posting.warehouse_code(wh)?;
-                let sku = posting.sku(item)?;
-                let need = needed.entry((item, wh)).or_insert(Decimal::ZERO);
-                let before = *need;
-                *need = need.checked_add(l.quantity)?;
-                let need = *need;
-                if let Shortfall::Short { available } = posting.available(item, wh, need)? {
-                    short.push(ShortLine {
-                        line: i as u32 + 1,
-                        item,
-                        sku,
-                        warehouse: code,
-                        available: available.checked_sub(before)?.max(Decimal::ZERO),
-                        requested: l.quantity,
-                    });
-                }
-                resolved.push((item, wh));
-            }
-            if !short.is_empty() {
-                return Err(Error::short(short));
-            }
-
-            let detail = serde_json::to_string(order).map_err(Error::storage)?;
-            let event = tx.insert_order_event(
-                order_id,
-                OrderEventKind::Placed,
-                OrderStatus::Placed,
+            let contact = crate::crm::link_customer(
+                tx,
+                &order.customer,
+                order.create_contact,
                 idempotency_key,
-                &detail,
-                now,
             )?;
-            let origin = origin(order_id, event);
-            let meta = meta(&order.external_id, order.placed_at);
-            for (i, (l, (item, wh))) in order.lines.iter().zip(&resolved).enumerate() {
-                let mut line = LineState {
-                    id: 0,
-                    line_no: i as u32 + 1,
-                    item: *item,
-                    warehouse: *wh,
-                    quantity: l.quantity,
-                    unit_price: l.unit_price,
-                    out_quantity: Decimal::ZERO,
-                    out_value: Decimal::ZERO,
-                    fulfilled: Decimal::ZERO,
-                    returned: Decimal::ZERO,
-                    restocked: Decimal::ZERO,
-                };
-                if policy == StockPolicy::DecrementOnSale {
-                    let m =
-                        posting.issue_line(*item, *wh, l.quantity, Reason::Sale, &meta, &origin)?;
-                    line.out_quantity = l.quantity;
-                    line.out_value = m.value_change.checked_neg()?;
-                }
-                let line_id = tx.insert_order_line(order_id, &line)?;
-                if policy == StockPolicy::Reserve {
-                    posting.change_reserved(*item, *wh, l.quantity)?;
-                    let expires = order.expires_at.map(stored);
-                    tx.insert_reservation(line_id, *item, *wh, l.quantity, expires, now)?;
-                }
+            if let (Some(c), Some(key)) = (contact, idempotency_key) {
+                // The stored request and result carry the customer's data.
+                tx.link_personal_key(c, key)?;
             }
-            posting.finish()?;
-            load(tx, &order.external_id)
+            place(tx, order, idempotency_key, contact)
         })
     }
 

@@ -132,6 +132,10 @@ pub struct NewOrder {
     #[schemars(with = "Option<crate::catalogue::Instant>")]
     #[serde(with = "crate::instant::text::option")]
     pub expires_at: Option<Timestamp>,
+    /// Link the customer to a new contact when no contact matches its
+    /// external id or email (an order always links to a matching one).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_contact: bool,
 }
 
 /// Quantity of one line, for fulfilment.
@@ -232,6 +236,10 @@ pub struct Order {
     pub external_id: String,
     /// Who ordered.
     pub customer: Customer,
+    /// The CRM contact it is linked to (by the customer's external id or
+    /// email).
+    #[serde(default)]
+    pub contact: Option<i64>,
     /// Currency.
     pub currency: String,
     /// Status.
@@ -258,6 +266,17 @@ pub struct Order {
 
 fn no_currency() -> String {
     "XXX".into()
+}
+
+/// An ISO 4217 code: three capital letters.
+pub(crate) fn currency(field: &str, code: &str) -> Result<()> {
+    if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(Error::invalid(
+            field,
+            format!("{code:?} is not an ISO 4217 code such as EUR"),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn positive(field: String, q: Decimal) -> Result<()> {

@@ -17,6 +17,12 @@ use std::collections::VecDeque;
 
 use jiff::Timestamp;
 
+use crate::crm::Candidate;
+use crate::crm::{
+    Contact, ContactErasure, ContactKind, ContactMerge, ContactStatus, Interaction,
+    InteractionKind, InteractionWhen, LostReason, MatchKind, OpportunityFilter, OpportunityLine,
+    OpportunityStatus, Stage, Transition,
+};
 use crate::decimal::Decimal;
 use crate::error::Result;
 use crate::items::{Item, ItemFilter, NewItem};
@@ -54,6 +60,10 @@ pub(crate) trait Reads:
     + LedgerReads
     + OrderReads
     + PurchaseReads
+    + ContactReads
+    + InteractionReads
+    + PipelineReads
+    + OpportunityReads
     + AuditReads
 {
 }
@@ -68,6 +78,10 @@ pub(crate) trait Writes:
     + LedgerWrites
     + OrderWrites
     + PurchaseWrites
+    + ContactWrites
+    + InteractionWrites
+    + PipelineWrites
+    + OpportunityWrites
 {
     /// Makes every write of the transaction durable, or none of them.
     fn commit(self: Box<Self>) -> Result<()>;
@@ -97,6 +111,8 @@ pub(crate) trait SettingWrites {
         record: &IdempotencyRecord,
         at: Timestamp,
     ) -> Result<()>;
+    /// Rewrites a stored record (an erasure scrubbing personal data).
+    fn replace_idempotency_record(&self, key: &str, record: &IdempotencyRecord) -> Result<()>;
 }
 
 // -- master data ---------------------------------------------------------------
@@ -290,6 +306,7 @@ pub(crate) struct OrderHead {
 pub(crate) struct NewOrderRow<'a> {
     pub external_id: &'a str,
     pub customer: &'a Customer,
+    pub contact: Option<i64>,
     pub currency: &'a str,
     pub total: Decimal,
     pub placed_at: Timestamp,
@@ -328,6 +345,7 @@ pub(crate) struct PendingReservation {
 pub(crate) struct OrderRow {
     pub id: i64,
     pub customer: Customer,
+    pub contact: Option<i64>,
     pub currency: String,
     pub status: OrderStatus,
     pub paid: bool,
@@ -449,6 +467,165 @@ pub(crate) trait PurchaseWrites {
         cancelled: Decimal,
     ) -> Result<()>;
     fn set_purchase_status(&self, id: i64, status: PurchaseStatus, at: Timestamp) -> Result<()>;
+}
+
+// -- the CRM ---------------------------------------------------------------------
+
+/// Which contacts a listing covers, its texts already in matching form.
+pub(crate) struct ContactQuery {
+    /// Name key contains it (or an email contains it).
+    pub search: Option<String>,
+    /// The search text read as a phone, in E.164.
+    pub search_phone: Option<String>,
+    /// The search text as a tag.
+    pub search_tag: Option<String>,
+    pub kind: Option<ContactKind>,
+    pub status: ContactStatus,
+    pub company: Option<i64>,
+    pub owner: Option<String>,
+    pub tag: Option<String>,
+    /// Normalised email.
+    pub email: Option<String>,
+    /// E.164 phone.
+    pub phone: Option<String>,
+    pub source: Option<String>,
+    pub after: i64,
+    pub limit: u32,
+}
+
+/// What a merge re-pointed from one contact to another.
+pub(crate) struct MovedLinks {
+    pub interactions: Vec<i64>,
+    pub opportunities: Vec<i64>,
+    /// External ids.
+    pub orders: Vec<String>,
+    pub people: Vec<i64>,
+}
+
+pub(crate) trait ContactReads {
+    /// A contact with its emails, phones and tags.
+    fn contact(&self, id: i64) -> Result<Option<Contact>>;
+    fn contact_id_by_external_id(&self, external_id: &str) -> Result<Option<i64>>;
+    /// Contacts neither merged nor erased with this normalised email, by id.
+    fn contact_ids_by_email(&self, normalised: &str) -> Result<Vec<i64>>;
+    /// Contacts matching `query`, by id.
+    fn contacts(&self, query: &ContactQuery) -> Result<Vec<Contact>>;
+    /// Orders of a contact with id above `after`: (id, external id).
+    fn contact_order_ids(&self, contact: i64, after: i64, limit: u32)
+        -> Result<Vec<(i64, String)>>;
+    /// Pairs `(a, b)`, `a < b`, of contacts neither merged nor erased that
+    /// share a normalised email or an E.164 phone.
+    fn shared_contact_keys(&self) -> Result<Vec<(i64, i64, MatchKind, String)>>;
+    /// People of companies, neither merged nor erased.
+    fn company_people(&self) -> Result<Vec<Candidate>>;
+    /// Merges into or of a contact, oldest first.
+    fn contact_merges(&self, contact: i64) -> Result<Vec<ContactMerge>>;
+    fn contact_erasure(&self, contact: i64) -> Result<Option<ContactErasure>>;
+    /// Idempotency keys of requests that carried the contact's data.
+    fn personal_keys(&self, contact: i64) -> Result<Vec<String>>;
+    /// Event details of the contact's orders: (event id, detail).
+    fn contact_order_event_details(&self, contact: i64) -> Result<Vec<(i64, String)>>;
+}
+
+pub(crate) trait ContactWrites {
+    /// Inserts a contact (its `id` is ignored); a taken external id is `AlreadyExists`.
+    fn insert_contact(&self, contact: &Contact, name_key: &str) -> Result<i64>;
+    /// Stores every field of `contact`, its lists replaced.
+    fn save_contact(&self, contact: &Contact, name_key: &str) -> Result<()>;
+    fn link_personal_key(&self, contact: i64, key: &str) -> Result<()>;
+    /// Re-points interactions, opportunities, orders and people of `from` to `to`.
+    fn move_contact_links(&self, from: i64, to: i64) -> Result<MovedLinks>;
+    fn insert_contact_merge(&self, merge: &ContactMerge) -> Result<i64>;
+    fn save_contact_merge(&self, merge: &ContactMerge) -> Result<()>;
+    fn insert_contact_erasure(&self, erasure: &ContactErasure) -> Result<()>;
+    /// Clears the customer name and email of the contact's orders; their external ids.
+    fn erase_order_customers(&self, contact: i64) -> Result<Vec<String>>;
+    fn put_order_event_detail(&self, event: i64, detail: &str) -> Result<()>;
+}
+
+/// Which interactions a listing covers.
+pub(crate) struct InteractionQuery {
+    pub when: InteractionWhen,
+    pub contact: Option<i64>,
+    pub opportunity: Option<i64>,
+    pub owner: Option<String>,
+    pub kind: Option<InteractionKind>,
+    pub now: Timestamp,
+    /// The last interaction of the previous page.
+    pub after: Option<i64>,
+    pub limit: u32,
+}
+
+pub(crate) trait InteractionReads {
+    fn interaction(&self, id: i64) -> Result<Option<Interaction>>;
+    fn interactions(&self, query: &InteractionQuery) -> Result<Vec<Interaction>>;
+}
+
+pub(crate) trait InteractionWrites {
+    fn insert_interaction(&self, interaction: &Interaction) -> Result<i64>;
+    fn set_interaction_done(&self, id: i64, at: Timestamp) -> Result<()>;
+}
+
+pub(crate) trait PipelineReads {
+    /// Name and creation time of a pipeline.
+    fn pipeline_row(&self, id: i64) -> Result<Option<(String, Timestamp)>>;
+    fn pipeline_ids(&self) -> Result<Vec<i64>>;
+    /// Stages of a pipeline by position.
+    fn stages(&self, pipeline: i64) -> Result<Vec<Stage>>;
+    fn stage(&self, id: i64) -> Result<Option<Stage>>;
+    fn lost_reasons(&self) -> Result<Vec<LostReason>>;
+}
+
+pub(crate) trait PipelineWrites {
+    /// Inserts a pipeline; a taken name is `AlreadyExists`.
+    fn insert_pipeline(&self, name: &str, at: Timestamp) -> Result<i64>;
+    fn insert_stage(&self, stage: &Stage) -> Result<i64>;
+    /// Stores name, position and probability of a stage.
+    fn save_stage(&self, stage: &Stage) -> Result<()>;
+    /// Inserts or replaces a lost reason.
+    fn put_lost_reason(&self, reason: &LostReason) -> Result<()>;
+}
+
+/// An opportunity row.
+#[derive(Clone, Debug)]
+pub(crate) struct OpportunityRow {
+    pub id: i64,
+    pub title: String,
+    pub contact: i64,
+    pub amount: Option<Decimal>,
+    pub currency: Option<String>,
+    pub pipeline: i64,
+    pub stage: i64,
+    /// Its own probability, if set.
+    pub probability: Option<Decimal>,
+    pub expected_close: Option<jiff::civil::Date>,
+    pub owner: Option<String>,
+    pub status: OpportunityStatus,
+    pub lost_reason: Option<String>,
+    /// The order its win placed: id (written) and external id (read).
+    pub order_id: Option<i64>,
+    pub order: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub closed_at: Option<Timestamp>,
+}
+
+pub(crate) trait OpportunityReads {
+    fn opportunity_row(&self, id: i64) -> Result<Option<OpportunityRow>>;
+    fn opportunity_lines(&self, id: i64) -> Result<Vec<OpportunityLine>>;
+    /// Its log, oldest first.
+    fn transitions(&self, id: i64) -> Result<Vec<Transition>>;
+    fn opportunity_ids(&self, filter: &OpportunityFilter, limit: u32) -> Result<Vec<i64>>;
+    /// Every opportunity id, for `verify`.
+    fn all_opportunity_ids(&self) -> Result<Vec<i64>>;
+}
+
+pub(crate) trait OpportunityWrites {
+    fn insert_opportunity(&self, row: &OpportunityRow) -> Result<i64>;
+    fn save_opportunity(&self, row: &OpportunityRow) -> Result<()>;
+    fn put_opportunity_lines(&self, id: i64, lines: &[OpportunityLine]) -> Result<()>;
+    /// Appends to an opportunity's log (never rewritten).
+    fn append_transition(&self, opportunity: i64, t: &Transition) -> Result<i64>;
 }
 
 // -- verification ------------------------------------------------------------------

@@ -156,6 +156,7 @@ fn an_empty_set_of_lines_is_refused_not_taken_as_all() {
         }],
         placed_at: None,
         expires_at: None,
+        create_contact: false,
     };
     db.place_order(&order, None).unwrap();
     let (field, message) = refused_field(db.fulfil_order("1", Some(&[]), None).unwrap_err());

@@ -18,6 +18,8 @@
 use racine::Database;
 
 mod bad_input;
+mod crm;
+mod crm_model;
 mod ledger;
 mod ledger_model;
 mod order_model;

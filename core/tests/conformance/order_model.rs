@@ -128,6 +128,7 @@ fn apply(db: &Database, m: &mut Model, op: &Op) -> bool {
                     .collect(),
                 placed_at: Some("2025-11-25T10:00:00Z".parse().unwrap()),
                 expires_at: Some("2025-11-25T11:00:00Z".parse().unwrap()),
+                create_contact: false,
             };
             let fits = (0..2).all(|item| {
                 lines

@@ -52,6 +52,7 @@ fn order(id: &str, lines: &[(&str, &str)]) -> NewOrder {
             .collect(),
         placed_at: None,
         expires_at: None,
+        create_contact: false,
     }
 }
 
@@ -379,6 +380,7 @@ fn expiry_releases_unpaid_carts_only_and_races_cleanly_with_fulfilment() {
     let cart = |id: &str, q: &str| NewOrder {
         placed_at: Some(ts("2025-11-25T10:00:00Z")),
         expires_at: Some(ts("2025-11-25T10:30:00Z")),
+        create_contact: false,
         ..order(id, &[("MUG", q)])
     };
     s.db.place_order(&cart("A", "2"), None).unwrap();
@@ -430,6 +432,7 @@ fn expiry_and_fulfilment_racing_from_two_connections_resolve_once() {
             &NewOrder {
                 placed_at: Some(ts("2025-11-25T10:00:00Z")),
                 expires_at: Some(ts("2025-11-25T10:30:00Z")),
+                create_contact: false,
                 ..order(&id, &[("MUG", "1")])
             },
             None,
@@ -520,6 +523,7 @@ fn bad_orders_are_refused_before_anything_is_read() {
         NewOrder {
             placed_at: Some(ts("2025-11-25T10:00:00Z")),
             expires_at: Some(ts("2025-11-25T09:00:00Z")),
+            create_contact: false,
             ..order("X", &[("MUG", "1")])
         },
     ];

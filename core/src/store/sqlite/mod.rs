@@ -3,9 +3,11 @@
 //! for SQLite lives in this module tree; `files` explains what the file
 //! system must allow, `wal` keeps the log bounded.
 
+mod crm;
 mod files;
 mod ledger;
 mod master;
+mod opportunities;
 mod orders;
 mod purchases;
 mod schema;
@@ -185,7 +187,7 @@ impl SqliteStore {
             // re-prepares a cached statement whenever a parameter changes
             // (measured: 40 % of the time of a point read).
             conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
-            conn.set_prepared_statement_cache_capacity(64);
+            conn.set_prepared_statement_cache_capacity(128);
             schema::migrate(&mut conn)?;
             // A log left large by an earlier reader shrinks now if it can.
             wal.after_read(&conn);
@@ -371,6 +373,15 @@ impl SettingWrites for SqliteTx<'_> {
                     record.result,
                     micros(at)
                 ])?;
+            Ok(())
+        })
+    }
+
+    fn replace_idempotency_record(&self, key: &str, record: &IdempotencyRecord) -> Result<()> {
+        run(|| {
+            self.conn()
+                .prepare_cached("UPDATE idempotency SET request = ?2, result = ?3 WHERE key = ?1")?
+                .execute(rusqlite::params![key, record.request, record.result])?;
             Ok(())
         })
     }

@@ -37,7 +37,7 @@ impl<T: Conn + ?Sized> OrderReads for T {
                 .conn()
                 .prepare_cached(
                     "SELECT id, customer_external_id, customer_email, customer_name, currency,
-                            status, paid, total, placed_at, expires_at
+                            status, paid, total, placed_at, expires_at, contact_id
                      FROM orders WHERE external_id = ?1",
                 )?
                 .query_row([external_id], |r| {
@@ -54,6 +54,7 @@ impl<T: Conn + ?Sized> OrderReads for T {
                         total: Decimal::from_raw(r.get(7)?),
                         placed_at: instant(r.get(8)?),
                         expires_at: r.get::<_, Option<i64>>(9)?.map(instant),
+                        contact: r.get(10)?,
                     })
                 })
                 .optional()?)
@@ -203,8 +204,8 @@ impl OrderWrites for SqliteTx<'_> {
                 .prepare_cached(
                     "INSERT INTO orders(external_id, customer_external_id, customer_email,
                          customer_name, currency, status, paid, total, placed_at, expires_at,
-                         created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?10)",
+                         created_at, updated_at, contact_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?10, ?11)",
                 )?
                 .execute(params![
                     o.external_id,
@@ -216,7 +217,8 @@ impl OrderWrites for SqliteTx<'_> {
                     o.total.raw(),
                     micros(o.placed_at),
                     o.expires_at.map(micros),
-                    micros(o.at)
+                    micros(o.at),
+                    o.contact
                 ])
                 .map_err(|e| {
                     if is_unique_violation(&e) {

@@ -233,6 +233,176 @@ INSERT INTO warehouse_values(warehouse_id, value)
     //    An issue may leave at a named rate, which the ledger keeps so that
     //    `verify` replays it.
     "ALTER TABLE movements ADD COLUMN outgoing_rate INTEGER;",
+    // 6: the CRM: contacts with their emails, phones and tags in matching
+    //    form, merges and erasures, interactions, pipelines of stages,
+    //    opportunities with their append-only transition log, lost reasons,
+    //    and orders linked to contacts.
+    r#"
+CREATE TABLE contacts (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('person', 'company')),
+    name        TEXT NOT NULL,
+    -- The name as compared: lower case, single spaces.
+    name_key    TEXT NOT NULL,
+    company_id  INTEGER REFERENCES contacts(id),
+    source      TEXT,
+    owner       TEXT,
+    external_id TEXT UNIQUE,
+    notes       TEXT,
+    custom      TEXT NOT NULL DEFAULT '{}',
+    status      TEXT NOT NULL CHECK (status IN ('active', 'archived', 'merged', 'erased')),
+    merged_into INTEGER REFERENCES contacts(id),
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE INDEX contacts_by_company ON contacts(company_id) WHERE company_id IS NOT NULL;
+CREATE INDEX contacts_by_owner ON contacts(owner) WHERE owner IS NOT NULL;
+
+CREATE TABLE contact_emails (
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    position   INTEGER NOT NULL,
+    address    TEXT NOT NULL,
+    normalised TEXT NOT NULL,
+    PRIMARY KEY (contact_id, position)
+) WITHOUT ROWID;
+CREATE INDEX contact_emails_by_address ON contact_emails(normalised);
+
+CREATE TABLE contact_phones (
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    position   INTEGER NOT NULL,
+    number     TEXT NOT NULL,
+    e164       TEXT NOT NULL,
+    PRIMARY KEY (contact_id, position)
+) WITHOUT ROWID;
+CREATE INDEX contact_phones_by_number ON contact_phones(e164);
+
+CREATE TABLE contact_tags (
+    contact_id INTEGER NOT NULL REFERENCES contacts(id),
+    tag        TEXT NOT NULL,
+    PRIMARY KEY (contact_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX contact_tags_by_tag ON contact_tags(tag);
+
+-- Idempotency keys of requests that carried a contact's personal data,
+-- so that an erasure can scrub them.
+CREATE TABLE contact_keys (
+    contact_id      INTEGER NOT NULL REFERENCES contacts(id),
+    idempotency_key TEXT NOT NULL,
+    PRIMARY KEY (contact_id, idempotency_key)
+) WITHOUT ROWID;
+
+CREATE TABLE contact_merges (
+    id        INTEGER PRIMARY KEY,
+    merged_id INTEGER NOT NULL REFERENCES contacts(id),
+    into_id   INTEGER NOT NULL REFERENCES contacts(id),
+    -- What moved (the ContactMerge record as JSON).
+    moved     TEXT NOT NULL,
+    at        INTEGER NOT NULL
+);
+CREATE INDEX contact_merges_of ON contact_merges(merged_id);
+CREATE INDEX contact_merges_into ON contact_merges(into_id);
+
+CREATE TABLE contact_erasures (
+    contact_id INTEGER PRIMARY KEY REFERENCES contacts(id),
+    record     TEXT NOT NULL,
+    at         INTEGER NOT NULL
+);
+
+ALTER TABLE orders ADD COLUMN contact_id INTEGER REFERENCES contacts(id);
+CREATE INDEX orders_by_contact ON orders(contact_id, id) WHERE contact_id IS NOT NULL;
+
+CREATE TABLE lost_reasons (
+    code   TEXT PRIMARY KEY,
+    label  TEXT NOT NULL,
+    active INTEGER NOT NULL CHECK (active IN (0, 1))
+) WITHOUT ROWID;
+
+CREATE TABLE pipelines (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE stages (
+    id          INTEGER PRIMARY KEY,
+    pipeline_id INTEGER NOT NULL REFERENCES pipelines(id),
+    name        TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    probability INTEGER NOT NULL CHECK (probability BETWEEN 0 AND 100000000),
+    kind        TEXT NOT NULL CHECK (kind IN ('open', 'won', 'lost'))
+);
+CREATE INDEX stages_by_pipeline ON stages(pipeline_id, position);
+
+CREATE TABLE opportunities (
+    id             INTEGER PRIMARY KEY,
+    title          TEXT NOT NULL,
+    contact_id     INTEGER NOT NULL REFERENCES contacts(id),
+    amount         INTEGER CHECK (amount >= 0),
+    currency       TEXT,
+    pipeline_id    INTEGER NOT NULL REFERENCES pipelines(id),
+    stage_id       INTEGER NOT NULL REFERENCES stages(id),
+    probability    INTEGER,
+    expected_close TEXT,
+    owner          TEXT,
+    status         TEXT NOT NULL CHECK (status IN ('open', 'won', 'lost')),
+    lost_reason    TEXT,
+    order_id       INTEGER REFERENCES orders(id),
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    closed_at      INTEGER,
+    CHECK (amount IS NULL OR currency IS NOT NULL)
+);
+CREATE INDEX opportunities_by_contact ON opportunities(contact_id);
+CREATE INDEX opportunities_by_stage ON opportunities(pipeline_id, stage_id);
+
+CREATE TABLE opportunity_lines (
+    opportunity_id INTEGER NOT NULL REFERENCES opportunities(id),
+    line_no        INTEGER NOT NULL,
+    sku            TEXT NOT NULL,
+    quantity       INTEGER NOT NULL CHECK (quantity > 0),
+    unit_price     INTEGER NOT NULL CHECK (unit_price >= 0),
+    PRIMARY KEY (opportunity_id, line_no)
+) WITHOUT ROWID;
+
+-- Every stage change of an opportunity. Rows are never updated or deleted.
+CREATE TABLE opportunity_transitions (
+    id              INTEGER PRIMARY KEY,
+    opportunity_id  INTEGER NOT NULL REFERENCES opportunities(id),
+    kind            TEXT NOT NULL,
+    from_stage      INTEGER REFERENCES stages(id),
+    from_stage_name TEXT,
+    to_stage        INTEGER NOT NULL REFERENCES stages(id),
+    to_stage_name   TEXT NOT NULL,
+    status_after    TEXT NOT NULL,
+    lost_reason     TEXT,
+    actor           TEXT,
+    note            TEXT,
+    at              INTEGER NOT NULL
+);
+CREATE INDEX opportunity_transitions_by_opportunity ON opportunity_transitions(opportunity_id, id);
+CREATE TRIGGER opportunity_transitions_are_append_only_update BEFORE UPDATE ON opportunity_transitions
+BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;
+CREATE TRIGGER opportunity_transitions_are_append_only_delete BEFORE DELETE ON opportunity_transitions
+BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;
+
+CREATE TABLE interactions (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('call', 'email', 'meeting', 'note', 'task')),
+    contact_id     INTEGER NOT NULL REFERENCES contacts(id),
+    opportunity_id INTEGER REFERENCES opportunities(id),
+    author         TEXT,
+    summary        TEXT NOT NULL,
+    at             INTEGER NOT NULL,
+    due            TEXT,
+    done           INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+    done_at        INTEGER,
+    created_at     INTEGER NOT NULL
+);
+CREATE INDEX interactions_by_contact ON interactions(contact_id, at);
+CREATE INDEX interactions_by_opportunity ON interactions(opportunity_id, at) WHERE opportunity_id IS NOT NULL;
+CREATE INDEX interactions_by_author ON interactions(author, at) WHERE author IS NOT NULL;
+CREATE INDEX interactions_by_time ON interactions(at);
+"#,
 ];
 
 /// Steps SQL cannot express, run right after the migration to the version
