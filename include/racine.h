@@ -33,7 +33,31 @@
  *      fulfil_order {external_id, lines?, idempotency_key?};
  *      cancel_order {external_id, idempotency_key?};
  *      return_order {external_id, lines, idempotency_key?};
- *      expire_reservations {now}; order {external_id}.
+ *      expire_reservations {now}; order {external_id}; crm_settings;
+ *      set_default_country {country?, idempotency_key?};
+ *      create_contact {contact, idempotency_key?};
+ *      update_contact {id, changes, idempotency_key?};
+ *      archive_contact {id, idempotency_key?};
+ *      restore_contact {id, idempotency_key?}; contact {id};
+ *      contact_by_external_id {external_id}; contacts {filter?};
+ *      contact_orders {contact, page?}; duplicate_contacts {filter?};
+ *      merge_contacts {merged, into, actor?, idempotency_key?};
+ *      erase_contact {id, actor?, reason?, idempotency_key?};
+ *      contact_history {id}; log_interaction {interaction, idempotency_key?};
+ *      complete_task {id, idempotency_key?}; interaction {id};
+ *      interactions {filter?}; create_pipeline {pipeline, idempotency_key?};
+ *      add_stage {pipeline, stage, position?, idempotency_key?};
+ *      update_stage {id, changes, idempotency_key?};
+ *      reorder_stages {pipeline, stages, idempotency_key?}; pipeline {id};
+ *      pipelines; add_lost_reason {code, label, idempotency_key?};
+ *      retire_lost_reason {code, idempotency_key?};
+ *      create_opportunity {opportunity, idempotency_key?};
+ *      update_opportunity {id, changes, idempotency_key?};
+ *      move_opportunity {id, stage, meta?, idempotency_key?};
+ *      win_opportunity {id, stage?, order?, meta?, idempotency_key?};
+ *      lose_opportunity {id, reason, stage?, meta?, idempotency_key?};
+ *      reopen_opportunity {id, stage?, meta?, idempotency_key?};
+ *      opportunity {id}; opportunities {filter?}.
  *    Items may be named by id (7) or by SKU ("OAK-PLANK").
  *    Decimals are JSON strings ("12.5"); instants are RFC 3339 strings.
  *    Example: {"op":"post","movement":{"kind":"issue","item":7,"quantity":"2"},

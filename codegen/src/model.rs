@@ -15,6 +15,10 @@ pub enum Ty {
     Str,
     Decimal,
     Instant,
+    /// A calendar day (`2026-03-31`).
+    Date,
+    /// Any JSON object (custom fields).
+    Json,
     /// An item by id or SKU.
     ItemRef,
     /// A closed set of names (its definition's name).
@@ -141,6 +145,7 @@ impl Catalogue {
                 "boolean" => Ty::Bool,
                 "string" => Ty::Str,
                 "array" => Ty::List(Box::new(self.ty(&s["items"]))),
+                "object" if s["additionalProperties"] == true => Ty::Json,
                 other => panic!("unsupported schema type {other}: {s}"),
             },
             _ => panic!("unsupported schema {s}"),
@@ -151,6 +156,7 @@ impl Catalogue {
         match name {
             "Decimal" => Ty::Decimal,
             "Instant" => Ty::Instant,
+            "Date" => Ty::Date,
             "ItemRef" => Ty::ItemRef,
             _ => {
                 let def = self.def(name);

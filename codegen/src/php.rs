@@ -17,6 +17,8 @@ fn out_doc(c: &Catalogue, ty: &Ty, depth: usize) -> String {
         Ty::Bool => "bool".into(),
         Ty::Str | Ty::Decimal => "string".into(),
         Ty::Instant => "\\DateTimeImmutable".into(),
+        Ty::Date => "string".into(),
+        Ty::Json => "array<string, mixed>".into(),
         Ty::ItemRef => "int|string".into(),
         Ty::Set(name) => set_doc(c, name),
         Ty::Struct(name) => shape(c, name, depth, true),
@@ -82,11 +84,11 @@ fn php_type(ty: &Ty) -> String {
     match ty {
         Ty::Int | Ty::Count => "int".into(),
         Ty::Bool => "bool".into(),
-        Ty::Str | Ty::Set(_) => "string".into(),
+        Ty::Str | Ty::Set(_) | Ty::Date => "string".into(),
         Ty::Decimal => "string|int|float".into(),
         Ty::Instant => "\\DateTimeInterface".into(),
         Ty::ItemRef => "int|string".into(),
-        Ty::Struct(_) | Ty::Page(_) | Ty::List(_) => "array".into(),
+        Ty::Struct(_) | Ty::Page(_) | Ty::List(_) | Ty::Json => "array".into(),
         Ty::Optional(t) => {
             let inner = php_type(t);
             if inner.contains('|') {
@@ -100,7 +102,7 @@ fn php_type(ty: &Ty) -> String {
 
 fn php_return(ty: &Ty) -> String {
     match ty {
-        Ty::Struct(_) | Ty::Page(_) | Ty::List(_) => "array".into(),
+        Ty::Struct(_) | Ty::Page(_) | Ty::List(_) | Ty::Json => "array".into(),
         Ty::Decimal | Ty::Str | Ty::Set(_) => "string".into(),
         Ty::Int | Ty::Count => "int".into(),
         Ty::Bool => "bool".into(),

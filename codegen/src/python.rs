@@ -17,6 +17,8 @@ fn out_ty(ty: &Ty) -> String {
         Ty::Str => "str".into(),
         Ty::Decimal => "Decimal".into(),
         Ty::Instant => "datetime".into(),
+        Ty::Date => "date".into(),
+        Ty::Json => "Dict[str, Any]".into(),
         Ty::ItemRef => "Union[int, str]".into(),
         Ty::Set(name) | Ty::Struct(name) => name.clone(),
         Ty::Page(t) => format!("Page[{}]", out_ty(t)),
@@ -32,6 +34,7 @@ fn in_ty(ty: &Ty) -> String {
         Ty::Decimal => "DecimalLike".into(),
         Ty::ItemRef => "ItemLike".into(),
         Ty::Struct(name) => format!("Union[{name}, Mapping[str, Any]]"),
+        Ty::Json => "Mapping[str, Any]".into(),
         Ty::List(t) => format!("Iterable[{}]", in_ty(t)),
         Ty::Optional(t) => format!("Optional[{}]", in_ty(t)),
         other => out_ty(other),
@@ -43,6 +46,8 @@ fn build_expr(ty: &Ty, raw: &str) -> String {
     match ty {
         Ty::Decimal => format!("Decimal({raw})"),
         Ty::Instant => format!("parse_instant({raw})"),
+        Ty::Date => format!("date.fromisoformat({raw})"),
+        Ty::Json => format!("dict({raw})"),
         Ty::Struct(name) => format!("build({name}, {raw})"),
         Ty::Page(t) => match t.as_ref() {
             Ty::Struct(name) => format!("build_page({name}, {raw})"),
@@ -210,7 +215,7 @@ floats, scale) is the core's, with the same error in every language.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Dict, Generic, Iterable, Iterator, List, Literal, Mapping, Optional, Protocol, Tuple, TypeVar, Union, cast
 

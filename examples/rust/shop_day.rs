@@ -194,6 +194,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
         }],
         placed_at: None,
         expires_at: None,
+        create_contact: false,
     };
     db.place_order(&web("WEB-501", "2"), Some("web:501:placed"))?;
     db.pay_order("WEB-501", Some("psp:501"))?;

@@ -1,6 +1,6 @@
 """Conversions between Python values and the core's JSON, written once for
 every generated method: requests out (``Decimal`` to exact text,
-``datetime`` to RFC 3339, result objects to their ids, dataclasses to
+``datetime`` to RFC 3339, ``date`` to ISO 8601, result objects to their ids, dataclasses to
 objects), results in (by each dataclass's annotations).
 
 No rule lives here: what a value may be is the core's to decide, and its
@@ -13,7 +13,7 @@ import dataclasses
 import json
 import re
 import typing
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Tuple, Type, TypeVar
 
@@ -66,6 +66,8 @@ def _default(value: Any) -> Any:
         return format(value, "f") if value.is_finite() else str(value)
     if isinstance(value, datetime):
         return _utc(value)
+    if isinstance(value, date):
+        return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if getattr(type(value), "_racine_result", False) and hasattr(value, "id"):
             return value.id  # a result object stands for its id
@@ -136,6 +138,8 @@ def _converter(hint: Any) -> Converter:
         return Decimal
     if hint is datetime:
         return parse_instant
+    if hint is date:
+        return date.fromisoformat
     if dataclasses.is_dataclass(hint):
         cls = typing.cast(Type[Any], hint)
         return lambda v: build(cls, v)

@@ -12,7 +12,7 @@ floats, scale) is the core's, with the same error in every language.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Dict, Generic, Iterable, Iterator, List, Literal, Mapping, Optional, Protocol, Tuple, TypeVar, Union, cast
 
@@ -68,6 +68,30 @@ ReservationStatus = Literal["pending", "fulfilled", "released", "expired"]
 OrderEventKind = Literal["placed", "paid", "fulfilled", "cancelled", "returned", "expired"]
 """What happened to an order (its history)."""
 
+ContactKind = Literal["person", "company"]
+"""A person or a company."""
+
+ContactStatus = Literal["active", "archived", "merged", "erased"]
+"""Where a contact stands."""
+
+MatchKind = Literal["same_email", "same_phone", "similar_name"]
+"""Why two contacts may be the same."""
+
+InteractionKind = Literal["call", "email", "meeting", "note", "task"]
+"""What kind of interaction."""
+
+InteractionWhen = Literal["recent", "planned", "all"]
+"""Which interactions a listing shows."""
+
+StageKind = Literal["open", "won", "lost"]
+"""What reaching a stage means."""
+
+OpportunityStatus = Literal["open", "won", "lost"]
+"""Where an opportunity stands: the kind of its stage."""
+
+TransitionKind = Literal["created", "moved", "won", "lost", "reopened"]
+"""What a transition did."""
+
 Synchronous = Literal["full", "normal"]
 """How hard each commit is pushed to disk."""
 
@@ -83,6 +107,14 @@ CLOSED_SETS: Dict[str, Tuple[str, ...]] = {
     "OrderStatus": ("placed", "partially_fulfilled", "fulfilled", "cancelled", "expired",),
     "ReservationStatus": ("pending", "fulfilled", "released", "expired",),
     "OrderEventKind": ("placed", "paid", "fulfilled", "cancelled", "returned", "expired",),
+    "ContactKind": ("person", "company",),
+    "ContactStatus": ("active", "archived", "merged", "erased",),
+    "MatchKind": ("same_email", "same_phone", "similar_name",),
+    "InteractionKind": ("call", "email", "meeting", "note", "task",),
+    "InteractionWhen": ("recent", "planned", "all",),
+    "StageKind": ("open", "won", "lost",),
+    "OpportunityStatus": ("open", "won", "lost",),
+    "TransitionKind": ("created", "moved", "won", "lost", "reopened",),
     "Synchronous": ("full", "normal",),
 }
 
@@ -411,6 +443,20 @@ class KeyDrift:
 
 
 @dataclass(frozen=True)
+class OpportunityDrift:
+    """An opportunity whose stored state is not what its transition log replays to."""
+
+    opportunity: int
+    """The opportunity."""
+    field: str
+    """`stage`, `status`, `lost_reason`, `closed_at` or `history`."""
+    expected: str
+    """What the replay gives."""
+    found: str
+    """What is stored."""
+
+
+@dataclass(frozen=True)
 class VerifyReport:
     """What `Database::verify` checked and found."""
 
@@ -428,6 +474,10 @@ class VerifyReport:
     """The first idempotency drifts found (at most 1000)."""
     is_clean: bool
     """True when nothing drifted (`drift_count` is 0)."""
+    opportunities_checked: int
+    """Opportunities whose transition log was replayed."""
+    opportunity_drifts: List[OpportunityDrift]
+    """The first opportunities found out of step with their log (at most 1000)."""
 
 
 @dataclass(frozen=True)
@@ -532,8 +582,334 @@ class Order:
     """Ids of the ledger movements its events wrote."""
     events: List[OrderEvent]
     """Its history, oldest first."""
+    contact: Optional[int] = None
+    """The CRM contact it is linked to (by the customer's external id or email)."""
     expires_at: Optional[datetime] = None
     """When its reservations expire unless paid."""
+
+
+@dataclass(frozen=True)
+class LostReason:
+    """A reason an opportunity may be lost for."""
+
+    code: str
+    """Its code (`price`, `competitor`)."""
+    label: str
+    """What it says."""
+    active: bool
+    """Retired reasons stay in history but cannot be given any more."""
+
+
+@dataclass(frozen=True)
+class CrmSettings:
+    """The CRM's settings of this database."""
+
+    lost_reasons: List[LostReason]
+    """The reasons an opportunity may be lost for."""
+    default_country: Optional[str] = None
+    """Country that phone numbers without a country code are read in (ISO 3166 alpha-2)."""
+
+
+@dataclass(frozen=True)
+class ContactEmail:
+    """An email of a contact."""
+
+    address: str
+    """As given, trimmed."""
+    normalised: str
+    """As matched: case-folded."""
+
+
+@dataclass(frozen=True)
+class ContactPhone:
+    """A phone number of a contact."""
+
+    number: str
+    """As given, trimmed."""
+    e164: str
+    """As matched: E.164 (`+33612345678`)."""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact."""
+
+    id: int
+    """Racine's id."""
+    kind: ContactKind
+    """Person or company."""
+    name: str
+    """Name."""
+    emails: List[ContactEmail]
+    """Emails, in the order given."""
+    phones: List[ContactPhone]
+    """Phones, in the order given."""
+    tags: List[str]
+    """Tags, sorted."""
+    custom: Dict[str, Any]
+    """Custom fields."""
+    status: ContactStatus
+    """Active, archived, merged or erased."""
+    created_at: datetime
+    """When it was created."""
+    updated_at: datetime
+    """When it last changed."""
+    company: Optional[int] = None
+    """The company a person belongs to."""
+    source: Optional[str] = None
+    """Where it came from."""
+    owner: Optional[str] = None
+    """Who looks after it."""
+    external_id: Optional[str] = None
+    """The host application's id."""
+    notes: Optional[str] = None
+    """Notes."""
+    merged_into: Optional[int] = None
+    """For a merged contact: the contact it lives on in."""
+
+
+@dataclass(frozen=True)
+class DuplicateReason:
+    """One reason of a candidate pair."""
+
+    kind: MatchKind
+    """What matched."""
+    detail: str
+    """The shared email or phone, or both names."""
+    weight: int
+    """Its weight, 1–100."""
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    """Two contacts that may be one person or company."""
+
+    contact: int
+    """The older contact (lower id): the natural survivor of a merge."""
+    other: int
+    """The newer one."""
+    score: int
+    """1–100: reasons combine as independent evidence, `100 − 100 × Π(1 − weight / 100)`, rounded down."""
+    reasons: List[DuplicateReason]
+    """Every reason, strongest first."""
+
+
+@dataclass(frozen=True)
+class ContactMerge:
+    """A merge: what moved from the merged contact to the survivor."""
+
+    id: int
+    """Its id."""
+    merged: int
+    """The contact merged away (now `merged`, readable)."""
+    into: int
+    """The survivor."""
+    interactions: List[int]
+    """Interactions moved."""
+    opportunities: List[int]
+    """Opportunities moved."""
+    orders: List[str]
+    """Orders moved (external ids)."""
+    people: List[int]
+    """People of a merged company moved to the survivor."""
+    emails: List[str]
+    """Emails the survivor gained."""
+    phones: List[str]
+    """Phones the survivor gained."""
+    tags: List[str]
+    """Tags the survivor gained."""
+    at: datetime
+    """When."""
+    actor: Optional[str] = None
+    """Who merged."""
+
+
+@dataclass(frozen=True)
+class ContactErasure:
+    """An erasure of personal data."""
+
+    contact: int
+    """The contact."""
+    also: List[int]
+    """Contacts that had been merged into it, erased with it."""
+    fields: List[str]
+    """The fields erased."""
+    orders: List[str]
+    """Orders whose copy of the customer's name and email was erased."""
+    requests: int
+    """Stored idempotent requests and results scrubbed of the data (a retry of one of them is an idempotency conflict from now on)."""
+    at: datetime
+    """When."""
+    actor: Optional[str] = None
+    """Who erased."""
+    reason: Optional[str] = None
+    """Why (a request reference)."""
+
+
+@dataclass(frozen=True)
+class ContactHistory:
+    """Merges and erasure of a contact."""
+
+    merges: List[ContactMerge]
+    """Merges into or of this contact, oldest first."""
+    erasure: Optional[ContactErasure] = None
+    """Its erasure, if it was erased."""
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """An interaction."""
+
+    id: int
+    """Its id."""
+    kind: InteractionKind
+    """Its kind."""
+    contact: int
+    """The contact."""
+    summary: str
+    """What it was about."""
+    at: datetime
+    """When it happened or is planned."""
+    done: bool
+    """For a task: done."""
+    created_at: datetime
+    """When it was logged."""
+    opportunity: Optional[int] = None
+    """The opportunity."""
+    author: Optional[str] = None
+    """Who did it, or will."""
+    due: Optional[date] = None
+    """For a task: the day it is due."""
+    done_at: Optional[datetime] = None
+    """For a task: when it was marked done."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage of a pipeline."""
+
+    id: int
+    """Its id (stable across renames and reorders)."""
+    pipeline: int
+    """Its pipeline."""
+    name: str
+    """Its name."""
+    position: int
+    """Its place, 1-based."""
+    probability: Decimal
+    """Its default probability, in percent."""
+    kind: StageKind
+    """Open, won or lost."""
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """A pipeline with its stages in order."""
+
+    id: int
+    """Its id."""
+    name: str
+    """Its name."""
+    stages: List[Stage]
+    """Its stages, by position."""
+    created_at: datetime
+    """When it was created."""
+
+
+@dataclass(frozen=True)
+class OpportunityLine:
+    """A product line of an opportunity: what winning it orders."""
+
+    sku: str
+    """Item SKU."""
+    quantity: Decimal
+    """Quantity (> 0)."""
+    unit_price: Decimal
+    """Unit price (≥ 0) in the opportunity's currency."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One entry of an opportunity's log."""
+
+    id: int
+    """Its id."""
+    kind: TransitionKind
+    """What it did."""
+    to_stage: int
+    """The stage after."""
+    to_stage_name: str
+    """That stage's name at the time."""
+    status_after: OpportunityStatus
+    """The status after."""
+    at: datetime
+    """When."""
+    from_stage: Optional[int] = None
+    """The stage before (none for `created`)."""
+    from_stage_name: Optional[str] = None
+    """That stage's name at the time."""
+    lost_reason: Optional[str] = None
+    """For a loss: its reason code."""
+    actor: Optional[str] = None
+    """Who made it."""
+    note: Optional[str] = None
+    """Why."""
+
+
+@dataclass(frozen=True)
+class Opportunity:
+    """An opportunity with its lines and its whole log."""
+
+    id: int
+    """Its id."""
+    title: str
+    """What it is."""
+    contact: int
+    """The contact."""
+    pipeline: int
+    """Pipeline."""
+    stage: int
+    """Current stage."""
+    stage_name: str
+    """Its current name."""
+    probability: Decimal
+    """Probability of winning in percent: its own while open if set, else the stage's (100 when won, 0 when lost)."""
+    status: OpportunityStatus
+    """Open, won or lost."""
+    lines: List[OpportunityLine]
+    """Product lines."""
+    created_at: datetime
+    """When it was created."""
+    updated_at: datetime
+    """When it last changed."""
+    history: List[Transition]
+    """Its log, oldest first."""
+    amount: Optional[Decimal] = None
+    """Amount."""
+    currency: Optional[str] = None
+    """Currency of the amount."""
+    probability_override: Optional[Decimal] = None
+    """Its own probability, if set."""
+    expected_close: Optional[date] = None
+    """Expected close day."""
+    owner: Optional[str] = None
+    """Who works on it."""
+    lost_reason: Optional[str] = None
+    """Why it was lost."""
+    order: Optional[str] = None
+    """External id of the order its win placed."""
+    closed_at: Optional[datetime] = None
+    """When it was won or lost (none while open)."""
+
+
+@dataclass(frozen=True)
+class Won:
+    """A won opportunity, and the order its win placed."""
+
+    opportunity: Opportunity
+    """The opportunity, won."""
+    order: Optional[Order] = None
+    """The order placed for its lines, when one was asked for."""
 
 
 @dataclass(frozen=True)
@@ -644,6 +1020,28 @@ class ReturnLine:
     """Quantity returned (> 0, at most what shipped and was not returned)."""
     restock: bool
     """Back into stock (at the cost it left with), or scrapped (no stock movement: its value already left at the sale)."""
+
+
+@dataclass(frozen=True)
+class NewStage:
+    """A stage to create."""
+
+    name: str
+    """Its name, unique in the pipeline."""
+    kind: Optional[StageKind] = None
+    """Open (default), won or lost."""
+    probability: Optional[DecimalLike] = None
+    """Default probability of winning, in percent (0–100): 0 for an open stage when absent; a won stage is always 100 and a lost one 0."""
+
+
+@dataclass(frozen=True)
+class WinOrder:
+    """The order a win places for the opportunity's lines."""
+
+    external_id: str
+    """The order's id in the host application (unique)."""
+    warehouse: Optional[IdLike] = None
+    """Warehouse of every line; the default warehouse when absent."""
 
 
 # -- operations -------------------------------------------------------------
@@ -1256,6 +1654,7 @@ class Operations:
         currency: Optional[str] = None,
         placed_at: Optional[datetime] = None,
         expires_at: Optional[datetime] = None,
+        create_contact: Optional[bool] = None,
         idempotency_key: Optional[str] = None,
     ) -> Order:
         """Places an order keyed by the shop's own id: every line reserved (or issued, with `decrement_on_sale`) or none; a short order lists every short line.
@@ -1269,8 +1668,9 @@ class Operations:
         lines: At least one line.
         placed_at: When it was placed; now if absent.
         expires_at: For a cart hold: when its reservations expire unless paid.
+        create_contact: Link the customer to a new contact when no contact matches its external id or email (an order always links to a matching one).
         """
-        raw = self._run("place_order", args({"order": args({"external_id": external_id, "customer": customer, "currency": currency, "lines": lines, "placed_at": placed_at, "expires_at": expires_at}), "idempotency_key": idempotency_key}), ("order",))
+        raw = self._run("place_order", args({"order": args({"external_id": external_id, "customer": customer, "currency": currency, "lines": lines, "placed_at": placed_at, "expires_at": expires_at, "create_contact": create_contact}), "idempotency_key": idempotency_key}), ("order",))
         return build(Order, raw)
 
     def pay_order(
@@ -1349,6 +1749,711 @@ class Operations:
         raw = self._run("order", args({"external_id": external_id}), ())
         return build(Order, raw)
 
+    def crm_settings(
+        self,
+    ) -> CrmSettings:
+        """The CRM's settings: the default country of phone numbers and the lost reasons.
+        """
+        raw = self._run("crm_settings", args({}), ())
+        return build(CrmSettings, raw)
+
+    def set_default_country(
+        self,
+        country: Optional[str] = None,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> CrmSettings:
+        """Sets the country (ISO 3166 alpha-2, `FR`) that phone numbers without a country code are read in; `null` clears it.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("set_default_country", args({"country": country, "idempotency_key": idempotency_key}), ())
+        return build(CrmSettings, raw)
+
+    def create_contact(
+        self,
+        name: str,
+        *,
+        kind: Optional[ContactKind] = None,
+        company: Optional[IdLike] = None,
+        emails: Optional[Iterable[str]] = None,
+        phones: Optional[Iterable[str]] = None,
+        tags: Optional[Iterable[str]] = None,
+        source: Optional[str] = None,
+        owner: Optional[str] = None,
+        external_id: Optional[str] = None,
+        notes: Optional[str] = None,
+        custom: Optional[Mapping[str, Any]] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Contact:
+        """Creates a contact (a person or a company); a taken external id is `already_exists`.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        kind: Person (default) or company.
+        name: Full name (a person) or company name.
+        company: For a person: the id of the company contact it belongs to.
+        emails: Email addresses, most used first (matched trimmed and case-folded).
+        phones: Phone numbers as written; matched in E.164, read in the database's default country when they have no `+` country code.
+        tags: Tags (each 1–50 characters).
+        source: Where the contact came from (`website`, `fair-2026`, `order`).
+        owner: Who looks after it (a user name of the host application).
+        external_id: The host application's id for it (unique).
+        notes: Free notes.
+        custom: Custom fields: any JSON object (at most 64 KiB as JSON).
+        """
+        raw = self._run("create_contact", args({"contact": args({"kind": kind, "name": name, "company": company, "emails": emails, "phones": phones, "tags": tags, "source": source, "owner": owner, "external_id": external_id, "notes": notes, "custom": custom}), "idempotency_key": idempotency_key}), ("contact",))
+        return build(Contact, raw)
+
+    def update_contact(
+        self,
+        id: IdLike,
+        *,
+        name: Optional[str] = None,
+        company: Any = UNSET,
+        emails: Optional[Iterable[str]] = None,
+        phones: Optional[Iterable[str]] = None,
+        tags: Optional[Iterable[str]] = None,
+        source: Any = UNSET,
+        owner: Any = UNSET,
+        external_id: Any = UNSET,
+        notes: Any = UNSET,
+        custom: Optional[Mapping[str, Any]] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Contact:
+        """Changes the given fields of a contact; a list given replaces the list.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        name: New name.
+        company: New company; `null` detaches the person.
+        emails: New emails (replace the list).
+        phones: New phones (replace the list).
+        tags: New tags (replace the list).
+        source: New source; `null` clears it.
+        owner: New owner; `null` clears it.
+        external_id: New external id; `null` clears it.
+        notes: New notes; `null` clears them.
+        custom: New custom fields (replace the object).
+        """
+        raw = self._run("update_contact", args({"id": id, "changes": args({"name": name, "company": company, "emails": emails, "phones": phones, "tags": tags, "source": source, "owner": owner, "external_id": external_id, "notes": notes, "custom": custom}, keep_null=("company", "source", "owner", "external_id", "notes",)), "idempotency_key": idempotency_key}), ("changes",))
+        return build(Contact, raw)
+
+    def archive_contact(
+        self,
+        id: IdLike,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Contact:
+        """Archives a contact: it keeps its history and leaves the default lists.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("archive_contact", args({"id": id, "idempotency_key": idempotency_key}), ())
+        return build(Contact, raw)
+
+    def restore_contact(
+        self,
+        id: IdLike,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Contact:
+        """Brings an archived contact back.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("restore_contact", args({"id": id, "idempotency_key": idempotency_key}), ())
+        return build(Contact, raw)
+
+    def contact(
+        self,
+        id: IdLike,
+    ) -> Contact:
+        """The contact with this id (a merged one names its survivor in `merged_into`).
+        """
+        raw = self._run("contact", args({"id": id}), ())
+        return build(Contact, raw)
+
+    def contact_by_external_id(
+        self,
+        external_id: str,
+    ) -> Contact:
+        """The contact with this external id.
+        """
+        raw = self._run("contact_by_external_id", args({"external_id": external_id}), ())
+        return build(Contact, raw)
+
+    def contacts(
+        self,
+        *,
+        search: Optional[str] = None,
+        kind: Optional[ContactKind] = None,
+        status: Optional[ContactStatus] = None,
+        company: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        tag: Optional[str] = None,
+        email: Optional[str] = None,
+        phone: Optional[str] = None,
+        source: Optional[str] = None,
+        limit: Optional[int] = None,
+        after: Optional[IdLike] = None,
+    ) -> Page[Contact]:
+        """Contacts matching the filter (free search on name, email, phone and tag, or exact fields), by id, one page at a time.
+
+        search: Free search: the name contains it (any case), or an email contains it, or a phone equals it once normalised, or a tag equals it.
+        kind: Only this kind.
+        status: Only this status; `active` when left out.
+        company: Only people of this company.
+        owner: Only contacts this owner looks after.
+        tag: Only contacts with this tag.
+        email: Only contacts with this email (compared normalised).
+        phone: Only contacts with this phone (compared in E.164).
+        source: Only contacts from this source.
+        limit: Rows per page, 1–1000 (default 100).
+        after: The `next` cursor of the previous page; `None` for the first page.
+        """
+        raw = self._run("contacts", args({"filter": args({"search": search, "kind": kind, "status": status, "company": company, "owner": owner, "tag": tag, "email": email, "phone": phone, "source": source, "limit": limit, "after": after})}), ("filter",))
+        return build_page(Contact, raw)
+
+    def iter_contacts(
+        self,
+        *,
+        search: Optional[str] = None,
+        kind: Optional[ContactKind] = None,
+        status: Optional[ContactStatus] = None,
+        company: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        tag: Optional[str] = None,
+        email: Optional[str] = None,
+        phone: Optional[str] = None,
+        source: Optional[str] = None,
+        limit: Optional[int] = None,
+    ) -> Iterator[Contact]:
+        """Every row of ``contacts``, fetched page by page (``limit`` rows a page)."""
+        after: Optional[int] = None
+        while True:
+            page = self.contacts(search=search, kind=kind, status=status, company=company, owner=owner, tag=tag, email=email, phone=phone, source=source, limit=limit, after=after)
+            yield from page.items
+            if page.next is None:
+                return
+            after = page.next
+
+    def contact_orders(
+        self,
+        contact: IdLike,
+        *,
+        limit: Optional[int] = None,
+        after: Optional[IdLike] = None,
+    ) -> Page[Order]:
+        """The orders linked to a contact, by id, one page at a time.
+
+        limit: Rows per page, 1–1000 (default 100).
+        after: The `next` cursor of the previous page; `None` for the first page.
+        """
+        raw = self._run("contact_orders", args({"contact": contact, "page": args({"limit": limit, "after": after})}), ("page",))
+        return build_page(Order, raw)
+
+    def iter_contact_orders(
+        self,
+        contact: IdLike,
+        *,
+        limit: Optional[int] = None,
+    ) -> Iterator[Order]:
+        """Every row of ``contact_orders``, fetched page by page (``limit`` rows a page)."""
+        after: Optional[int] = None
+        while True:
+            page = self.contact_orders(contact=contact, limit=limit, after=after)
+            yield from page.items
+            if page.next is None:
+                return
+            after = page.next
+
+    def duplicate_contacts(
+        self,
+        *,
+        contact: Optional[IdLike] = None,
+        min_score: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> List[DuplicatePair]:
+        """Candidate duplicate contacts, best first, with a score and the reasons.
+
+        contact: Only pairs including this contact.
+        min_score: Lowest score listed, 1–100 (default 50).
+        limit: At most this many pairs, best first (default 100, at most 1000).
+        """
+        raw = self._run("duplicate_contacts", args({"filter": args({"contact": contact, "min_score": min_score, "limit": limit})}), ("filter",))
+        return [build(DuplicatePair, r) for r in raw]
+
+    def merge_contacts(
+        self,
+        merged: IdLike,
+        into: IdLike,
+        actor: Optional[str] = None,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> ContactMerge:
+        """Merges contact `merged` into `into`: interactions, opportunities and orders move to the survivor; the merge records what moved.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("merge_contacts", args({"merged": merged, "into": into, "actor": actor, "idempotency_key": idempotency_key}), ())
+        return build(ContactMerge, raw)
+
+    def erase_contact(
+        self,
+        id: IdLike,
+        actor: Optional[str] = None,
+        reason: Optional[str] = None,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> ContactErasure:
+        """Erases a contact's personal data; its orders, movements and opportunity history stay, and the erasure is recorded.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("erase_contact", args({"id": id, "actor": actor, "reason": reason, "idempotency_key": idempotency_key}), ())
+        return build(ContactErasure, raw)
+
+    def contact_history(
+        self,
+        id: IdLike,
+    ) -> ContactHistory:
+        """The merges into or of a contact, and its erasure.
+        """
+        raw = self._run("contact_history", args({"id": id}), ())
+        return build(ContactHistory, raw)
+
+    def log_interaction(
+        self,
+        kind: InteractionKind,
+        contact: IdLike,
+        summary: str,
+        *,
+        opportunity: Optional[IdLike] = None,
+        author: Optional[str] = None,
+        at: Optional[datetime] = None,
+        due: Optional[date] = None,
+        done: Optional[bool] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Interaction:
+        """Logs a call, email, meeting, note or task with a contact.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        kind: Call, email, meeting, note or task.
+        contact: The contact it is with.
+        opportunity: The opportunity it is about (of the contact, its company or its people).
+        author: Who did it, or will.
+        summary: What it was about.
+        at: When it happened or is planned; now if absent.
+        due: For a task: the day it is due.
+        done: For a task: already done.
+        """
+        raw = self._run("log_interaction", args({"interaction": args({"kind": kind, "contact": contact, "opportunity": opportunity, "author": author, "summary": summary, "at": at, "due": due, "done": done}), "idempotency_key": idempotency_key}), ("interaction",))
+        return build(Interaction, raw)
+
+    def complete_task(
+        self,
+        id: IdLike,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Interaction:
+        """Marks a task done.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("complete_task", args({"id": id, "idempotency_key": idempotency_key}), ())
+        return build(Interaction, raw)
+
+    def interaction(
+        self,
+        id: IdLike,
+    ) -> Interaction:
+        """The interaction with this id.
+        """
+        raw = self._run("interaction", args({"id": id}), ())
+        return build(Interaction, raw)
+
+    def interactions(
+        self,
+        *,
+        when: Optional[InteractionWhen] = None,
+        contact: Optional[IdLike] = None,
+        opportunity: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        kind: Optional[InteractionKind] = None,
+        now: Optional[datetime] = None,
+        limit: Optional[int] = None,
+        after: Optional[IdLike] = None,
+    ) -> Page[Interaction]:
+        """Recent or planned interactions per contact, opportunity or owner, one page at a time.
+
+        when: Recent (default), planned, or all.
+        contact: Only with this contact.
+        opportunity: Only about this opportunity.
+        owner: Only by this author (the owner who did it or will).
+        kind: Only this kind.
+        now: The instant that splits recent from planned; now if absent.
+        limit: Rows per page, 1–1000 (default 100).
+        after: The `next` cursor of the previous page; `None` for the first page.
+        """
+        raw = self._run("interactions", args({"filter": args({"when": when, "contact": contact, "opportunity": opportunity, "owner": owner, "kind": kind, "now": now, "limit": limit, "after": after})}), ("filter",))
+        return build_page(Interaction, raw)
+
+    def iter_interactions(
+        self,
+        *,
+        when: Optional[InteractionWhen] = None,
+        contact: Optional[IdLike] = None,
+        opportunity: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        kind: Optional[InteractionKind] = None,
+        now: Optional[datetime] = None,
+        limit: Optional[int] = None,
+    ) -> Iterator[Interaction]:
+        """Every row of ``interactions``, fetched page by page (``limit`` rows a page)."""
+        after: Optional[int] = None
+        while True:
+            page = self.interactions(when=when, contact=contact, opportunity=opportunity, owner=owner, kind=kind, now=now, limit=limit, after=after)
+            yield from page.items
+            if page.next is None:
+                return
+            after = page.next
+
+    def create_pipeline(
+        self,
+        name: str,
+        stages: Iterable[Union[NewStage, Mapping[str, Any]]],
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Pipeline:
+        """Creates a pipeline with its stages in order (at least one open stage).
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        name: Its name (unique).
+        stages: Its stages in order; at least one open stage.
+        """
+        raw = self._run("create_pipeline", args({"pipeline": args({"name": name, "stages": stages}), "idempotency_key": idempotency_key}), ("pipeline",))
+        return build(Pipeline, raw)
+
+    def add_stage(
+        self,
+        pipeline: IdLike,
+        stage: Union[NewStage, Mapping[str, Any]],
+        position: Optional[int] = None,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Pipeline:
+        """Adds a stage at a position (1-based; at the end when left out).
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("add_stage", args({"pipeline": pipeline, "stage": stage, "position": position, "idempotency_key": idempotency_key}), ())
+        return build(Pipeline, raw)
+
+    def update_stage(
+        self,
+        id: IdLike,
+        *,
+        name: Optional[str] = None,
+        probability: Optional[DecimalLike] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Pipeline:
+        """Renames a stage or changes its default probability; history keeps its ids.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        name: New name.
+        probability: New default probability (open stages only).
+        """
+        raw = self._run("update_stage", args({"id": id, "changes": args({"name": name, "probability": probability}), "idempotency_key": idempotency_key}), ("changes",))
+        return build(Pipeline, raw)
+
+    def reorder_stages(
+        self,
+        pipeline: IdLike,
+        stages: Iterable[IdLike],
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Pipeline:
+        """Puts a pipeline's stages in a new order (every stage id once).
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("reorder_stages", args({"pipeline": pipeline, "stages": stages, "idempotency_key": idempotency_key}), ())
+        return build(Pipeline, raw)
+
+    def pipeline(
+        self,
+        id: IdLike,
+    ) -> Pipeline:
+        """The pipeline with this id, with its stages in order.
+        """
+        raw = self._run("pipeline", args({"id": id}), ())
+        return build(Pipeline, raw)
+
+    def pipelines(
+        self,
+    ) -> List[Pipeline]:
+        """Every pipeline, by id.
+        """
+        raw = self._run("pipelines", args({}), ())
+        return [build(Pipeline, r) for r in raw]
+
+    def add_lost_reason(
+        self,
+        code: str,
+        label: str,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> List[LostReason]:
+        """Adds a reason opportunities may be lost for (or brings a retired one back).
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("add_lost_reason", args({"code": code, "label": label, "idempotency_key": idempotency_key}), ())
+        return [build(LostReason, r) for r in raw]
+
+    def retire_lost_reason(
+        self,
+        code: str,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> List[LostReason]:
+        """Retires a lost reason: history keeps it, new losses cannot use it.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("retire_lost_reason", args({"code": code, "idempotency_key": idempotency_key}), ())
+        return [build(LostReason, r) for r in raw]
+
+    def create_opportunity(
+        self,
+        title: str,
+        contact: IdLike,
+        pipeline: IdLike,
+        *,
+        stage: Optional[IdLike] = None,
+        amount: Optional[DecimalLike] = None,
+        currency: Optional[str] = None,
+        probability: Optional[DecimalLike] = None,
+        expected_close: Optional[date] = None,
+        owner: Optional[str] = None,
+        lines: Optional[Iterable[Union[OpportunityLine, Mapping[str, Any]]]] = None,
+        actor: Optional[str] = None,
+        at: Optional[datetime] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Opportunity:
+        """Creates an opportunity in an open stage (the pipeline's first unless given).
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        title: What it is.
+        contact: The contact it is with.
+        pipeline: Its pipeline.
+        stage: Its first stage: an open stage of the pipeline; the first open one when absent.
+        amount: Its amount (≥ 0); Σ quantity × price of the lines when absent and there are lines. An amount needs a currency.
+        currency: ISO 4217 currency of the amount and the line prices.
+        probability: Probability of winning in percent, instead of the stage's default.
+        expected_close: The day it is expected to close.
+        owner: Who works on it.
+        lines: Product lines (what winning it can order).
+        actor: Who created it, for the log.
+        at: When it was created; now if absent.
+        """
+        raw = self._run("create_opportunity", args({"opportunity": args({"title": title, "contact": contact, "pipeline": pipeline, "stage": stage, "amount": amount, "currency": currency, "probability": probability, "expected_close": expected_close, "owner": owner, "lines": lines, "actor": actor, "at": at}), "idempotency_key": idempotency_key}), ("opportunity",))
+        return build(Opportunity, raw)
+
+    def update_opportunity(
+        self,
+        id: IdLike,
+        *,
+        title: Optional[str] = None,
+        contact: Optional[IdLike] = None,
+        amount: Any = UNSET,
+        currency: Any = UNSET,
+        probability: Any = UNSET,
+        expected_close: Any = UNSET,
+        owner: Any = UNSET,
+        lines: Optional[Iterable[Union[OpportunityLine, Mapping[str, Any]]]] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Opportunity:
+        """Changes the given fields of an opportunity (not its stage).
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        title: New title.
+        contact: Another contact.
+        amount: New amount; `null` clears it.
+        currency: New currency; `null` clears it.
+        probability: Own probability; `null` goes back to the stage's default.
+        expected_close: New expected close day; `null` clears it.
+        owner: New owner; `null` clears it.
+        lines: New lines (replace them).
+        """
+        raw = self._run("update_opportunity", args({"id": id, "changes": args({"title": title, "contact": contact, "amount": amount, "currency": currency, "probability": probability, "expected_close": expected_close, "owner": owner, "lines": lines}, keep_null=("amount", "currency", "probability", "expected_close", "owner",)), "idempotency_key": idempotency_key}), ("changes",))
+        return build(Opportunity, raw)
+
+    def move_opportunity(
+        self,
+        id: IdLike,
+        stage: IdLike,
+        *,
+        actor: Optional[str] = None,
+        note: Optional[str] = None,
+        at: Optional[datetime] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Opportunity:
+        """Moves an open opportunity to another open stage of its pipeline.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        actor: Who made it.
+        note: Why, in a few words.
+        at: When; now if absent. Never before the opportunity's last transition.
+        """
+        raw = self._run("move_opportunity", args({"id": id, "stage": stage, "meta": args({"actor": actor, "note": note, "at": at}), "idempotency_key": idempotency_key}), ("meta",))
+        return build(Opportunity, raw)
+
+    def win_opportunity(
+        self,
+        id: IdLike,
+        stage: Optional[IdLike] = None,
+        order: Optional[Union[WinOrder, Mapping[str, Any]]] = None,
+        *,
+        actor: Optional[str] = None,
+        note: Optional[str] = None,
+        at: Optional[datetime] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Won:
+        """Wins an open opportunity (to the pipeline's first won stage unless given); with `order`, places an order for its lines in the same transaction.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        actor: Who made it.
+        note: Why, in a few words.
+        at: When; now if absent. Never before the opportunity's last transition.
+        """
+        raw = self._run("win_opportunity", args({"id": id, "stage": stage, "order": order, "meta": args({"actor": actor, "note": note, "at": at}), "idempotency_key": idempotency_key}), ("meta",))
+        return build(Won, raw)
+
+    def lose_opportunity(
+        self,
+        id: IdLike,
+        reason: str,
+        stage: Optional[IdLike] = None,
+        *,
+        actor: Optional[str] = None,
+        note: Optional[str] = None,
+        at: Optional[datetime] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Opportunity:
+        """Loses an open opportunity for one of the database's lost reasons.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        actor: Who made it.
+        note: Why, in a few words.
+        at: When; now if absent. Never before the opportunity's last transition.
+        """
+        raw = self._run("lose_opportunity", args({"id": id, "reason": reason, "stage": stage, "meta": args({"actor": actor, "note": note, "at": at}), "idempotency_key": idempotency_key}), ("meta",))
+        return build(Opportunity, raw)
+
+    def reopen_opportunity(
+        self,
+        id: IdLike,
+        stage: Optional[IdLike] = None,
+        *,
+        actor: Optional[str] = None,
+        note: Optional[str] = None,
+        at: Optional[datetime] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> Opportunity:
+        """Opens a won or lost opportunity again (in the stage it was closed from unless given).
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+
+        actor: Who made it.
+        note: Why, in a few words.
+        at: When; now if absent. Never before the opportunity's last transition.
+        """
+        raw = self._run("reopen_opportunity", args({"id": id, "stage": stage, "meta": args({"actor": actor, "note": note, "at": at}), "idempotency_key": idempotency_key}), ("meta",))
+        return build(Opportunity, raw)
+
+    def opportunity(
+        self,
+        id: IdLike,
+    ) -> Opportunity:
+        """The opportunity with this id, with its lines and its transition log.
+        """
+        raw = self._run("opportunity", args({"id": id}), ())
+        return build(Opportunity, raw)
+
+    def opportunities(
+        self,
+        *,
+        pipeline: Optional[IdLike] = None,
+        stage: Optional[IdLike] = None,
+        status: Optional[OpportunityStatus] = None,
+        owner: Optional[str] = None,
+        contact: Optional[IdLike] = None,
+        limit: Optional[int] = None,
+        after: Optional[IdLike] = None,
+    ) -> Page[Opportunity]:
+        """Opportunities matching the filter, by id, one page at a time.
+
+        pipeline: Only in this pipeline.
+        stage: Only in this stage.
+        status: Only with this status.
+        owner: Only with this owner.
+        contact: Only with this contact.
+        limit: Rows per page, 1–1000 (default 100).
+        after: The `next` cursor of the previous page; `None` for the first page.
+        """
+        raw = self._run("opportunities", args({"filter": args({"pipeline": pipeline, "stage": stage, "status": status, "owner": owner, "contact": contact, "limit": limit, "after": after})}), ("filter",))
+        return build_page(Opportunity, raw)
+
+    def iter_opportunities(
+        self,
+        *,
+        pipeline: Optional[IdLike] = None,
+        stage: Optional[IdLike] = None,
+        status: Optional[OpportunityStatus] = None,
+        owner: Optional[str] = None,
+        contact: Optional[IdLike] = None,
+        limit: Optional[int] = None,
+    ) -> Iterator[Opportunity]:
+        """Every row of ``opportunities``, fetched page by page (``limit`` rows a page)."""
+        after: Optional[int] = None
+        while True:
+            page = self.opportunities(pipeline=pipeline, stage=stage, status=status, owner=owner, contact=contact, limit=limit, after=after)
+            yield from page.items
+            if page.next is None:
+                return
+            after = page.next
+
 
 #: Fractional digits of every decimal (the typed paths speak integers of this scale).
 DECIMAL_SCALE = 6
@@ -1359,7 +2464,7 @@ TOO_DEEP = "is nested more than 128 levels deep"
 INVALID_INPUT_MESSAGE = "invalid {field}: {reason}"
 
 #: Every operation of the catalogue, by name.
-OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order",)
+OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities",)
 
 __all__ = [
     "DecimalLike",
@@ -1380,6 +2485,14 @@ __all__ = [
     "OrderStatus",
     "ReservationStatus",
     "OrderEventKind",
+    "ContactKind",
+    "ContactStatus",
+    "MatchKind",
+    "InteractionKind",
+    "InteractionWhen",
+    "StageKind",
+    "OpportunityStatus",
+    "TransitionKind",
     "Synchronous",
     "Info",
     "Item",
@@ -1397,17 +2510,37 @@ __all__ = [
     "PurchaseReceived",
     "Drift",
     "KeyDrift",
+    "OpportunityDrift",
     "VerifyReport",
     "Customer",
     "OrderLine",
     "Reservation",
     "OrderEvent",
     "Order",
+    "LostReason",
+    "CrmSettings",
+    "ContactEmail",
+    "ContactPhone",
+    "Contact",
+    "DuplicateReason",
+    "DuplicatePair",
+    "ContactMerge",
+    "ContactErasure",
+    "ContactHistory",
+    "Interaction",
+    "Stage",
+    "Pipeline",
+    "OpportunityLine",
+    "Transition",
+    "Opportunity",
+    "Won",
     "ShortLine",
     "NewPurchaseLine",
     "ReceiveLine",
     "NewOrderLine",
     "FulfilLine",
     "ReturnLine",
+    "NewStage",
+    "WinOrder",
     "DECIMAL_SCALE",
 ]

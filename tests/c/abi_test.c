@@ -352,8 +352,62 @@ static void cost_layers_and_supplier_returns(void) {
     racine_db_free(db);
 }
 
+/* Runs one JSON request expecting `status`; returns the result (to free). */
+static char *call(RacineDb *db, const char *req, RacineStatus status, int line) {
+    char *out = NULL;
+    RacineStatus got = racine_call(db, req, strlen(req), &out);
+    expect(got == status, req, line);
+    return out;
+}
+#define CALL(db, req, status) call((db), (req), (status), __LINE__)
+
+/* The CRM through the JSON entry point: contacts in matching form, a
+ * pipeline with an opportunity moved to won, and typed refusals. */
+static void crm(void) {
+    RacineDb *db = open_memory();
+    char *out = CALL(db, "{\"op\":\"set_default_country\",\"country\":\"FR\"}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"create_contact\",\"contact\":{\"name\":\"Marie Curie\","
+                   "\"emails\":[\" Marie@Example.FR \"],\"phones\":[\"06 12 34 56 78\"]}}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"normalised\":\"marie@example.fr\"") != NULL);
+    EXPECT(out != NULL && strstr(out, "\"e164\":\"+33612345678\"") != NULL);
+    EXPECT(out != NULL && strstr(out, "\"id\":1,") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"create_pipeline\",\"pipeline\":{\"name\":\"Sales\",\"stages\":["
+                   "{\"name\":\"Lead\",\"probability\":\"10\"},{\"name\":\"Proposal\",\"probability\":\"60\"},"
+                   "{\"name\":\"Won\",\"kind\":\"won\"}]}}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"create_opportunity\",\"opportunity\":{\"title\":\"Benches\",\"contact\":1,"
+                   "\"pipeline\":1,\"amount\":\"900\",\"currency\":\"EUR\"}}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"stage_name\":\"Lead\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"move_opportunity\",\"id\":1,\"stage\":2,\"meta\":{\"actor\":\"sophie\"}}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"probability\":\"60\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"win_opportunity\",\"id\":1,\"idempotency_key\":\"w1\"}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"status\":\"won\"") != NULL);
+    EXPECT(out != NULL && strstr(out, "\"kind\":\"moved\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"reopen_opportunity\",\"id\":1}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"reopen_opportunity\",\"id\":1}", RACINE_STATUS_INVALID_TRANSITION);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"create_opportunity\",\"opportunity\":{\"title\":\"X\",\"contact\":1,"
+                   "\"pipeline\":1,\"amount\":\"5\"}}", RACINE_STATUS_INVALID_INPUT);
+    EXPECT(strstr(racine_last_error_details(), "\"field\":\"currency\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"merge_contacts\",\"merged\":1,\"into\":1}", RACINE_STATUS_INVALID_INPUT);
+    EXPECT(strstr(racine_last_error_details(), "\"field\":\"into\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"create_opportunity\",\"opportunity\":{\"title\":\"X\",\"contact\":1,\"pipeline\":7}}",
+               RACINE_STATUS_NOT_FOUND);
+    racine_string_free(out);
+    racine_db_free(db);
+}
+
 int main(void) {
     EXPECT(racine_abi_version() == 2);
+    crm();
     cost_layers_and_supplier_returns();
     null_arguments();
     invalid_utf8_and_json();

@@ -1371,7 +1371,10 @@ fn a_merge_carries_everything_to_the_survivor() {
     assert_eq!(db.interaction(note.id).unwrap().contact, s.marie.id);
     assert_eq!(db.opportunity(deal.id).unwrap().contact, s.marie.id);
     assert_eq!(db.order("W-1").unwrap().contact, Some(s.marie.id));
-    assert_eq!(db.contact_history(twin.id).unwrap().merges, std::slice::from_ref(&merge));
+    assert_eq!(
+        db.contact_history(twin.id).unwrap().merges,
+        std::slice::from_ref(&merge)
+    );
     assert_eq!(db.contact_history(s.marie.id).unwrap().merges, [merge]);
     // An order by the merged contact's external id goes to the survivor.
     let next = db

@@ -13,7 +13,7 @@ final class Catalogue
     public const DECIMAL_SCALE = 6;
 
     /** Schema version of the database files this library writes. */
-    public const SCHEMA_VERSION = 5;
+    public const SCHEMA_VERSION = 6;
 
     /** The core's refusals of a value that json_encode gives up on first, and the message of an invalid-input error. */
     public const TOO_DEEP = 'is nested more than 128 levels deep';
@@ -65,6 +65,40 @@ final class Catalogue
         'return_order' => 'returnOrder',
         'expire_reservations' => 'expireReservations',
         'order' => 'order',
+        'crm_settings' => 'crmSettings',
+        'set_default_country' => 'setDefaultCountry',
+        'create_contact' => 'createContact',
+        'update_contact' => 'updateContact',
+        'archive_contact' => 'archiveContact',
+        'restore_contact' => 'restoreContact',
+        'contact' => 'contact',
+        'contact_by_external_id' => 'contactByExternalId',
+        'contacts' => 'contacts',
+        'contact_orders' => 'contactOrders',
+        'duplicate_contacts' => 'duplicateContacts',
+        'merge_contacts' => 'mergeContacts',
+        'erase_contact' => 'eraseContact',
+        'contact_history' => 'contactHistory',
+        'log_interaction' => 'logInteraction',
+        'complete_task' => 'completeTask',
+        'interaction' => 'interaction',
+        'interactions' => 'interactions',
+        'create_pipeline' => 'createPipeline',
+        'add_stage' => 'addStage',
+        'update_stage' => 'updateStage',
+        'reorder_stages' => 'reorderStages',
+        'pipeline' => 'pipeline',
+        'pipelines' => 'pipelines',
+        'add_lost_reason' => 'addLostReason',
+        'retire_lost_reason' => 'retireLostReason',
+        'create_opportunity' => 'createOpportunity',
+        'update_opportunity' => 'updateOpportunity',
+        'move_opportunity' => 'moveOpportunity',
+        'win_opportunity' => 'winOpportunity',
+        'lose_opportunity' => 'loseOpportunity',
+        'reopen_opportunity' => 'reopenOpportunity',
+        'opportunity' => 'opportunity',
+        'opportunities' => 'opportunities',
     ];
 
     /** Every error code => its stable number. */
@@ -93,6 +127,14 @@ final class Catalogue
         'OrderStatus' => ['placed', 'partially_fulfilled', 'fulfilled', 'cancelled', 'expired'],
         'ReservationStatus' => ['pending', 'fulfilled', 'released', 'expired'],
         'OrderEventKind' => ['placed', 'paid', 'fulfilled', 'cancelled', 'returned', 'expired'],
+        'ContactKind' => ['person', 'company'],
+        'ContactStatus' => ['active', 'archived', 'merged', 'erased'],
+        'MatchKind' => ['same_email', 'same_phone', 'similar_name'],
+        'InteractionKind' => ['call', 'email', 'meeting', 'note', 'task'],
+        'InteractionWhen' => ['recent', 'planned', 'all'],
+        'StageKind' => ['open', 'won', 'lost'],
+        'OpportunityStatus' => ['open', 'won', 'lost'],
+        'TransitionKind' => ['created', 'moved', 'won', 'lost', 'reopened'],
         'Synchronous' => ['full', 'normal'],
     ];
 
@@ -105,5 +147,7 @@ final class Catalogue
         'at' => true,
         'expires_at' => true,
         'placed_at' => true,
+        'done_at' => true,
+        'closed_at' => true,
     ];
 }

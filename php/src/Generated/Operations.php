@@ -411,7 +411,7 @@ trait Operations
     /**
      * Replays the ledger and reports every drift (none on a healthy database).
      *
-     * @return array{movements_checked: int, balances_checked: int, records_checked: int, drift_count: int, drifts: list<array<string, mixed>>, key_drifts: list<array<string, mixed>>, is_clean: bool}
+     * @return array{movements_checked: int, balances_checked: int, records_checked: int, drift_count: int, drifts: list<array<string, mixed>>, key_drifts: list<array<string, mixed>>, opportunities_checked: int, opportunity_drifts: list<array<string, mixed>>, is_clean: bool}
      */
     public function verify(): array
     {
@@ -445,9 +445,9 @@ trait Operations
      *
      * @param string $externalId The host application's order id (unique).
      * @param list<array{sku: string, quantity: string|int, unit_price?: string|int, warehouse?: int|null}> $lines At least one line.
-     * @param array{customer?: array{external_id?: string|null, email?: string|null, name?: string|null}, currency?: string, placed_at?: \DateTimeInterface, expires_at?: \DateTimeInterface} $options customer, currency, placed_at, expires_at
+     * @param array{customer?: array{external_id?: string|null, email?: string|null, name?: string|null}, currency?: string, placed_at?: \DateTimeInterface, expires_at?: \DateTimeInterface, create_contact?: bool} $options customer, currency, placed_at, expires_at, create_contact
      * @param string|null $idempotencyKey
-     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
+     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
      */
     public function placeOrder(string $externalId, array $lines, array $options = [], ?string $idempotencyKey = null): array
     {
@@ -460,7 +460,7 @@ trait Operations
      *
      * @param string $externalId
      * @param string|null $idempotencyKey
-     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
+     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
      */
     public function payOrder(string $externalId, ?string $idempotencyKey = null): array
     {
@@ -474,7 +474,7 @@ trait Operations
      * @param string $externalId
      * @param list<array{line: int, quantity: string|int}>|null $lines
      * @param string|null $idempotencyKey
-     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
+     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
      */
     public function fulfilOrder(string $externalId, ?array $lines = null, ?string $idempotencyKey = null): array
     {
@@ -487,7 +487,7 @@ trait Operations
      *
      * @param string $externalId
      * @param string|null $idempotencyKey
-     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
+     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
      */
     public function cancelOrder(string $externalId, ?string $idempotencyKey = null): array
     {
@@ -501,7 +501,7 @@ trait Operations
      * @param string $externalId
      * @param list<array{line: int, quantity: string|int, restock: bool}> $lines
      * @param string|null $idempotencyKey
-     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
+     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
      */
     public function returnOrder(string $externalId, array $lines, ?string $idempotencyKey = null): array
     {
@@ -523,10 +523,454 @@ trait Operations
      * The order with this external id, with its lines, reservations, movements and history.
      *
      * @param string $externalId
-     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
+     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
      */
     public function order(string $externalId): array
     {
         return $this->call('order', ['external_id' => $externalId]);
+    }
+
+    /**
+     * The CRM's settings: the default country of phone numbers and the lost reasons.
+     *
+     * @return array{default_country: string|null, lost_reasons: list<array<string, mixed>>}
+     */
+    public function crmSettings(): array
+    {
+        return $this->call('crm_settings', []);
+    }
+
+    /**
+     * Sets the country (ISO 3166 alpha-2, `FR`) that phone numbers without a country code are read in; `null` clears it.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param string|null $country
+     * @param string|null $idempotencyKey
+     * @return array{default_country: string|null, lost_reasons: list<array<string, mixed>>}
+     */
+    public function setDefaultCountry(?string $country = null, ?string $idempotencyKey = null): array
+    {
+        return $this->call('set_default_country', ['country' => $country, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Creates a contact (a person or a company); a taken external id is `already_exists`.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param string $name Full name (a person) or company name.
+     * @param array{kind?: 'person'|'company', company?: int, emails?: list<string>, phones?: list<string>, tags?: list<string>, source?: string, owner?: string, external_id?: string, notes?: string, custom?: array<string, mixed>} $options kind, company, emails, phones, tags, source, owner, external_id, notes, custom
+     * @param string|null $idempotencyKey
+     * @return array{id: int, kind: 'person'|'company', name: string, company: int|null, emails: list<array<string, mixed>>, phones: list<array<string, mixed>>, tags: list<string>, source: string|null, owner: string|null, external_id: string|null, notes: string|null, custom: array<string, mixed>, status: 'active'|'archived'|'merged'|'erased', merged_into: int|null, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function createContact(string $name, array $options = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('create_contact', ['contact' => ['name' => $name] + $options, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Changes the given fields of a contact; a list given replaces the list.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param array{name?: string, company?: int, emails?: list<string>, phones?: list<string>, tags?: list<string>, source?: string, owner?: string, external_id?: string, notes?: string, custom?: array<string, mixed>} $changes name, company, emails, phones, tags, source, owner, external_id, notes, custom
+     * @param string|null $idempotencyKey
+     * @return array{id: int, kind: 'person'|'company', name: string, company: int|null, emails: list<array<string, mixed>>, phones: list<array<string, mixed>>, tags: list<string>, source: string|null, owner: string|null, external_id: string|null, notes: string|null, custom: array<string, mixed>, status: 'active'|'archived'|'merged'|'erased', merged_into: int|null, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function updateContact(int $id, array $changes = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('update_contact', ['id' => $id, 'changes' => (object) $changes, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Archives a contact: it keeps its history and leaves the default lists.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param string|null $idempotencyKey
+     * @return array{id: int, kind: 'person'|'company', name: string, company: int|null, emails: list<array<string, mixed>>, phones: list<array<string, mixed>>, tags: list<string>, source: string|null, owner: string|null, external_id: string|null, notes: string|null, custom: array<string, mixed>, status: 'active'|'archived'|'merged'|'erased', merged_into: int|null, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function archiveContact(int $id, ?string $idempotencyKey = null): array
+    {
+        return $this->call('archive_contact', ['id' => $id, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Brings an archived contact back.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param string|null $idempotencyKey
+     * @return array{id: int, kind: 'person'|'company', name: string, company: int|null, emails: list<array<string, mixed>>, phones: list<array<string, mixed>>, tags: list<string>, source: string|null, owner: string|null, external_id: string|null, notes: string|null, custom: array<string, mixed>, status: 'active'|'archived'|'merged'|'erased', merged_into: int|null, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function restoreContact(int $id, ?string $idempotencyKey = null): array
+    {
+        return $this->call('restore_contact', ['id' => $id, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * The contact with this id (a merged one names its survivor in `merged_into`).
+     *
+     * @param int $id
+     * @return array{id: int, kind: 'person'|'company', name: string, company: int|null, emails: list<array<string, mixed>>, phones: list<array<string, mixed>>, tags: list<string>, source: string|null, owner: string|null, external_id: string|null, notes: string|null, custom: array<string, mixed>, status: 'active'|'archived'|'merged'|'erased', merged_into: int|null, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function contact(int $id): array
+    {
+        return $this->call('contact', ['id' => $id]);
+    }
+
+    /**
+     * The contact with this external id.
+     *
+     * @param string $externalId
+     * @return array{id: int, kind: 'person'|'company', name: string, company: int|null, emails: list<array<string, mixed>>, phones: list<array<string, mixed>>, tags: list<string>, source: string|null, owner: string|null, external_id: string|null, notes: string|null, custom: array<string, mixed>, status: 'active'|'archived'|'merged'|'erased', merged_into: int|null, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function contactByExternalId(string $externalId): array
+    {
+        return $this->call('contact_by_external_id', ['external_id' => $externalId]);
+    }
+
+    /**
+     * Contacts matching the filter (free search on name, email, phone and tag, or exact fields), by id, one page at a time.
+     *
+     * @param array{search?: string, kind?: 'person'|'company', status?: 'active'|'archived'|'merged'|'erased', company?: int, owner?: string, tag?: string, email?: string, phone?: string, source?: string, limit?: int, after?: int} $filter search, kind, status, company, owner, tag, email, phone, source, limit, after
+     * @return array{items: list<array{id: int, kind: 'person'|'company', name: string, company: int|null, emails: list<array<string, mixed>>, phones: list<array<string, mixed>>, tags: list<string>, source: string|null, owner: string|null, external_id: string|null, notes: string|null, custom: array<string, mixed>, status: 'active'|'archived'|'merged'|'erased', merged_into: int|null, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}>, next: int|null}
+     */
+    public function contacts(array $filter = []): array
+    {
+        return $this->call('contacts', ['filter' => (object) $filter]);
+    }
+
+    /**
+     * The orders linked to a contact, by id, one page at a time.
+     *
+     * @param int $contact
+     * @param array{limit?: int, after?: int} $page limit, after
+     * @return array{items: list<array{id: int, external_id: string, customer: array<string, mixed>, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}>, next: int|null}
+     */
+    public function contactOrders(int $contact, array $page = []): array
+    {
+        return $this->call('contact_orders', ['contact' => $contact, 'page' => (object) $page]);
+    }
+
+    /**
+     * Candidate duplicate contacts, best first, with a score and the reasons.
+     *
+     * @param array{contact?: int, min_score?: int, limit?: int} $filter contact, min_score, limit
+     * @return list<array{contact: int, other: int, score: int, reasons: list<array<string, mixed>>}>
+     */
+    public function duplicateContacts(array $filter = []): array
+    {
+        return $this->call('duplicate_contacts', ['filter' => (object) $filter]);
+    }
+
+    /**
+     * Merges contact `merged` into `into`: interactions, opportunities and orders move to the survivor; the merge records what moved.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $merged
+     * @param int $into
+     * @param string|null $actor
+     * @param string|null $idempotencyKey
+     * @return array{id: int, merged: int, into: int, interactions: list<int>, opportunities: list<int>, orders: list<string>, people: list<int>, emails: list<string>, phones: list<string>, tags: list<string>, actor: string|null, at: \DateTimeImmutable}
+     */
+    public function mergeContacts(int $merged, int $into, ?string $actor = null, ?string $idempotencyKey = null): array
+    {
+        return $this->call('merge_contacts', ['merged' => $merged, 'into' => $into, 'actor' => $actor, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Erases a contact's personal data; its orders, movements and opportunity history stay, and the erasure is recorded.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param string|null $actor
+     * @param string|null $reason
+     * @param string|null $idempotencyKey
+     * @return array{contact: int, also: list<int>, fields: list<string>, orders: list<string>, requests: int, actor: string|null, reason: string|null, at: \DateTimeImmutable}
+     */
+    public function eraseContact(int $id, ?string $actor = null, ?string $reason = null, ?string $idempotencyKey = null): array
+    {
+        return $this->call('erase_contact', ['id' => $id, 'actor' => $actor, 'reason' => $reason, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * The merges into or of a contact, and its erasure.
+     *
+     * @param int $id
+     * @return array{merges: list<array<string, mixed>>, erasure: array{contact: int, also: list<int>, fields: list<string>, orders: list<string>, requests: int, actor: string|null, reason: string|null, at: \DateTimeImmutable}|null}
+     */
+    public function contactHistory(int $id): array
+    {
+        return $this->call('contact_history', ['id' => $id]);
+    }
+
+    /**
+     * Logs a call, email, meeting, note or task with a contact.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param 'call'|'email'|'meeting'|'note'|'task' $kind Call, email, meeting, note or task.
+     * @param int $contact The contact it is with.
+     * @param string $summary What it was about.
+     * @param array{opportunity?: int, author?: string, at?: \DateTimeInterface, due?: string, done?: bool} $options opportunity, author, at, due, done
+     * @param string|null $idempotencyKey
+     * @return array{id: int, kind: 'call'|'email'|'meeting'|'note'|'task', contact: int, opportunity: int|null, author: string|null, summary: string, at: \DateTimeImmutable, due: string|null, done: bool, done_at: \DateTimeImmutable|null, created_at: \DateTimeImmutable}
+     */
+    public function logInteraction(string $kind, int $contact, string $summary, array $options = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('log_interaction', ['interaction' => ['kind' => $kind, 'contact' => $contact, 'summary' => $summary] + $options, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Marks a task done.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param string|null $idempotencyKey
+     * @return array{id: int, kind: 'call'|'email'|'meeting'|'note'|'task', contact: int, opportunity: int|null, author: string|null, summary: string, at: \DateTimeImmutable, due: string|null, done: bool, done_at: \DateTimeImmutable|null, created_at: \DateTimeImmutable}
+     */
+    public function completeTask(int $id, ?string $idempotencyKey = null): array
+    {
+        return $this->call('complete_task', ['id' => $id, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * The interaction with this id.
+     *
+     * @param int $id
+     * @return array{id: int, kind: 'call'|'email'|'meeting'|'note'|'task', contact: int, opportunity: int|null, author: string|null, summary: string, at: \DateTimeImmutable, due: string|null, done: bool, done_at: \DateTimeImmutable|null, created_at: \DateTimeImmutable}
+     */
+    public function interaction(int $id): array
+    {
+        return $this->call('interaction', ['id' => $id]);
+    }
+
+    /**
+     * Recent or planned interactions per contact, opportunity or owner, one page at a time.
+     *
+     * @param array{when?: 'recent'|'planned'|'all', contact?: int, opportunity?: int, owner?: string, kind?: 'call'|'email'|'meeting'|'note'|'task', now?: \DateTimeInterface, limit?: int, after?: int} $filter when, contact, opportunity, owner, kind, now, limit, after
+     * @return array{items: list<array{id: int, kind: 'call'|'email'|'meeting'|'note'|'task', contact: int, opportunity: int|null, author: string|null, summary: string, at: \DateTimeImmutable, due: string|null, done: bool, done_at: \DateTimeImmutable|null, created_at: \DateTimeImmutable}>, next: int|null}
+     */
+    public function interactions(array $filter = []): array
+    {
+        return $this->call('interactions', ['filter' => (object) $filter]);
+    }
+
+    /**
+     * Creates a pipeline with its stages in order (at least one open stage).
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param string $name Its name (unique).
+     * @param list<array{name: string, kind?: 'open'|'won'|'lost', probability?: string|int|null}> $stages Its stages in order; at least one open stage.
+     * @param string|null $idempotencyKey
+     * @return array{id: int, name: string, stages: list<array<string, mixed>>, created_at: \DateTimeImmutable}
+     */
+    public function createPipeline(string $name, array $stages, ?string $idempotencyKey = null): array
+    {
+        return $this->call('create_pipeline', ['pipeline' => ['name' => $name, 'stages' => $stages], 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Adds a stage at a position (1-based; at the end when left out).
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $pipeline
+     * @param array{name: string, kind?: 'open'|'won'|'lost', probability?: string|int|null} $stage
+     * @param int|null $position
+     * @param string|null $idempotencyKey
+     * @return array{id: int, name: string, stages: list<array<string, mixed>>, created_at: \DateTimeImmutable}
+     */
+    public function addStage(int $pipeline, array $stage, ?int $position = null, ?string $idempotencyKey = null): array
+    {
+        return $this->call('add_stage', ['pipeline' => $pipeline, 'stage' => $stage, 'position' => $position, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Renames a stage or changes its default probability; history keeps its ids.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param array{name?: string, probability?: string|int} $changes name, probability
+     * @param string|null $idempotencyKey
+     * @return array{id: int, name: string, stages: list<array<string, mixed>>, created_at: \DateTimeImmutable}
+     */
+    public function updateStage(int $id, array $changes = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('update_stage', ['id' => $id, 'changes' => (object) $changes, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Puts a pipeline's stages in a new order (every stage id once).
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $pipeline
+     * @param list<int> $stages
+     * @param string|null $idempotencyKey
+     * @return array{id: int, name: string, stages: list<array<string, mixed>>, created_at: \DateTimeImmutable}
+     */
+    public function reorderStages(int $pipeline, array $stages, ?string $idempotencyKey = null): array
+    {
+        return $this->call('reorder_stages', ['pipeline' => $pipeline, 'stages' => $stages, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * The pipeline with this id, with its stages in order.
+     *
+     * @param int $id
+     * @return array{id: int, name: string, stages: list<array<string, mixed>>, created_at: \DateTimeImmutable}
+     */
+    public function pipeline(int $id): array
+    {
+        return $this->call('pipeline', ['id' => $id]);
+    }
+
+    /**
+     * Every pipeline, by id.
+     *
+     * @return list<array{id: int, name: string, stages: list<array<string, mixed>>, created_at: \DateTimeImmutable}>
+     */
+    public function pipelines(): array
+    {
+        return $this->call('pipelines', []);
+    }
+
+    /**
+     * Adds a reason opportunities may be lost for (or brings a retired one back).
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param string $code
+     * @param string $label
+     * @param string|null $idempotencyKey
+     * @return list<array{code: string, label: string, active: bool}>
+     */
+    public function addLostReason(string $code, string $label, ?string $idempotencyKey = null): array
+    {
+        return $this->call('add_lost_reason', ['code' => $code, 'label' => $label, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Retires a lost reason: history keeps it, new losses cannot use it.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param string $code
+     * @param string|null $idempotencyKey
+     * @return list<array{code: string, label: string, active: bool}>
+     */
+    public function retireLostReason(string $code, ?string $idempotencyKey = null): array
+    {
+        return $this->call('retire_lost_reason', ['code' => $code, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Creates an opportunity in an open stage (the pipeline's first unless given).
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param string $title What it is.
+     * @param int $contact The contact it is with.
+     * @param int $pipeline Its pipeline.
+     * @param array{stage?: int, amount?: string|int, currency?: string, probability?: string|int, expected_close?: string, owner?: string, lines?: list<array<string, mixed>>, actor?: string, at?: \DateTimeInterface} $options stage, amount, currency, probability, expected_close, owner, lines, actor, at
+     * @param string|null $idempotencyKey
+     * @return array{id: int, title: string, contact: int, amount: string|null, currency: string|null, pipeline: int, stage: int, stage_name: string, probability: string, probability_override: string|null, expected_close: string|null, owner: string|null, status: 'open'|'won'|'lost', lost_reason: string|null, order: string|null, lines: list<array<string, mixed>>, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable, closed_at: \DateTimeImmutable|null, history: list<array<string, mixed>>}
+     */
+    public function createOpportunity(string $title, int $contact, int $pipeline, array $options = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('create_opportunity', ['opportunity' => ['title' => $title, 'contact' => $contact, 'pipeline' => $pipeline] + $options, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Changes the given fields of an opportunity (not its stage).
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param array{title?: string, contact?: int, amount?: string|int, currency?: string, probability?: string|int, expected_close?: string, owner?: string, lines?: list<array<string, mixed>>} $changes title, contact, amount, currency, probability, expected_close, owner, lines
+     * @param string|null $idempotencyKey
+     * @return array{id: int, title: string, contact: int, amount: string|null, currency: string|null, pipeline: int, stage: int, stage_name: string, probability: string, probability_override: string|null, expected_close: string|null, owner: string|null, status: 'open'|'won'|'lost', lost_reason: string|null, order: string|null, lines: list<array<string, mixed>>, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable, closed_at: \DateTimeImmutable|null, history: list<array<string, mixed>>}
+     */
+    public function updateOpportunity(int $id, array $changes = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('update_opportunity', ['id' => $id, 'changes' => (object) $changes, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Moves an open opportunity to another open stage of its pipeline.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param int $stage
+     * @param array{actor?: string, note?: string, at?: \DateTimeInterface} $meta actor, note, at
+     * @param string|null $idempotencyKey
+     * @return array{id: int, title: string, contact: int, amount: string|null, currency: string|null, pipeline: int, stage: int, stage_name: string, probability: string, probability_override: string|null, expected_close: string|null, owner: string|null, status: 'open'|'won'|'lost', lost_reason: string|null, order: string|null, lines: list<array<string, mixed>>, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable, closed_at: \DateTimeImmutable|null, history: list<array<string, mixed>>}
+     */
+    public function moveOpportunity(int $id, int $stage, array $meta = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('move_opportunity', ['id' => $id, 'stage' => $stage, 'meta' => (object) $meta, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Wins an open opportunity (to the pipeline's first won stage unless given); with `order`, places an order for its lines in the same transaction.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param int|null $stage
+     * @param array{external_id: string, warehouse?: int|null}|null $order
+     * @param array{actor?: string, note?: string, at?: \DateTimeInterface} $meta actor, note, at
+     * @param string|null $idempotencyKey
+     * @return array{opportunity: array{id: int, title: string, contact: int, amount: string|null, currency: string|null, pipeline: int, stage: int, stage_name: string, probability: string, probability_override: string|null, expected_close: string|null, owner: string|null, status: 'open'|'won'|'lost', lost_reason: string|null, order: string|null, lines: list<array<string, mixed>>, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable, closed_at: \DateTimeImmutable|null, history: list<array<string, mixed>>}, order: array{id: int, external_id: string, customer: array<string, mixed>, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}|null}
+     */
+    public function winOpportunity(int $id, ?int $stage = null, ?array $order = null, array $meta = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('win_opportunity', ['id' => $id, 'stage' => $stage, 'order' => $order, 'meta' => (object) $meta, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Loses an open opportunity for one of the database's lost reasons.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param string $reason
+     * @param int|null $stage
+     * @param array{actor?: string, note?: string, at?: \DateTimeInterface} $meta actor, note, at
+     * @param string|null $idempotencyKey
+     * @return array{id: int, title: string, contact: int, amount: string|null, currency: string|null, pipeline: int, stage: int, stage_name: string, probability: string, probability_override: string|null, expected_close: string|null, owner: string|null, status: 'open'|'won'|'lost', lost_reason: string|null, order: string|null, lines: list<array<string, mixed>>, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable, closed_at: \DateTimeImmutable|null, history: list<array<string, mixed>>}
+     */
+    public function loseOpportunity(int $id, string $reason, ?int $stage = null, array $meta = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('lose_opportunity', ['id' => $id, 'reason' => $reason, 'stage' => $stage, 'meta' => (object) $meta, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * Opens a won or lost opportunity again (in the stage it was closed from unless given).
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param int $id
+     * @param int|null $stage
+     * @param array{actor?: string, note?: string, at?: \DateTimeInterface} $meta actor, note, at
+     * @param string|null $idempotencyKey
+     * @return array{id: int, title: string, contact: int, amount: string|null, currency: string|null, pipeline: int, stage: int, stage_name: string, probability: string, probability_override: string|null, expected_close: string|null, owner: string|null, status: 'open'|'won'|'lost', lost_reason: string|null, order: string|null, lines: list<array<string, mixed>>, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable, closed_at: \DateTimeImmutable|null, history: list<array<string, mixed>>}
+     */
+    public function reopenOpportunity(int $id, ?int $stage = null, array $meta = [], ?string $idempotencyKey = null): array
+    {
+        return $this->call('reopen_opportunity', ['id' => $id, 'stage' => $stage, 'meta' => (object) $meta, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
+     * The opportunity with this id, with its lines and its transition log.
+     *
+     * @param int $id
+     * @return array{id: int, title: string, contact: int, amount: string|null, currency: string|null, pipeline: int, stage: int, stage_name: string, probability: string, probability_override: string|null, expected_close: string|null, owner: string|null, status: 'open'|'won'|'lost', lost_reason: string|null, order: string|null, lines: list<array<string, mixed>>, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable, closed_at: \DateTimeImmutable|null, history: list<array<string, mixed>>}
+     */
+    public function opportunity(int $id): array
+    {
+        return $this->call('opportunity', ['id' => $id]);
+    }
+
+    /**
+     * Opportunities matching the filter, by id, one page at a time.
+     *
+     * @param array{pipeline?: int, stage?: int, status?: 'open'|'won'|'lost', owner?: string, contact?: int, limit?: int, after?: int} $filter pipeline, stage, status, owner, contact, limit, after
+     * @return array{items: list<array{id: int, title: string, contact: int, amount: string|null, currency: string|null, pipeline: int, stage: int, stage_name: string, probability: string, probability_override: string|null, expected_close: string|null, owner: string|null, status: 'open'|'won'|'lost', lost_reason: string|null, order: string|null, lines: list<array<string, mixed>>, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable, closed_at: \DateTimeImmutable|null, history: list<array<string, mixed>>}>, next: int|null}
+     */
+    public function opportunities(array $filter = []): array
+    {
+        return $this->call('opportunities', ['filter' => (object) $filter]);
     }
 }
