@@ -1,5 +1,7 @@
 //! A shop's day on a fresh database file: a purchase received, sales, web
-//! orders, a breakage, an inventory count, a transfer, then stock and valuation.
+//! orders, a breakage, an inventory count, a transfer, the sales desk's
+//! pipeline (contacts, interactions, a deal won into an order, one lost),
+//! then stock and valuation.
 //!
 //! ```sh
 //! cargo run --example shop_day            # writes ./shop-day.db
@@ -10,9 +12,12 @@ use std::error::Error as StdError;
 use std::path::PathBuf;
 
 use racine::{
-    Customer, Database, Decimal, Error, ItemKind, Movement, MovementFilter, NewItem, NewOrder,
-    NewOrderLine, NewPurchaseLine, NewPurchaseOrder, NewSupplier, NewWarehouse, PageRequest,
-    PurchaseReceipt, Reason, ReceiveLine, SortOrder, StockFilter, ValuationMethod,
+    ContactFilter, Customer, Database, Decimal, Error, InteractionFilter, InteractionKind,
+    InteractionWhen, ItemKind, Movement, MovementFilter, NewContact, NewInteraction, NewItem,
+    NewOpportunity, NewOrder, NewOrderLine, NewPipeline, NewPurchaseLine, NewPurchaseOrder,
+    NewStage, NewSupplier, NewWarehouse, OpportunityFilter, OpportunityLine, OpportunityStatus,
+    PageRequest, PurchaseReceipt, Reason, ReceiveLine, SortOrder, StageKind, StockFilter,
+    TransitionMeta, ValuationMethod, WinOrder,
 };
 
 fn d(s: &str) -> Decimal {
@@ -182,8 +187,9 @@ fn main() -> Result<(), Box<dyn StdError>> {
     let web = |id: &str, qty: &str| NewOrder {
         external_id: id.into(),
         customer: Customer {
-            email: Some("client@example.com".into()),
-            ..Default::default()
+            email: Some("Lea.Moreau@example.com".into()),
+            name: Some("Léa Moreau".into()),
+            external_id: Some("web-customer-88".into()),
         },
         currency: "EUR".into(),
         lines: vec![NewOrderLine {
@@ -194,7 +200,8 @@ fn main() -> Result<(), Box<dyn StdError>> {
         }],
         placed_at: None,
         expires_at: None,
-        create_contact: false,
+        // The web customer becomes a CRM contact on her first order.
+        create_contact: true,
     };
     db.place_order(&web("WEB-501", "2"), Some("web:501:placed"))?;
     db.pay_order("WEB-501", Some("psp:501"))?;
@@ -227,6 +234,8 @@ fn main() -> Result<(), Box<dyn StdError>> {
         "18:00 varnish counted 9: the ledger posts {} ({})",
         count.movements[0].quantity, count.movements[0].value_change
     );
+
+    sales_desk(&db)?;
 
     // Close of day.
     println!("\nStock at close of day");
@@ -293,6 +302,196 @@ fn main() -> Result<(), Box<dyn StdError>> {
     );
     if !report.is_clean() {
         return Err("the ledger and the balances disagree".into());
+    }
+    Ok(())
+}
+
+/// 18:30 — the sales desk: contacts, a few interactions, a pipeline whose
+/// deals move through stages; one is won and becomes an order that
+/// reserves stools, one is lost for its price.
+fn sales_desk(db: &Database) -> Result<(), Box<dyn StdError>> {
+    db.set_default_country(Some("FR"), None)?;
+    db.add_lost_reason("price", "Too expensive", None)?;
+    let cafe = db.create_contact(
+        &NewContact {
+            tags: vec!["trade".into()],
+            ..NewContact::company("Café Lumière")
+        },
+        Some("crm:cafe"),
+    )?;
+    let claire = db.create_contact(
+        &NewContact {
+            company: Some(cafe.id),
+            emails: vec!["claire@cafe-lumiere.fr".into()],
+            phones: vec!["06 12 34 56 78".into()],
+            owner: Some("marie".into()),
+            ..NewContact::person("Claire Dubois")
+        },
+        Some("crm:claire"),
+    )?;
+    let hotel = db.create_contact(
+        &NewContact {
+            phones: vec!["+33 1 42 68 53 00".into()],
+            ..NewContact::company("Hôtel des Tilleuls")
+        },
+        Some("crm:hotel"),
+    )?;
+    let trade = db.create_pipeline(
+        &NewPipeline {
+            name: "Trade".into(),
+            stages: vec![
+                NewStage::open("Lead", d("10")),
+                NewStage::open("Quote sent", d("50")),
+                NewStage::open("Negotiation", d("75")),
+                NewStage::closed("Won", StageKind::Won),
+                NewStage::closed("Lost", StageKind::Lost),
+            ],
+        },
+        Some("crm:pipeline"),
+    )?;
+    let quote = trade.stages[1].id;
+    let by = |who: &str| TransitionMeta {
+        actor: Some(who.into()),
+        ..Default::default()
+    };
+    let stools = db.create_opportunity(
+        &NewOpportunity {
+            currency: Some("EUR".into()),
+            owner: Some("marie".into()),
+            lines: vec![OpportunityLine {
+                sku: "STOOL-OAK".into(),
+                quantity: d("3"),
+                unit_price: d("95"),
+            }],
+            ..NewOpportunity::new("Terrace stools", claire.id, trade.id)
+        },
+        Some("crm:opp:stools"),
+    )?;
+    db.log_interaction(
+        &NewInteraction {
+            opportunity: Some(stools.id),
+            author: Some("marie".into()),
+            ..NewInteraction::new(
+                InteractionKind::Call,
+                claire.id,
+                "Wants 3 stools for the terrace",
+            )
+        },
+        Some("crm:call:1"),
+    )?;
+    db.move_opportunity(stools.id, quote, &by("marie"), Some("crm:opp:stools:quote"))?;
+    let won = db.win_opportunity(
+        stools.id,
+        None,
+        Some(&WinOrder {
+            external_id: "TRADE-7".into(),
+            warehouse: None,
+        }),
+        &by("marie"),
+        Some("crm:opp:stools:won"),
+    )?;
+    let tables = db.create_opportunity(
+        &NewOpportunity {
+            amount: Some(d("2400")),
+            currency: Some("EUR".into()),
+            owner: Some("paul".into()),
+            ..NewOpportunity::new("Breakfast tables", hotel.id, trade.id)
+        },
+        Some("crm:opp:tables"),
+    )?;
+    db.move_opportunity(tables.id, quote, &by("paul"), Some("crm:opp:tables:quote"))?;
+    db.lose_opportunity(
+        tables.id,
+        "price",
+        None,
+        &by("paul"),
+        Some("crm:opp:tables:lost"),
+    )?;
+    let bench = db.create_opportunity(
+        &NewOpportunity {
+            amount: Some(d("640")),
+            currency: Some("EUR".into()),
+            owner: Some("marie".into()),
+            ..NewOpportunity::new("Entrance bench", cafe.id, trade.id)
+        },
+        Some("crm:opp:bench"),
+    )?;
+    db.move_opportunity(
+        bench.id,
+        trade.stages[2].id,
+        &by("marie"),
+        Some("crm:opp:bench:nego"),
+    )?;
+    db.log_interaction(
+        &NewInteraction {
+            opportunity: Some(bench.id),
+            author: Some("marie".into()),
+            due: Some("2026-12-04".parse()?),
+            ..NewInteraction::new(InteractionKind::Task, cafe.id, "Send the bench drawings")
+        },
+        Some("crm:task:1"),
+    )?;
+
+    let order = won.order.as_ref().ok_or("the win placed no order")?;
+    println!(
+        "18:30 sales desk: \"{}\" won → order {} ({} {}, {} stools reserved)",
+        won.opportunity.title,
+        order.external_id,
+        order.total,
+        order.currency,
+        order.lines[0].reserved
+    );
+    println!("\nPipeline {}", trade.name);
+    println!(
+        "{:<12} {:>5} {:>9} {:>9}",
+        "stage", "deals", "amount", "weighted"
+    );
+    for stage in db.pipeline(trade.id)?.stages {
+        let deals = db.opportunities(&OpportunityFilter {
+            stage: Some(stage.id),
+            ..Default::default()
+        })?;
+        let mut amount = Decimal::ZERO;
+        let mut weighted = Decimal::ZERO;
+        for o in &deals.items {
+            let a = o.amount.unwrap_or_default();
+            amount = amount.checked_add(a)?;
+            weighted = weighted.checked_add(a.mul_div(o.probability, d("100"))?)?;
+        }
+        println!(
+            "{:<12} {:>5} {:>9} {:>9}",
+            stage.name,
+            deals.items.len(),
+            amount.to_string(),
+            weighted.to_string()
+        );
+    }
+    let lost = db.opportunities(&OpportunityFilter {
+        status: Some(OpportunityStatus::Lost),
+        ..Default::default()
+    })?;
+    for o in &lost.items {
+        let steps: Vec<String> = o.history.iter().map(|t| t.to_stage_name.clone()).collect();
+        println!(
+            "lost: \"{}\" ({}) — {}",
+            o.title,
+            o.lost_reason.as_deref().unwrap_or("?"),
+            steps.join(" → ")
+        );
+    }
+    let contacts = db.contacts(&ContactFilter::default())?;
+    let names: Vec<&str> = contacts.items.iter().map(|c| c.name.as_str()).collect();
+    println!("contacts: {}", names.join(", "));
+    let planned = db.interactions(&InteractionFilter {
+        when: InteractionWhen::Planned,
+        ..Default::default()
+    })?;
+    for i in &planned.items {
+        println!(
+            "to do: {} (due {})",
+            i.summary,
+            i.due.map(|d| d.to_string()).unwrap_or_default()
+        );
     }
     Ok(())
 }

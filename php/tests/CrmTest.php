@@ -57,6 +57,7 @@ final class CrmTest extends TestCase
         $changed = $this->db->updateContact($marie['id'], ['notes' => 'Mornings', 'company' => null]);
         self::assertSame(['Mornings', null], [$changed['notes'], $changed['company']]);
         self::assertSame('archived', $this->db->archiveContact($marie['id'])['status']);
+        self::assertSame([], $this->db->createContact('No custom fields', ['custom' => []])['custom']);
     }
 
     public function testAnOpportunityMovedToWonPlacesItsOrder(): void

@@ -1802,7 +1802,7 @@ class Operations:
         owner: Who looks after it (a user name of the host application).
         external_id: The host application's id for it (unique).
         notes: Free notes.
-        custom: Custom fields: any JSON object (at most 64 KiB as JSON).
+        custom: Custom fields: any JSON object (at most 64 KiB as JSON); an empty list `[]` is read as `{}` (what PHP's `json_encode([])` gives).
         """
         raw = self._run("create_contact", args({"contact": args({"kind": kind, "name": name, "company": company, "emails": emails, "phones": phones, "tags": tags, "source": source, "owner": owner, "external_id": external_id, "notes": notes, "custom": custom}), "idempotency_key": idempotency_key}), ("contact",))
         return build(Contact, raw)
@@ -1837,7 +1837,7 @@ class Operations:
         owner: New owner; `null` clears it.
         external_id: New external id; `null` clears it.
         notes: New notes; `null` clears them.
-        custom: New custom fields (replace the object).
+        custom: New custom fields (replace the object; `[]` is read as `{}`).
         """
         raw = self._run("update_contact", args({"id": id, "changes": args({"name": name, "company": company, "emails": emails, "phones": phones, "tags": tags, "source": source, "owner": owner, "external_id": external_id, "notes": notes, "custom": custom}, keep_null=("company", "source", "owner", "external_id", "notes",)), "idempotency_key": idempotency_key}), ("changes",))
         return build(Contact, raw)

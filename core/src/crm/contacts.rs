@@ -74,9 +74,29 @@ pub struct NewContact {
     /// Free notes.
     #[serde(default)]
     pub notes: Option<String>,
-    /// Custom fields: any JSON object (at most 64 KiB as JSON).
-    #[serde(default)]
+    /// Custom fields: any JSON object (at most 64 KiB as JSON); an empty
+    /// list `[]` is read as `{}` (what PHP's `json_encode([])` gives).
+    #[serde(default, deserialize_with = "custom_fields")]
     pub custom: Map<String, Value>,
+}
+
+/// A JSON object, or `[]` for an empty one.
+fn custom_fields<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Map<String, Value>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Object(map) => Ok(map),
+        Value::Array(list) if list.is_empty() => Ok(Map::new()),
+        other => Err(serde::de::Error::custom(format!(
+            "custom fields must be a JSON object, not {other}"
+        ))),
+    }
+}
+
+fn some_custom_fields<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Map<String, Value>>, D::Error> {
+    custom_fields(d).map(Some)
 }
 
 impl NewContact {
@@ -154,7 +174,8 @@ pub struct ContactChanges {
     )]
     #[schemars(with = "Option<String>", extend("x-null-clears" = true))]
     pub notes: Option<Option<String>>,
-    /// New custom fields (replace the object).
+    /// New custom fields (replace the object; `[]` is read as `{}`).
+    #[serde(default, deserialize_with = "some_custom_fields")]
     pub custom: Option<Map<String, Value>>,
 }
 

@@ -1605,3 +1605,47 @@ fn crm_writes_are_idempotent_by_key() {
     let report = db.verify().unwrap();
     assert!(report.is_clean(), "{report:?}");
 }
+
+#[test]
+fn crm_requests_in_json_are_strict() {
+    let db = db();
+    let refused = |req: &str, field: &str| match api::call(&db, req) {
+        Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field, "{req}"),
+        other => panic!("{req}: {other:?}"),
+    };
+    refused(
+        r#"{"op":"create_contact","contact":{"name":"A","custom":5}}"#,
+        "contact.custom",
+    );
+    refused(
+        r#"{"op":"create_contact","contact":{"name":"A","kind":"robot"}}"#,
+        "contact.kind",
+    );
+    refused(
+        r#"{"op":"create_contact","contact":{"name":"A","emails":"a@b.fr"}}"#,
+        "contact.emails",
+    );
+    refused(
+        r#"{"op":"create_pipeline","pipeline":{"name":"P","stages":[{"name":"A","probability":0.5}]}}"#,
+        "pipeline.stages[0].probability",
+    );
+    refused(
+        r#"{"op":"create_opportunity","opportunity":{"title":"T","contact":1,"pipeline":1,"expected_close":"31/07/2026"}}"#,
+        "opportunity.expected_close",
+    );
+    refused(
+        r#"{"op":"interactions","filter":{"when":"someday"}}"#,
+        "filter.when",
+    );
+    // PHP's json_encode([]) is an empty list: read as no custom fields.
+    let c = api::call(
+        &db,
+        r#"{"op":"create_contact","contact":{"name":"A","custom":[]}}"#,
+    )
+    .unwrap();
+    assert_eq!(c["custom"], serde_json::json!({}));
+    assert_eq!(
+        db.contacts(&ContactFilter::default()).unwrap().items.len(),
+        1
+    );
+}
