@@ -119,7 +119,7 @@ impl VerifyReport {
 
 impl Database {
     /// Recomputes every balance, value and cost layer from the ledger,
-    /// compares every idempotency record with the movements and order
+    /// replays every opportunity's transition log, compares every idempotency record with the movements and order
     /// events written under its key, and reports each difference. A
     /// healthy database reports none.
     ///

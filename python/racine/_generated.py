@@ -738,6 +738,8 @@ class ContactErasure:
     """Orders whose copy of the customer's name and email was erased."""
     requests: int
     """Stored idempotent requests and results scrubbed of the data (a retry of one of them is an idempotency conflict from now on)."""
+    interactions: int
+    """Interaction summaries the name, emails or phones were cut out of (the interactions themselves stay)."""
     at: datetime
     """When."""
     actor: Optional[str] = None

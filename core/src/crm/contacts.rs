@@ -473,9 +473,16 @@ pub(crate) fn link_customer(
         }
     }
     if let Some(email) = customer.email.as_deref() {
-        let (_, normalised) = matching::email("customer.email", email)?;
-        if let Some(id) = tx.contact_ids_by_email(&normalised)?.first() {
-            return Ok(Some(*id));
+        // A malformed email matches nothing; it is refused only when it
+        // would become a contact's.
+        match matching::email("customer.email", email) {
+            Ok((_, normalised)) => {
+                if let Some(id) = tx.contact_ids_by_email(&normalised)?.first() {
+                    return Ok(Some(*id));
+                }
+            }
+            Err(e) if create => return Err(e),
+            Err(_) => {}
         }
     }
     if !create {

@@ -64,6 +64,9 @@ pub struct ContactErasure {
     /// Stored idempotent requests and results scrubbed of the data (a
     /// retry of one of them is an idempotency conflict from now on).
     pub requests: u64,
+    /// Interaction summaries the name, emails or phones were cut out of
+    /// (the interactions themselves stay).
+    pub interactions: u64,
     /// Who erased.
     pub actor: Option<String>,
     /// Why (a request reference).
@@ -208,8 +211,9 @@ impl Database {
     }
 
     /// Erases a contact's personal data (name, emails, phones, notes,
-    /// custom fields, and the copies of its name and email on its orders
-    /// and in the stored requests that carried them) while its orders,
+    /// custom fields, and the copies of its name and email on its orders,
+    /// in the stored requests that carried them and in its interaction
+    /// summaries) while its orders,
     /// movements, interactions and opportunity logs stay. Recorded; cannot
     /// be undone.
     pub fn erase_contact(
@@ -314,6 +318,21 @@ fn erase_one(
             tx.save_contact_merge(&m)?;
         }
     }
+    // Interaction summaries stay (what was done, when, by whom); the
+    // contact's name, emails and phones are cut out of their text.
+    let mut cut: Vec<&String> = secrets.iter().filter(|s| s.chars().count() >= 3).collect();
+    cut.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut interactions = 0;
+    for (interaction, summary) in tx.contact_interaction_summaries(id)? {
+        let mut text = summary.clone();
+        for secret in &cut {
+            text = text.replace(secret.as_str(), ERASED);
+        }
+        if text != summary {
+            tx.put_interaction_summary(interaction, &text)?;
+            interactions += 1;
+        }
+    }
     c.name = match c.kind {
         ContactKind::Person => format!("Erased person {id}"),
         ContactKind::Company => format!("Erased company {id}"),
@@ -331,6 +350,7 @@ fn erase_one(
         fields,
         orders,
         requests,
+        interactions,
         actor: actor.map(str::to_owned),
         reason: reason.map(str::to_owned),
         at: now,

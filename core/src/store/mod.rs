@@ -525,6 +525,8 @@ pub(crate) trait ContactReads {
     fn personal_keys(&self, contact: i64) -> Result<Vec<String>>;
     /// Event details of the contact's orders: (event id, detail).
     fn contact_order_event_details(&self, contact: i64) -> Result<Vec<(i64, String)>>;
+    /// Summaries of the contact's interactions: (interaction id, summary).
+    fn contact_interaction_summaries(&self, contact: i64) -> Result<Vec<(i64, String)>>;
 }
 
 pub(crate) trait ContactWrites {
@@ -541,6 +543,7 @@ pub(crate) trait ContactWrites {
     /// Clears the customer name and email of the contact's orders; their external ids.
     fn erase_order_customers(&self, contact: i64) -> Result<Vec<String>>;
     fn put_order_event_detail(&self, event: i64, detail: &str) -> Result<()>;
+    fn put_interaction_summary(&self, interaction: i64, summary: &str) -> Result<()>;
 }
 
 /// Which interactions a listing covers.

@@ -496,6 +496,17 @@ fn orders_link_to_contacts_by_external_id_then_email() {
         .unwrap_err(),
         "customer.email",
     );
+    // Without create_contact a malformed email only matches nothing, as before the CRM.
+    let junk = Customer {
+        email: Some("not an email".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        db.place_order(&order("7", junk, false), None)
+            .unwrap()
+            .contact,
+        None
+    );
     invalid(
         db.place_order(&order("6", Customer::default(), true), None)
             .unwrap_err(),
@@ -1493,9 +1504,24 @@ fn erasure_blanks_personal_data_and_keeps_the_books() {
     let deal = db
         .create_opportunity(&NewOpportunity::new("Mugs", ana.id, s.pipeline.id), None)
         .unwrap();
+    let call = db
+        .log_interaction(
+            &NewInteraction::new(
+                InteractionKind::Call,
+                ana.id,
+                "Ana Lopez (ana@example.com) wants 2 mugs",
+            ),
+            None,
+        )
+        .unwrap();
     let erasure = db
         .erase_contact(ana.id, Some("dpo"), Some("GDPR request 42"), None)
         .unwrap();
+    assert_eq!(erasure.interactions, 1);
+    assert_eq!(
+        db.interaction(call.id).unwrap().summary,
+        "[erased] ([erased]) wants 2 mugs"
+    );
     assert_eq!(erasure.fields, ["name", "emails", "phones", "notes"]);
     assert_eq!(erasure.orders, ["E-1"]);
     assert_eq!(

@@ -686,7 +686,7 @@ trait Operations
      * @param string|null $actor
      * @param string|null $reason
      * @param string|null $idempotencyKey
-     * @return array{contact: int, also: list<int>, fields: list<string>, orders: list<string>, requests: int, actor: string|null, reason: string|null, at: \DateTimeImmutable}
+     * @return array{contact: int, also: list<int>, fields: list<string>, orders: list<string>, requests: int, interactions: int, actor: string|null, reason: string|null, at: \DateTimeImmutable}
      */
     public function eraseContact(int $id, ?string $actor = null, ?string $reason = null, ?string $idempotencyKey = null): array
     {
@@ -697,7 +697,7 @@ trait Operations
      * The merges into or of a contact, and its erasure.
      *
      * @param int $id
-     * @return array{merges: list<array<string, mixed>>, erasure: array{contact: int, also: list<int>, fields: list<string>, orders: list<string>, requests: int, actor: string|null, reason: string|null, at: \DateTimeImmutable}|null}
+     * @return array{merges: list<array<string, mixed>>, erasure: array{contact: int, also: list<int>, fields: list<string>, orders: list<string>, requests: int, interactions: int, actor: string|null, reason: string|null, at: \DateTimeImmutable}|null}
      */
     public function contactHistory(int $id): array
     {

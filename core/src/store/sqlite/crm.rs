@@ -273,6 +273,18 @@ impl<T: Conn + ?Sized> ContactReads for T {
                 .collect::<rusqlite::Result<_>>()?)
         })
     }
+
+    fn contact_interaction_summaries(&self, contact: i64) -> Result<Vec<(i64, String)>> {
+        run(|| {
+            Ok(self
+                .conn()
+                .prepare_cached(
+                    "SELECT id, summary FROM interactions WHERE contact_id = ?1 ORDER BY id",
+                )?
+                .query_map([contact], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?)
+        })
+    }
 }
 
 impl SqliteTx<'_> {
@@ -488,6 +500,15 @@ impl ContactWrites for SqliteTx<'_> {
             self.conn()
                 .prepare_cached("UPDATE order_events SET detail = ?2 WHERE id = ?1")?
                 .execute(params![event, detail])?;
+            Ok(())
+        })
+    }
+
+    fn put_interaction_summary(&self, interaction: i64, summary: &str) -> Result<()> {
+        run(|| {
+            self.conn()
+                .prepare_cached("UPDATE interactions SET summary = ?2 WHERE id = ?1")?
+                .execute(params![interaction, summary])?;
             Ok(())
         })
     }
