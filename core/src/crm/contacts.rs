@@ -277,7 +277,8 @@ pub struct CrmSettings {
     pub lost_reasons: Vec<LostReason>,
 }
 
-const MAX_LIST: usize = 20;
+/// Emails, and phones, a contact holds at most.
+pub(crate) const MAX_LIST: usize = 20;
 
 pub(crate) fn default_country(r: &(impl Reads + ?Sized)) -> Result<Option<String>> {
     Ok(r.setting("default_country")?.filter(|c| !c.is_empty()))

@@ -131,7 +131,8 @@ impl Database {
 
     /// Merges contact `merged` into `into`: its interactions, opportunities,
     /// orders (and, for a company, its people) move to the survivor, which
-    /// also gains its emails, phones and tags. The merged contact stays
+    /// also gains its emails, phones and tags (up to 20 emails and 20
+    /// phones; the rest stays readable on the merged contact). The merged contact stays
     /// readable as "merged into"; the merge is recorded with what moved.
     pub fn merge_contacts(
         &self,
@@ -175,14 +176,20 @@ impl Database {
                 actor: actor.map(str::to_owned),
                 at: now,
             };
+            // Up to the limit of a contact; the rest stays readable on the
+            // merged contact.
             for e in &gone.emails {
-                if !survivor.emails.iter().any(|s| s.normalised == e.normalised) {
+                if survivor.emails.len() < contacts::MAX_LIST
+                    && !survivor.emails.iter().any(|s| s.normalised == e.normalised)
+                {
                     record.emails.push(e.address.clone());
                     survivor.emails.push(e.clone());
                 }
             }
             for p in &gone.phones {
-                if !survivor.phones.iter().any(|s| s.e164 == p.e164) {
+                if survivor.phones.len() < contacts::MAX_LIST
+                    && !survivor.phones.iter().any(|s| s.e164 == p.e164)
+                {
                     record.phones.push(p.number.clone());
                     survivor.phones.push(p.clone());
                 }
@@ -194,8 +201,6 @@ impl Database {
                 }
             }
             survivor.tags.sort();
-            survivor.emails.truncate(40);
-            survivor.phones.truncate(40);
             survivor.updated_at = now;
             tx.save_contact(&survivor, &matching::name_key(&survivor.name))?;
             gone.status = ContactStatus::Merged;

@@ -29,6 +29,24 @@ fn transition(e: Error) {
     assert!(matches!(e, Error::InvalidTransition { .. }), "{e:?}");
 }
 
+/// An order of `quantity` mugs at 5 EUR for `customer`.
+fn mug_order(id: &str, quantity: &str, customer: Customer, create_contact: bool) -> NewOrder {
+    NewOrder {
+        external_id: id.into(),
+        customer,
+        currency: "EUR".into(),
+        lines: vec![NewOrderLine {
+            sku: "MUG".into(),
+            quantity: d(quantity),
+            unit_price: d("5"),
+            warehouse: None,
+        }],
+        placed_at: None,
+        expires_at: None,
+        create_contact,
+    }
+}
+
 struct Sales {
     db: Database,
     pipeline: Pipeline,
@@ -378,20 +396,7 @@ fn orders_link_to_contacts_by_external_id_then_email() {
             None,
         )
         .unwrap();
-    let order = |id: &str, customer: Customer, create: bool| NewOrder {
-        external_id: id.into(),
-        customer,
-        currency: "EUR".into(),
-        lines: vec![NewOrderLine {
-            sku: "MUG".into(),
-            quantity: d("1"),
-            unit_price: d("9"),
-            warehouse: None,
-        }],
-        placed_at: None,
-        expires_at: None,
-        create_contact: create,
-    };
+    let order = |id: &str, customer: Customer, create: bool| mug_order(id, "1", customer, create);
     let by_id = db
         .place_order(
             &order(
@@ -1326,23 +1331,15 @@ fn a_merge_carries_everything_to_the_survivor() {
         .unwrap();
     let order = db
         .place_order(
-            &NewOrder {
-                external_id: "W-1".into(),
-                customer: Customer {
+            &mug_order(
+                "W-1",
+                "1",
+                Customer {
                     external_id: Some("OLD-9".into()),
                     ..Default::default()
                 },
-                currency: "EUR".into(),
-                lines: vec![NewOrderLine {
-                    sku: "MUG".into(),
-                    quantity: d("1"),
-                    unit_price: d("5"),
-                    warehouse: None,
-                }],
-                placed_at: None,
-                expires_at: None,
-                create_contact: false,
-            },
+                false,
+            ),
             None,
         )
         .unwrap();
@@ -1390,23 +1387,15 @@ fn a_merge_carries_everything_to_the_survivor() {
     // An order by the merged contact's external id goes to the survivor.
     let next = db
         .place_order(
-            &NewOrder {
-                external_id: "W-2".into(),
-                customer: Customer {
+            &mug_order(
+                "W-2",
+                "1",
+                Customer {
                     external_id: Some("OLD-9".into()),
                     ..Default::default()
                 },
-                currency: "EUR".into(),
-                lines: vec![NewOrderLine {
-                    sku: "MUG".into(),
-                    quantity: d("1"),
-                    unit_price: d("5"),
-                    warehouse: None,
-                }],
-                placed_at: None,
-                expires_at: None,
-                create_contact: true,
-            },
+                true,
+            ),
             None,
         )
         .unwrap();
@@ -1479,24 +1468,16 @@ fn erasure_blanks_personal_data_and_keeps_the_books() {
     db.merge_contacts(twin.id, ana.id, None, None).unwrap();
     let placed = db
         .place_order(
-            &NewOrder {
-                external_id: "E-1".into(),
-                customer: Customer {
+            &mug_order(
+                "E-1",
+                "2",
+                Customer {
                     email: Some("ana@example.com".into()),
                     name: Some("Ana Lopez".into()),
                     external_id: None,
                 },
-                currency: "EUR".into(),
-                lines: vec![NewOrderLine {
-                    sku: "MUG".into(),
-                    quantity: d("2"),
-                    unit_price: d("5"),
-                    warehouse: None,
-                }],
-                placed_at: None,
-                expires_at: None,
-                create_contact: false,
-            },
+                false,
+            ),
             Some("order-e1"),
         )
         .unwrap();
@@ -1674,4 +1655,40 @@ fn crm_requests_in_json_are_strict() {
         db.contacts(&ContactFilter::default()).unwrap().items.len(),
         1
     );
+}
+
+#[test]
+fn a_merge_stops_at_the_limit_of_a_contact() {
+    let db = db();
+    let full = NewContact {
+        emails: (0..20).map(|i| format!("a{i}@example.com")).collect(),
+        ..NewContact::person("Full")
+    };
+    let full = db.create_contact(&full, None).unwrap();
+    let extra = NewContact {
+        emails: vec!["extra@example.com".into()],
+        ..NewContact::person("Extra")
+    };
+    let extra = db.create_contact(&extra, None).unwrap();
+    let merge = db.merge_contacts(extra.id, full.id, None, None).unwrap();
+    assert!(merge.emails.is_empty(), "only what moved is listed");
+    assert_eq!(db.contact(full.id).unwrap().emails.len(), 20);
+    assert_eq!(
+        db.contact(extra.id).unwrap().emails[0].address,
+        "extra@example.com"
+    );
+    // The survivor can still be updated with its own list.
+    let emails = db
+        .contact(full.id)
+        .unwrap()
+        .emails
+        .iter()
+        .map(|e| e.address.clone())
+        .collect();
+    let changes = ContactChanges {
+        emails: Some(emails),
+        ..Default::default()
+    };
+    db.update_contact(full.id, &changes, None).unwrap();
+    assert_eq!(db.contact_history(full.id).unwrap().merges[0].id, merge.id);
 }

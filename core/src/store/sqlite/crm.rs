@@ -232,9 +232,13 @@ impl<T: Conn + ?Sized> ContactReads for T {
             Ok(self
                 .conn()
                 .prepare_cached(
-                    "SELECT moved FROM contact_merges WHERE merged_id = ?1 OR into_id = ?1 ORDER BY id",
+                    "SELECT id, moved FROM contact_merges WHERE merged_id = ?1 OR into_id = ?1 ORDER BY id",
                 )?
-                .query_map([contact], |r| json::<ContactMerge>(&r.get::<_, String>(0)?, 0))?
+                .query_map([contact], |r| {
+                    let mut m = json::<ContactMerge>(&r.get::<_, String>(1)?, 1)?;
+                    m.id = r.get(0)?;
+                    Ok(m)
+                })?
                 .collect::<rusqlite::Result<_>>()?)
         })
     }
@@ -439,19 +443,13 @@ impl ContactWrites for SqliteTx<'_> {
     }
 
     fn insert_contact_merge(&self, m: &ContactMerge) -> Result<i64> {
-        let placeholder = to_json(m)?;
+        // The record's id is the row's: read back from it, not stored twice.
+        let moved = to_json(m)?;
         run(|| {
             self.conn()
                 .prepare_cached("INSERT INTO contact_merges(merged_id, into_id, moved, at) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![m.merged, m.into, placeholder, micros(m.at)])?;
+                .execute(params![m.merged, m.into, moved, micros(m.at)])?;
             Ok(self.conn().last_insert_rowid())
-        })
-        .and_then(|id| {
-            // The stored record carries its own id.
-            let mut with_id = m.clone();
-            with_id.id = id;
-            self.save_contact_merge(&with_id)?;
-            Ok(id)
         })
     }
 
