@@ -57,7 +57,16 @@
  *      win_opportunity {id, stage?, order?, meta?, idempotency_key?};
  *      lose_opportunity {id, reason, stage?, meta?, idempotency_key?};
  *      reopen_opportunity {id, stage?, meta?, idempotency_key?};
- *      opportunity {id}; opportunities {filter?}.
+ *      opportunity {id}; opportunities {filter?};
+ *      resolve_period {period, now?}; erp_dashboard {query?};
+ *      stock_valuation {query?}; purchases_summary {query?};
+ *      daily_flows {query?}; top_movers {query?}; low_stock {query?};
+ *      inventory_turnover {query?}; stockout_rate {query?};
+ *      crm_dashboard {query?}; pipeline_by_stage {query?}; win_rate {query?};
+ *      average_deal_size {query?}; sales_cycle {query?};
+ *      pipeline_velocity {query?}; stage_conversion {query?};
+ *      time_in_stage {query?}; owner_performance {query?};
+ *      top_clients {query?}; activities {query?}.
  *    Items may be named by id (7) or by SKU ("OAK-PLANK").
  *    Decimals are JSON strings ("12.5"); instants are RFC 3339 strings.
  *    Example: {"op":"post","movement":{"kind":"issue","item":7,"quantity":"2"},

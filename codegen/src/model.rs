@@ -162,6 +162,9 @@ impl Catalogue {
                 let def = self.def(name);
                 if def.get("oneOf").is_some() && def["type"] == "string" {
                     Ty::Set(name.to_string())
+                } else if def["type"] == "string" {
+                    // Text with a grammar of its own (a period: `2026-03`).
+                    Ty::Str
                 } else if name.ends_with("Page") {
                     Ty::Page(Box::new(self.ty(&def["properties"]["items"]["items"])))
                 } else {

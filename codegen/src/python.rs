@@ -313,7 +313,12 @@ class Page(Generic[T]):
         writeln!(out, "@dataclass(frozen=True)\nclass {name}:").unwrap();
         docstring(&mut out, "    ", &s.doc);
         out.push('\n');
-        for f in ordered(&s.fields) {
+        // A result field defaults to None only when optional and absent;
+        // fields without a default come first, as a dataclass needs.
+        let defaulted = |f: &&Field| matches!(f.ty, Ty::Optional(_)) && !f.required;
+        let mut fields: Vec<&Field> = s.fields.iter().filter(|f| !defaulted(f)).collect();
+        fields.extend(s.fields.iter().filter(defaulted));
+        for f in fields {
             let ty = out_ty(&f.ty);
             if matches!(f.ty, Ty::Optional(_)) && !f.required {
                 writeln!(out, "    {}: {ty} = None", f.name).unwrap();

@@ -34,6 +34,15 @@ use crate::database::{Database, OpenOptions, SCHEMA_VERSION};
 use crate::decimal::Decimal;
 use crate::error::{Error, ErrorCode, Result};
 use crate::items::{Item, ItemChanges, ItemFilter, ItemRef, NewItem};
+use crate::kpis::crm::{
+    Activities, CrmDashboard, CrmQuery, DealSize, OwnerPerformance, PipelineByStage,
+    PipelineVelocity, SalesCycle, StageConversion, TimeInStage, TopClients, WinRate,
+};
+use crate::kpis::erp::{
+    DailyFlows, ErpDashboard, ErpQuery, InventoryTurnover, LowStock, Purchases, StockValuation,
+    StockoutRate, TopMovers,
+};
+use crate::kpis::period::{Period, ResolvedPeriod};
 use crate::ledger::{
     Movement, MovementFilter, MovementRecord, Posted, StockAt, StockFilter, StockLevel,
 };
@@ -600,6 +609,77 @@ catalogue! { db =>
     /// Opportunities matching the filter, by id, one page at a time.
     Opportunities = "opportunities" { #[serde(default)] filter: OpportunityFilter } -> Page<Opportunity>, read, spread [filter]
         => db.opportunities(&filter);
+
+    /// A period resolved to instants in the business time zone: `2026-03`,
+    /// `2026-Q1`, `this_month`, `last_7_days`… (relative ones from `now`).
+    ResolvePeriod = "resolve_period" {
+        period: Period,
+        #[serde(default)]
+        #[schemars(with = "Option<Instant>")]
+        #[serde(with = "crate::instant::text::option")]
+        now: Option<Timestamp>,
+    } -> ResolvedPeriod, read, spread [] => db.resolve_period(&period, now);
+    /// The ERP dashboard for a period, in one snapshot: stock valuation,
+    /// purchases, daily flows, top movers, low stock, turnover, stockout rate.
+    ErpDashboard = "erp_dashboard" { #[serde(default)] query: ErpQuery } -> ErpDashboard, read, spread [query]
+        => db.erp_dashboard(&query);
+    /// Stock value at an instant: total, per warehouse, the items of most value.
+    StockValuation = "stock_valuation" { #[serde(default)] query: ErpQuery } -> StockValuation, read, spread [query]
+        => db.stock_valuation(&query);
+    /// Purchases of the period: received, ordered, still on order; per supplier and item.
+    PurchasesSummary = "purchases_summary" { #[serde(default)] query: ErpQuery } -> Purchases, read, spread [query]
+        => db.purchases_summary(&query);
+    /// Stock in and out per business day, transfers apart.
+    DailyFlows = "daily_flows" { #[serde(default)] query: ErpQuery } -> DailyFlows, read, spread [query]
+        => db.daily_flows(&query);
+    /// The items issued most in the period, by quantity and by cost.
+    TopMovers = "top_movers" { #[serde(default)] query: ErpQuery } -> TopMovers, read, spread [query]
+        => db.top_movers(&query);
+    /// Items at or below their reorder point, furthest below first.
+    LowStock = "low_stock" { #[serde(default)] query: ErpQuery } -> LowStock, read, spread [query]
+        => db.low_stock(&query);
+    /// Inventory turnover and days of inventory over the period.
+    InventoryTurnover = "inventory_turnover" { #[serde(default)] query: ErpQuery } -> InventoryTurnover, read, spread [query]
+        => db.inventory_turnover(&query);
+    /// The share of active items out of stock.
+    StockoutRate = "stockout_rate" { #[serde(default)] query: ErpQuery } -> StockoutRate, read, spread [query]
+        => db.stockout_rate(&query);
+
+    /// The CRM dashboard for a period, in one snapshot: pipeline, win rate,
+    /// deal size, sales cycle, velocity, stage conversion, time in stage,
+    /// owners, top clients, activities.
+    CrmDashboard = "crm_dashboard" { #[serde(default)] query: CrmQuery } -> CrmDashboard, read, spread [query]
+        => db.crm_dashboard(&query);
+    /// The open pipeline per stage, now or replayed as of `as_of`.
+    PipelineByStage = "pipeline_by_stage" { #[serde(default)] query: CrmQuery } -> PipelineByStage, read, spread [query]
+        => db.pipeline_by_stage(&query);
+    /// Won / (won + lost) among deals closed in the period, by count and value.
+    WinRate = "win_rate" { #[serde(default)] query: CrmQuery } -> WinRate, read, spread [query]
+        => db.win_rate(&query);
+    /// The average deal won in the period.
+    AverageDealSize = "average_deal_size" { #[serde(default)] query: CrmQuery } -> DealSize, read, spread [query]
+        => db.average_deal_size(&query);
+    /// Mean days from creation to the win, over deals won in the period.
+    SalesCycle = "sales_cycle" { #[serde(default)] query: CrmQuery } -> SalesCycle, read, spread [query]
+        => db.sales_cycle(&query);
+    /// (open × win rate × average deal) / sales cycle days.
+    PipelineVelocity = "pipeline_velocity" { #[serde(default)] query: CrmQuery } -> PipelineVelocity, read, spread [query]
+        => db.pipeline_velocity(&query);
+    /// The funnel of the opportunities created in the period.
+    StageConversion = "stage_conversion" { #[serde(default)] query: CrmQuery } -> StageConversion, read, spread [query]
+        => db.stage_conversion(&query);
+    /// Time spent in each stage (latest visit, cumulative) by deals closed in the period.
+    TimeInStage = "time_in_stage" { #[serde(default)] query: CrmQuery } -> TimeInStage, read, spread [query]
+        => db.time_in_stage(&query);
+    /// Won, lost, win rate and weighted pipeline per owner.
+    OwnerPerformance = "owner_performance" { #[serde(default)] query: CrmQuery } -> OwnerPerformance, read, spread [query]
+        => db.owner_performance(&query);
+    /// The contacts bringing the most revenue in the period, each source shown.
+    TopClients = "top_clients" { #[serde(default)] query: CrmQuery } -> TopClients, read, spread [query]
+        => db.top_clients(&query);
+    /// The latest and the coming interactions.
+    Activities = "activities" { #[serde(default)] query: CrmQuery } -> Activities, read, spread [query]
+        => db.activities(&query);
 }
 
 /// One error kind, as the schema file lists it.

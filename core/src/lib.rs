@@ -46,6 +46,7 @@ mod decimal;
 mod error;
 mod instant;
 mod items;
+pub mod kpis;
 mod ledger;
 mod orders;
 mod page;
@@ -71,6 +72,10 @@ pub use database::{Database, OpenOptions, Synchronous, SCHEMA_VERSION};
 pub use decimal::{Decimal, DecimalError, SCALE};
 pub use error::{Error, ErrorCode, Result, ShortLine};
 pub use items::{Item, ItemChanges, ItemFilter, ItemKind, ItemRef, NewItem};
+pub use kpis::crm::{CrmDashboard, CrmQuery};
+pub use kpis::erp::{ErpDashboard, ErpQuery};
+pub use kpis::period::{Period, ResolvedPeriod};
+pub use kpis::{Amount, Definition, Rate, RateTable, Ratio};
 pub use ledger::{
     CostLayer, CostLayers, Movement, MovementFilter, MovementKind, MovementRecord, Posted, Reason,
     SortOrder, StockAt, StockFilter, StockLevel, MAX_BATCH,

@@ -43,7 +43,8 @@ pub struct Drift {
 pub struct OpportunityDrift {
     /// The opportunity.
     pub opportunity: i64,
-    /// `stage`, `status`, `lost_reason`, `closed_at` or `history`.
+    /// `stage`, `status`, `lost_reason`, `closed_at` or `history`; or, for
+    /// opportunity 0, `open_pipeline` (the dashboards' rollup).
     pub field: String,
     /// What the replay gives.
     pub expected: String,
@@ -261,9 +262,50 @@ impl Database {
             }
             check_idempotency(r, &mut report)?;
             check_opportunities(r, &mut report)?;
+            check_open_pipeline(r, &mut report)?;
             report.is_clean = report.drift_count == 0;
             Ok(report)
         })
+    }
+}
+
+/// The open-pipeline rollup the dashboards read must be what the open
+/// opportunities add up to. A difference is reported as opportunity 0,
+/// field `open_pipeline`.
+fn check_open_pipeline(r: &dyn Reads, report: &mut VerifyReport) -> Result<()> {
+    let line = |p: &crate::store::PipelineRow| {
+        format!(
+            "stage {} owner {:?} currency {:?} probability {:?}: {} for {}",
+            p.stage, p.owner, p.currency, p.probability, p.count, p.amount
+        )
+    };
+    let mut kept: Vec<String> = r.open_pipeline(None, None)?.iter().map(line).collect();
+    let counted: Vec<String> = r.open_pipeline_recount()?.iter().map(line).collect();
+    kept.sort();
+    let mut counted_sorted = counted.clone();
+    counted_sorted.sort();
+    for c in &counted_sorted {
+        if !kept.contains(c) {
+            push_pipeline_drift(report, c.clone(), "missing".into());
+        }
+    }
+    for k in &kept {
+        if !counted_sorted.contains(k) {
+            push_pipeline_drift(report, "nothing".into(), k.clone());
+        }
+    }
+    Ok(())
+}
+
+fn push_pipeline_drift(report: &mut VerifyReport, expected: String, found: String) {
+    report.drift_count += 1;
+    if report.opportunity_drifts.len() < MAX_LISTED {
+        report.opportunity_drifts.push(OpportunityDrift {
+            opportunity: 0,
+            field: "open_pipeline".into(),
+            expected,
+            found,
+        });
     }
 }
 

@@ -15,6 +15,14 @@ impl conformance::Engine for Sqlite {
         Database::open_in_memory().unwrap()
     }
 
+    fn open_in(zone: &str) -> Database {
+        Database::open_in_memory_with(&OpenOptions {
+            time_zone: Some(zone.into()),
+            ..OpenOptions::default()
+        })
+        .unwrap()
+    }
+
     fn shared() -> conformance::Shared {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("shared.db");

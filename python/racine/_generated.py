@@ -449,7 +449,7 @@ class OpportunityDrift:
     opportunity: int
     """The opportunity."""
     field: str
-    """`stage`, `status`, `lost_reason`, `closed_at` or `history`."""
+    """`stage`, `status`, `lost_reason`, `closed_at` or `history`; or, for opportunity 0, `open_pipeline` (the dashboards' rollup)."""
     expected: str
     """What the replay gives."""
     found: str
@@ -472,12 +472,12 @@ class VerifyReport:
     """The first drifts of figures found (at most 1000)."""
     key_drifts: List[KeyDrift]
     """The first idempotency drifts found (at most 1000)."""
-    is_clean: bool
-    """True when nothing drifted (`drift_count` is 0)."""
     opportunities_checked: int
     """Opportunities whose transition log was replayed."""
     opportunity_drifts: List[OpportunityDrift]
     """The first opportunities found out of step with their log (at most 1000)."""
+    is_clean: bool
+    """True when nothing drifted (`drift_count` is 0)."""
 
 
 @dataclass(frozen=True)
@@ -550,6 +550,8 @@ class OrderEvent:
     """The order's status right after."""
     at: datetime
     """When it was recorded."""
+    revenue_change: Decimal
+    """Revenue it recognised (+) or reversed (−), in the order's currency: payment recognises what the customer keeps (the lines' value less what came back before it); a return or the cancellation of a paid order reverses its value; other events, and events of unpaid orders, change nothing. The top-clients KPI sums these by event time."""
     idempotency_key: Optional[str] = None
     """The idempotency key it came with."""
 
@@ -915,6 +917,654 @@ class Won:
 
 
 @dataclass(frozen=True)
+class ResolvedPeriod:
+    """A period resolved to instants, as every KPI reports it."""
+
+    label: str
+    """The period as asked (`2026-03`, `this_month`)."""
+    start: datetime
+    """First instant included."""
+    end: datetime
+    """First instant after the period (not included)."""
+    first_day: date
+    """The business day `start` falls on."""
+    last_day: date
+    """The business day of the period's last instant."""
+    days: Decimal
+    """Its length in days: whole business days for a named period (a March with a daylight-saving change is still 31), elapsed time / 24 h for exact instants."""
+    time_zone: str
+    """The business time zone it was read in (IANA name)."""
+
+
+@dataclass(frozen=True)
+class WarehouseValue:
+    """The stock value of one warehouse."""
+
+    warehouse: int
+    """Warehouse id."""
+    code: str
+    """Its code."""
+    value: Decimal
+    """Its stock value."""
+
+
+@dataclass(frozen=True)
+class ItemValue:
+    """The stock of one item across the warehouses counted."""
+
+    item: int
+    """Item id."""
+    sku: str
+    """Its SKU."""
+    name: str
+    """Its name."""
+    on_hand: Decimal
+    """Quantity on hand."""
+    value: Decimal
+    """Its value."""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """How a KPI was computed."""
+
+    kpi: str
+    """The KPI's name (`win_rate`), the same as its operation."""
+    formula: str
+    """What it is, in words and symbols."""
+    time_zone: str
+    """The business time zone (IANA name)."""
+    currency_rule: str
+    """How amounts of several currencies were treated."""
+    rows_counted: int
+    """How many rows it counted (movements, opportunities, order events, items…, as the formula says)."""
+    numerator: Optional[str] = None
+    """For a ratio: what the numerator counts."""
+    denominator: Optional[str] = None
+    """For a ratio: what the denominator counts."""
+    period: Optional[ResolvedPeriod] = None
+    """The period it covers; none for a figure read at one instant."""
+    at: Optional[datetime] = None
+    """The instant a point-in-time figure was read at (stock values, the open pipeline)."""
+
+
+@dataclass(frozen=True)
+class StockValuation:
+    """Stock value at an instant: total, per warehouse, and the items holding the most value."""
+
+    at: datetime
+    """The instant valued."""
+    total: Decimal
+    """Σ of every item × warehouse value."""
+    by_warehouse: List[WarehouseValue]
+    """Per warehouse that ever held stock, by id."""
+    by_item: List[ItemValue]
+    """The items of greatest value (`limit` of them), greatest first."""
+    items_in_stock: int
+    """Items with stock or value at that instant."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class SupplierPurchases:
+    """Purchases from one supplier."""
+
+    supplier: int
+    """Supplier id."""
+    name: str
+    """Its name."""
+    received: Decimal
+    """Value received in the period."""
+    receipts: int
+    """Receipt movements in the period."""
+    ordered: Decimal
+    """Value ordered in the period."""
+    still_ordered: Decimal
+    """Of that, still to be received."""
+
+
+@dataclass(frozen=True)
+class ItemPurchases:
+    """Purchases of one item."""
+
+    item: int
+    """Item id."""
+    sku: str
+    """Its SKU."""
+    received_quantity: Decimal
+    """Quantity received in the period."""
+    received: Decimal
+    """Value received in the period."""
+    still_ordered_quantity: Decimal
+    """Quantity ordered in the period and still to be received."""
+    still_ordered: Decimal
+    """Its value."""
+
+
+@dataclass(frozen=True)
+class Purchases:
+    """Purchases of a period: received (by receipt date) and still on order."""
+
+    received: Decimal
+    """Value received in the period (quantity × purchase unit cost)."""
+    ordered: Decimal
+    """Value of purchase orders created in the period."""
+    still_ordered: Decimal
+    """Of that, what is still to be received (neither received nor cancelled) now."""
+    by_supplier: List[SupplierPurchases]
+    """Per supplier, most received first."""
+    by_item: List[ItemPurchases]
+    """Per item, most received first (`limit` of them)."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class DayFlow:
+    """The flows of one business day. Outgoing figures are positive magnitudes; transfers between warehouses are apart from both."""
+
+    day: date
+    """The business day (for the total: the period's first day)."""
+    in_quantity: Decimal
+    """Σ quantity of incoming movements (receipts, returns, counts up…)."""
+    in_value: Decimal
+    """Their value."""
+    out_quantity: Decimal
+    """Σ quantity of outgoing movements (sales, breakage, counts down…)."""
+    out_value: Decimal
+    """Their value."""
+    transfer_in_quantity: Decimal
+    """Quantity that arrived by transfer from another warehouse."""
+    transfer_in_value: Decimal
+    """Its value."""
+    transfer_out_quantity: Decimal
+    """Quantity that left by transfer to another warehouse (equal to the transfers in when every warehouse is counted)."""
+    transfer_out_value: Decimal
+    """Its value."""
+    movements: int
+    """Movements counted."""
+
+
+@dataclass(frozen=True)
+class DailyFlows:
+    """Stock in and out per business day."""
+
+    days: List[DayFlow]
+    """Every business day of the period, in order (days without movements included, at zero)."""
+    total: DayFlow
+    """The whole period."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class Mover:
+    """What one item issued in the period."""
+
+    item: int
+    """Item id."""
+    sku: str
+    """Its SKU."""
+    name: str
+    """Its name."""
+    quantity: Decimal
+    """Quantity issued (sales less customer returns)."""
+    cost: Decimal
+    """Cost of goods issued (the value that left with it)."""
+    movements: int
+    """Movements counted."""
+
+
+@dataclass(frozen=True)
+class TopMovers:
+    """The items issued most in the period, by quantity and by cost."""
+
+    by_quantity: List[Mover]
+    """Greatest issued quantity first (`limit` of them)."""
+    by_cost: List[Mover]
+    """Greatest cost of goods issued first (`limit` of them)."""
+    items_issued: int
+    """Items with a positive issued quantity."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class LowStockItem:
+    """One item at or below its reorder point."""
+
+    item: int
+    """Item id."""
+    sku: str
+    """Its SKU."""
+    on_hand: Decimal
+    """On hand."""
+    reserved: Decimal
+    """Reserved by orders."""
+    available: Decimal
+    """On hand less reserved."""
+    reorder_point: Decimal
+    """Its reorder point."""
+    shortfall: Decimal
+    """Reorder point less available."""
+
+
+@dataclass(frozen=True)
+class LowStock:
+    """Items at or below their reorder point, now."""
+
+    items: List[LowStockItem]
+    """The furthest below their reorder point first (`limit` of them)."""
+    count: int
+    """How many items are low in all."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A ratio with its parts; `value` is `None` when the denominator is zero."""
+
+    numerator: Decimal
+    """The numerator."""
+    denominator: Decimal
+    """The denominator."""
+    value: Optional[Decimal] = None
+    """numerator / denominator, rounded half away from zero to six digits."""
+
+
+@dataclass(frozen=True)
+class InventoryTurnover:
+    """Inventory turnover and days of inventory over the period."""
+
+    cost_of_goods_issued: Decimal
+    """Cost of goods issued in the period (sales less customer returns)."""
+    opening_value: Decimal
+    """Stock value just before the period."""
+    closing_value: Decimal
+    """Stock value at the end of the period, or now if it has not ended."""
+    turnover: Ratio
+    """cost of goods issued / ((opening + closing) / 2)."""
+    days_of_inventory: Ratio
+    """days covered / turnover."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class StockoutRate:
+    """The share of active items out of stock, now."""
+
+    rate: Ratio
+    """Items out of stock / active items."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class ErpDashboard:
+    """The ERP dashboard: every ERP KPI over one snapshot."""
+
+    period: ResolvedPeriod
+    """The period, resolved."""
+    valuation: StockValuation
+    """Stock value at the valuation instant."""
+    purchases: Purchases
+    """Purchases of the period."""
+    daily_flows: DailyFlows
+    """Stock in and out per business day."""
+    top_movers: TopMovers
+    """The items issued most."""
+    low_stock: LowStock
+    """Items at or below their reorder point."""
+    turnover: InventoryTurnover
+    """Inventory turnover and days of inventory."""
+    stockout_rate: StockoutRate
+    """The share of active items out of stock."""
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount in one currency."""
+
+    currency: str
+    """ISO 4217 code (`EUR`)."""
+    amount: Decimal
+    """The amount."""
+
+
+@dataclass(frozen=True)
+class StageFigures:
+    """The open opportunities of one stage."""
+
+    stage: int
+    """Stage id."""
+    name: str
+    """Its name."""
+    probability: Decimal
+    """Its default probability (an opportunity may override it)."""
+    count: int
+    """Open opportunities in it."""
+    without_amount: int
+    """Of those, how many have no amount (counted, not summed)."""
+    amount: List[Amount]
+    """Σ amount."""
+    weighted: List[Amount]
+    """Σ amount × probability / 100, rounded once."""
+
+
+@dataclass(frozen=True)
+class PipelineFigures:
+    """The open opportunities of one pipeline."""
+
+    pipeline: int
+    """Pipeline id."""
+    name: str
+    """Its name."""
+    stages: List[StageFigures]
+    """Its open stages, in stage order."""
+    count: int
+    """Open opportunities in all."""
+    amount: List[Amount]
+    """Σ amount."""
+    weighted: List[Amount]
+    """Σ amount × probability / 100."""
+
+
+@dataclass(frozen=True)
+class PipelineByStage:
+    """The open pipeline per stage."""
+
+    at: datetime
+    """The instant it stands at."""
+    pipelines: List[PipelineFigures]
+    """Each pipeline, by id."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class ValueRatio:
+    """A ratio of amounts in one currency."""
+
+    currency: str
+    """The currency."""
+    ratio: Ratio
+    """The ratio."""
+
+
+@dataclass(frozen=True)
+class WinRate:
+    """Won and lost among the opportunities closed in the period."""
+
+    won: int
+    """Won."""
+    lost: int
+    """Lost."""
+    by_count: Ratio
+    """won / (won + lost), by count."""
+    by_value: List[ValueRatio]
+    """Σ amount won / Σ amount closed, per currency (or converted)."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class DealSize:
+    """The average amount of the deals won in the period."""
+
+    won: int
+    """Opportunities won."""
+    won_value: List[Amount]
+    """Σ amount won."""
+    average: List[Amount]
+    """Σ amount won / number won with an amount in that currency."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class SalesCycle:
+    """How long won deals took, from creation to the win."""
+
+    days: Ratio
+    """Σ days / deals won: the mean in days."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class Velocity:
+    """The velocity in one currency."""
+
+    currency: str
+    """The currency."""
+    open: int
+    """Open opportunities with an amount in it."""
+    average_deal: Decimal
+    """Average deal size won in it."""
+    per_day: Optional[Decimal] = None
+    """Value per day; none without a win or with a zero cycle."""
+
+
+@dataclass(frozen=True)
+class PipelineVelocity:
+    """Expected value won per day: (open × win rate × average deal) / cycle."""
+
+    open: int
+    """Open opportunities with an amount (at the pipeline's instant)."""
+    per_day: List[Velocity]
+    """Per currency: the velocity, value per day."""
+    definition: Definition
+    """How it was computed."""
+    win_rate: Optional[Decimal] = None
+    """The period's win rate by count."""
+    cycle_days: Optional[Decimal] = None
+    """The period's mean sales cycle in days."""
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """How many reached a stage, and how many of them the next."""
+
+    stage: int
+    """Stage id."""
+    name: str
+    """Its name."""
+    reached: int
+    """Opportunities that reached it or a later one."""
+    to_next: Optional[Ratio] = None
+    """reached(next) / reached(this); none for the last stage."""
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """One pipeline's funnel."""
+
+    pipeline: int
+    """Pipeline id."""
+    name: str
+    """Its name."""
+    cohort: int
+    """Opportunities created in the period."""
+    stages: List[FunnelStage]
+    """Open stages in order, then the won stages."""
+
+
+@dataclass(frozen=True)
+class StageConversion:
+    """The funnel of the opportunities created in the period."""
+
+    pipelines: List[Funnel]
+    """Each pipeline, by id."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """Time in one stage."""
+
+    stage: int
+    """Stage id."""
+    name: str
+    """Its name."""
+    opportunities: int
+    """Deals that spent time in it."""
+    latest_visit_days: Optional[Decimal] = None
+    """Mean days of each deal's latest visit."""
+    cumulative_days: Optional[Decimal] = None
+    """Mean days of each deal's visits added up."""
+
+
+@dataclass(frozen=True)
+class PipelineTimes:
+    """One pipeline's times."""
+
+    pipeline: int
+    """Pipeline id."""
+    name: str
+    """Its name."""
+    stages: List[StageTime]
+    """Its stages in order, with the deals that spent time in them."""
+
+
+@dataclass(frozen=True)
+class TimeInStage:
+    """Time spent in each stage by the deals closed in the period."""
+
+    pipelines: List[PipelineTimes]
+    """Each pipeline, by id."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class OwnerFigures:
+    """One owner's figures."""
+
+    won: int
+    """Won in the period."""
+    lost: int
+    """Lost in the period."""
+    won_value: List[Amount]
+    """Σ amount won."""
+    win_rate: Ratio
+    """won / (won + lost)."""
+    open: int
+    """Open opportunities at the pipeline's instant."""
+    weighted_pipeline: List[Amount]
+    """Their Σ amount × probability / 100."""
+    owner: Optional[str] = None
+    """The owner; none for opportunities without one."""
+
+
+@dataclass(frozen=True)
+class OwnerPerformance:
+    """Commercial performance per owner."""
+
+    owners: List[OwnerFigures]
+    """Each owner (none last), by name."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class TopClient:
+    """One client's revenue, each source shown."""
+
+    contact: int
+    """Contact id."""
+    name: str
+    """Its name."""
+    order_revenue: Decimal
+    """Order revenue, net of cancellations and returns, by event time."""
+    orders: int
+    """Orders that contributed."""
+    won_opportunities: Decimal
+    """Σ amount of opportunities won in the period that have no order (a won deal's order counts through its revenue)."""
+    opportunities: int
+    """Opportunities won in the period without an order."""
+    total: Decimal
+    """order revenue + won opportunities."""
+
+
+@dataclass(frozen=True)
+class ClientRanking:
+    """The top clients in one currency."""
+
+    currency: str
+    """The currency."""
+    clients: List[TopClient]
+    """Greatest total first (`limit` of them)."""
+
+
+@dataclass(frozen=True)
+class TopClients:
+    """The contacts bringing the most revenue in the period."""
+
+    rankings: List[ClientRanking]
+    """One ranking per currency (or one, converted)."""
+    without_contact: List[Amount]
+    """Revenue of orders linked to no contact, apart."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class Activity:
+    """An interaction with what it is about."""
+
+    interaction: Interaction
+    """The interaction."""
+    contact_name: str
+    """Its contact's name."""
+    opportunity_title: Optional[str] = None
+    """Its opportunity's title, if it is about one."""
+
+
+@dataclass(frozen=True)
+class Activities:
+    """The latest and the coming interactions."""
+
+    recent: List[Activity]
+    """Done, newest first (`limit` of them)."""
+    planned: List[Activity]
+    """Planned and open tasks, soonest first (`limit` of them)."""
+    definition: Definition
+    """How it was computed."""
+
+
+@dataclass(frozen=True)
+class CrmDashboard:
+    """The CRM dashboard: every CRM KPI over one snapshot."""
+
+    period: ResolvedPeriod
+    """The period, resolved."""
+    pipeline: PipelineByStage
+    """The open pipeline per stage."""
+    win_rate: WinRate
+    """Won and lost among deals closed in the period."""
+    deal_size: DealSize
+    """The average deal won."""
+    sales_cycle: SalesCycle
+    """Days from creation to the win."""
+    velocity: PipelineVelocity
+    """Expected value won per day."""
+    stage_conversion: StageConversion
+    """The funnel of the period's new opportunities."""
+    time_in_stage: TimeInStage
+    """Time spent in each stage by the deals closed."""
+    owners: OwnerPerformance
+    """Per owner."""
+    top_clients: TopClients
+    """The contacts bringing the most revenue."""
+    activities: Activities
+    """The latest and the coming interactions."""
+
+
+@dataclass(frozen=True)
 class ShortLine:
     """One order line that cannot be served."""
 
@@ -1044,6 +1694,28 @@ class WinOrder:
     """The order's id in the host application (unique)."""
     warehouse: Optional[IdLike] = None
     """Warehouse of every line; the default warehouse when absent."""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One exchange rate of a `RateTable`."""
+
+    currency: str
+    """The currency converted from."""
+    rate: DecimalLike
+    """Units of the table's currency per unit of this one (> 0)."""
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """Exchange rates the caller gives to report amounts in one currency."""
+
+    name: str
+    """The table's name, repeated in every definition (`ECB 2026-03-31`)."""
+    currency: str
+    """The currency everything is converted to."""
+    rates: Iterable[Union[Rate, Mapping[str, Any]]]
+    """The rates."""
 
 
 # -- operations -------------------------------------------------------------
@@ -2456,6 +3128,418 @@ class Operations:
                 return
             after = page.next
 
+    def resolve_period(
+        self,
+        period: str,
+        now: Optional[datetime] = None,
+    ) -> ResolvedPeriod:
+        """A period resolved to instants in the business time zone: `2026-03`, `2026-Q1`, `this_month`, `last_7_days`… (relative ones from `now`).
+        """
+        raw = self._run("resolve_period", args({"period": period, "now": now}), ())
+        return build(ResolvedPeriod, raw)
+
+    def erp_dashboard(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        warehouse: Optional[IdLike] = None,
+        kind: Optional[ItemKind] = None,
+        limit: Optional[int] = None,
+    ) -> ErpDashboard:
+        """The ERP dashboard for a period, in one snapshot: stock valuation, purchases, daily flows, top movers, low stock, turnover, stockout rate.
+
+        period: The period (default `this_month`).
+        as_of: The instant stock is valued at, and the day relative periods are read from; default: now, and stock valued at the end of the period or now, whichever comes first.
+        warehouse: One warehouse (id); all when absent.
+        kind: Only items of this kind in the top movers and the low-stock list.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("erp_dashboard", args({"query": args({"period": period, "as_of": as_of, "warehouse": warehouse, "kind": kind, "limit": limit})}), ("query",))
+        return build(ErpDashboard, raw)
+
+    def stock_valuation(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        warehouse: Optional[IdLike] = None,
+        kind: Optional[ItemKind] = None,
+        limit: Optional[int] = None,
+    ) -> StockValuation:
+        """Stock value at an instant: total, per warehouse, the items of most value.
+
+        period: The period (default `this_month`).
+        as_of: The instant stock is valued at, and the day relative periods are read from; default: now, and stock valued at the end of the period or now, whichever comes first.
+        warehouse: One warehouse (id); all when absent.
+        kind: Only items of this kind in the top movers and the low-stock list.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("stock_valuation", args({"query": args({"period": period, "as_of": as_of, "warehouse": warehouse, "kind": kind, "limit": limit})}), ("query",))
+        return build(StockValuation, raw)
+
+    def purchases_summary(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        warehouse: Optional[IdLike] = None,
+        kind: Optional[ItemKind] = None,
+        limit: Optional[int] = None,
+    ) -> Purchases:
+        """Purchases of the period: received, ordered, still on order; per supplier and item.
+
+        period: The period (default `this_month`).
+        as_of: The instant stock is valued at, and the day relative periods are read from; default: now, and stock valued at the end of the period or now, whichever comes first.
+        warehouse: One warehouse (id); all when absent.
+        kind: Only items of this kind in the top movers and the low-stock list.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("purchases_summary", args({"query": args({"period": period, "as_of": as_of, "warehouse": warehouse, "kind": kind, "limit": limit})}), ("query",))
+        return build(Purchases, raw)
+
+    def daily_flows(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        warehouse: Optional[IdLike] = None,
+        kind: Optional[ItemKind] = None,
+        limit: Optional[int] = None,
+    ) -> DailyFlows:
+        """Stock in and out per business day, transfers apart.
+
+        period: The period (default `this_month`).
+        as_of: The instant stock is valued at, and the day relative periods are read from; default: now, and stock valued at the end of the period or now, whichever comes first.
+        warehouse: One warehouse (id); all when absent.
+        kind: Only items of this kind in the top movers and the low-stock list.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("daily_flows", args({"query": args({"period": period, "as_of": as_of, "warehouse": warehouse, "kind": kind, "limit": limit})}), ("query",))
+        return build(DailyFlows, raw)
+
+    def top_movers(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        warehouse: Optional[IdLike] = None,
+        kind: Optional[ItemKind] = None,
+        limit: Optional[int] = None,
+    ) -> TopMovers:
+        """The items issued most in the period, by quantity and by cost.
+
+        period: The period (default `this_month`).
+        as_of: The instant stock is valued at, and the day relative periods are read from; default: now, and stock valued at the end of the period or now, whichever comes first.
+        warehouse: One warehouse (id); all when absent.
+        kind: Only items of this kind in the top movers and the low-stock list.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("top_movers", args({"query": args({"period": period, "as_of": as_of, "warehouse": warehouse, "kind": kind, "limit": limit})}), ("query",))
+        return build(TopMovers, raw)
+
+    def low_stock(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        warehouse: Optional[IdLike] = None,
+        kind: Optional[ItemKind] = None,
+        limit: Optional[int] = None,
+    ) -> LowStock:
+        """Items at or below their reorder point, furthest below first.
+
+        period: The period (default `this_month`).
+        as_of: The instant stock is valued at, and the day relative periods are read from; default: now, and stock valued at the end of the period or now, whichever comes first.
+        warehouse: One warehouse (id); all when absent.
+        kind: Only items of this kind in the top movers and the low-stock list.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("low_stock", args({"query": args({"period": period, "as_of": as_of, "warehouse": warehouse, "kind": kind, "limit": limit})}), ("query",))
+        return build(LowStock, raw)
+
+    def inventory_turnover(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        warehouse: Optional[IdLike] = None,
+        kind: Optional[ItemKind] = None,
+        limit: Optional[int] = None,
+    ) -> InventoryTurnover:
+        """Inventory turnover and days of inventory over the period.
+
+        period: The period (default `this_month`).
+        as_of: The instant stock is valued at, and the day relative periods are read from; default: now, and stock valued at the end of the period or now, whichever comes first.
+        warehouse: One warehouse (id); all when absent.
+        kind: Only items of this kind in the top movers and the low-stock list.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("inventory_turnover", args({"query": args({"period": period, "as_of": as_of, "warehouse": warehouse, "kind": kind, "limit": limit})}), ("query",))
+        return build(InventoryTurnover, raw)
+
+    def stockout_rate(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        warehouse: Optional[IdLike] = None,
+        kind: Optional[ItemKind] = None,
+        limit: Optional[int] = None,
+    ) -> StockoutRate:
+        """The share of active items out of stock.
+
+        period: The period (default `this_month`).
+        as_of: The instant stock is valued at, and the day relative periods are read from; default: now, and stock valued at the end of the period or now, whichever comes first.
+        warehouse: One warehouse (id); all when absent.
+        kind: Only items of this kind in the top movers and the low-stock list.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("stockout_rate", args({"query": args({"period": period, "as_of": as_of, "warehouse": warehouse, "kind": kind, "limit": limit})}), ("query",))
+        return build(StockoutRate, raw)
+
+    def crm_dashboard(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> CrmDashboard:
+        """The CRM dashboard for a period, in one snapshot: pipeline, win rate, deal size, sales cycle, velocity, stage conversion, time in stage, owners, top clients, activities.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("crm_dashboard", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(CrmDashboard, raw)
+
+    def pipeline_by_stage(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> PipelineByStage:
+        """The open pipeline per stage, now or replayed as of `as_of`.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("pipeline_by_stage", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(PipelineByStage, raw)
+
+    def win_rate(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> WinRate:
+        """Won / (won + lost) among deals closed in the period, by count and value.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("win_rate", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(WinRate, raw)
+
+    def average_deal_size(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> DealSize:
+        """The average deal won in the period.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("average_deal_size", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(DealSize, raw)
+
+    def sales_cycle(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> SalesCycle:
+        """Mean days from creation to the win, over deals won in the period.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("sales_cycle", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(SalesCycle, raw)
+
+    def pipeline_velocity(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> PipelineVelocity:
+        """(open × win rate × average deal) / sales cycle days.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("pipeline_velocity", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(PipelineVelocity, raw)
+
+    def stage_conversion(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> StageConversion:
+        """The funnel of the opportunities created in the period.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("stage_conversion", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(StageConversion, raw)
+
+    def time_in_stage(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> TimeInStage:
+        """Time spent in each stage (latest visit, cumulative) by deals closed in the period.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("time_in_stage", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(TimeInStage, raw)
+
+    def owner_performance(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> OwnerPerformance:
+        """Won, lost, win rate and weighted pipeline per owner.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("owner_performance", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(OwnerPerformance, raw)
+
+    def top_clients(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> TopClients:
+        """The contacts bringing the most revenue in the period, each source shown.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("top_clients", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(TopClients, raw)
+
+    def activities(
+        self,
+        *,
+        period: Optional[str] = None,
+        as_of: Optional[datetime] = None,
+        pipeline: Optional[IdLike] = None,
+        owner: Optional[str] = None,
+        rates: Optional[Union[RateTable, Mapping[str, Any]]] = None,
+        limit: Optional[int] = None,
+    ) -> Activities:
+        """The latest and the coming interactions.
+
+        period: The period (default `this_month`).
+        as_of: Replays the open pipeline as of this instant from the transition log (stages as they were, amounts as they are); relative periods are read from it. Default: now, from the open-pipeline rollup.
+        pipeline: One pipeline (id); all when absent.
+        owner: One owner's opportunities and activities only.
+        rates: Converts amounts into one currency; per currency when absent.
+        limit: Rows of each ranked list (default 10, at most 1000).
+        """
+        raw = self._run("activities", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
+        return build(Activities, raw)
+
 
 #: Fractional digits of every decimal (the typed paths speak integers of this scale).
 DECIMAL_SCALE = 6
@@ -2466,7 +3550,7 @@ TOO_DEEP = "is nested more than 128 levels deep"
 INVALID_INPUT_MESSAGE = "invalid {field}: {reason}"
 
 #: Every operation of the catalogue, by name.
-OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities",)
+OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities",)
 
 __all__ = [
     "DecimalLike",
@@ -2536,6 +3620,48 @@ __all__ = [
     "Transition",
     "Opportunity",
     "Won",
+    "ResolvedPeriod",
+    "WarehouseValue",
+    "ItemValue",
+    "Definition",
+    "StockValuation",
+    "SupplierPurchases",
+    "ItemPurchases",
+    "Purchases",
+    "DayFlow",
+    "DailyFlows",
+    "Mover",
+    "TopMovers",
+    "LowStockItem",
+    "LowStock",
+    "Ratio",
+    "InventoryTurnover",
+    "StockoutRate",
+    "ErpDashboard",
+    "Amount",
+    "StageFigures",
+    "PipelineFigures",
+    "PipelineByStage",
+    "ValueRatio",
+    "WinRate",
+    "DealSize",
+    "SalesCycle",
+    "Velocity",
+    "PipelineVelocity",
+    "FunnelStage",
+    "Funnel",
+    "StageConversion",
+    "StageTime",
+    "PipelineTimes",
+    "TimeInStage",
+    "OwnerFigures",
+    "OwnerPerformance",
+    "TopClient",
+    "ClientRanking",
+    "TopClients",
+    "Activity",
+    "Activities",
+    "CrmDashboard",
     "ShortLine",
     "NewPurchaseLine",
     "ReceiveLine",
@@ -2544,5 +3670,7 @@ __all__ = [
     "ReturnLine",
     "NewStage",
     "WinOrder",
+    "Rate",
+    "RateTable",
     "DECIMAL_SCALE",
 ]

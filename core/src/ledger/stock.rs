@@ -162,7 +162,7 @@ fn level(row: LevelRow, warehouse: Option<i64>) -> StockLevel {
     }
 }
 
-fn check_warehouse(r: &dyn Reads, warehouse: Option<i64>) -> Result<()> {
+pub(crate) fn check_warehouse(r: &dyn Reads, warehouse: Option<i64>) -> Result<()> {
     if let Some(w) = warehouse {
         warehouses::get(r, w)?;
     }

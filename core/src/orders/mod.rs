@@ -42,7 +42,7 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result, ShortLine};
 use crate::ledger::posting::{Origin, Posting, Shortfall};
 use crate::ledger::{Movement, Reason};
-use crate::store::{LineState, NewOrderRow, OrderHead, Reads, Writes};
+use crate::store::{LineState, NewOrderEvent, NewOrderRow, OrderHead, Reads, Writes};
 use crate::text;
 pub(crate) use model::{currency, positive};
 
@@ -153,6 +153,20 @@ fn origin(order_id: i64, event: i64) -> Origin {
         order_event_id: Some(event),
         ..Origin::default()
     }
+}
+
+/// What the customer keeps, at the order's prices: every line's value less
+/// the value of what came back. Payment recognises this as revenue, and the
+/// cancellation of a paid order reverses it (`OrderEvent::revenue_change`,
+/// which the top-clients KPI sums).
+fn kept_value(lines: &[LineState]) -> Result<Decimal> {
+    lines.iter().try_fold(Decimal::ZERO, |acc, l| {
+        let kept = l
+            .quantity
+            .checked_mul(l.unit_price)?
+            .checked_sub(l.returned.checked_mul(l.unit_price)?)?;
+        Ok(acc.checked_add(kept)?)
+    })
 }
 
 fn status_of(lines: &[LineState]) -> OrderStatus {
@@ -272,14 +286,15 @@ pub(crate) fn place(
     }
 
     let detail = serde_json::to_string(order).map_err(Error::storage)?;
-    let event = tx.insert_order_event(
+    let event = tx.insert_order_event(&NewOrderEvent {
         order_id,
-        OrderEventKind::Placed,
-        OrderStatus::Placed,
-        idempotency_key,
-        &detail,
-        now,
-    )?;
+        kind: OrderEventKind::Placed,
+        status_after: OrderStatus::Placed,
+        key: idempotency_key,
+        detail: &detail,
+        revenue_change: Decimal::ZERO,
+        at: now,
+    })?;
     let origin = origin(order_id, event);
     let meta = meta(&order.external_id, order.placed_at);
     for (i, (l, (item, wh))) in order.lines.iter().zip(&resolved).enumerate() {
@@ -399,15 +414,17 @@ impl Database {
                 });
             }
             let now = crate::instant::now();
+            let kept = kept_value(&self::lines(tx, head.id)?)?;
             tx.set_order_status(head.id, head.status, true, now)?;
-            tx.insert_order_event(
-                head.id,
-                OrderEventKind::Paid,
-                head.status,
-                idempotency_key,
-                "{}",
-                now,
-            )?;
+            tx.insert_order_event(&NewOrderEvent {
+                order_id: head.id,
+                kind: OrderEventKind::Paid,
+                status_after: head.status,
+                key: idempotency_key,
+                detail: "{}",
+                revenue_change: kept,
+                at: now,
+            })?;
             load(tx, external_id)
         })
     }
@@ -484,14 +501,15 @@ impl Database {
                 })
                 .collect();
             let detail = serde_json::to_string(&shipped).map_err(Error::storage)?;
-            let event = tx.insert_order_event(
-                head.id,
-                OrderEventKind::Fulfilled,
-                status,
-                idempotency_key,
-                &detail,
-                now,
-            )?;
+            let event = tx.insert_order_event(&NewOrderEvent {
+                order_id: head.id,
+                kind: OrderEventKind::Fulfilled,
+                status_after: status,
+                key: idempotency_key,
+                detail: &detail,
+                revenue_change: Decimal::ZERO,
+                at: now,
+            })?;
             let origin = origin(head.id, event);
             let meta = meta(external_id, None);
             let mut posting = Posting::new(tx, idempotency_key);
@@ -547,14 +565,21 @@ impl Database {
                 return Err(transition(&head, "cancel"));
             }
             let now = crate::instant::now();
-            let event = tx.insert_order_event(
-                head.id,
-                OrderEventKind::Cancelled,
-                OrderStatus::Cancelled,
-                idempotency_key,
-                "{}",
-                now,
-            )?;
+            // A paid order's revenue goes back out with it.
+            let reversed = if head.paid {
+                kept_value(&self::lines(tx, head.id)?)?.checked_neg()?
+            } else {
+                Decimal::ZERO
+            };
+            let event = tx.insert_order_event(&NewOrderEvent {
+                order_id: head.id,
+                kind: OrderEventKind::Cancelled,
+                status_after: OrderStatus::Cancelled,
+                key: idempotency_key,
+                detail: "{}",
+                revenue_change: reversed,
+                at: now,
+            })?;
             let origin = origin(head.id, event);
             let mut posting = Posting::new(tx, idempotency_key);
             unwind(
@@ -612,14 +637,22 @@ impl Database {
                 plan.push((i, l));
             }
             let detail = serde_json::to_string(lines).map_err(Error::storage)?;
-            let event = tx.insert_order_event(
-                head.id,
-                OrderEventKind::Returned,
-                head.status,
-                idempotency_key,
-                &detail,
-                crate::instant::now(),
-            )?;
+            let mut reversed = Decimal::ZERO;
+            if head.paid {
+                for (i, l) in &plan {
+                    reversed =
+                        reversed.checked_sub(l.quantity.checked_mul(rows[*i].unit_price)?)?;
+                }
+            }
+            let event = tx.insert_order_event(&NewOrderEvent {
+                order_id: head.id,
+                kind: OrderEventKind::Returned,
+                status_after: head.status,
+                key: idempotency_key,
+                detail: &detail,
+                revenue_change: reversed,
+                at: crate::instant::now(),
+            })?;
             let origin = origin(head.id, event);
             let meta = meta(external_id, None);
             let mut posting = Posting::new(tx, idempotency_key);
@@ -653,14 +686,16 @@ impl Database {
             let at = crate::instant::now();
             for external_id in &due {
                 let head = head(tx, external_id)?;
-                let event = tx.insert_order_event(
-                    head.id,
-                    OrderEventKind::Expired,
-                    OrderStatus::Expired,
-                    None,
-                    "{}",
+                // Only unpaid orders expire: no revenue was recognised.
+                let event = tx.insert_order_event(&NewOrderEvent {
+                    order_id: head.id,
+                    kind: OrderEventKind::Expired,
+                    status_after: OrderStatus::Expired,
+                    key: None,
+                    detail: "{}",
+                    revenue_change: Decimal::ZERO,
                     at,
-                )?;
+                })?;
                 let origin = origin(head.id, event);
                 unwind(
                     tx,

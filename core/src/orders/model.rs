@@ -224,6 +224,13 @@ pub struct OrderEvent {
     /// When it was recorded.
     #[schemars(with = "crate::catalogue::Instant")]
     pub at: Timestamp,
+    /// Revenue it recognised (+) or reversed (−), in the order's currency:
+    /// payment recognises what the customer keeps (the lines' value less
+    /// what came back before it); a return or the cancellation of a paid
+    /// order reverses its value; other events, and events of unpaid orders,
+    /// change nothing. The top-clients KPI sums these by event time.
+    #[serde(default)]
+    pub revenue_change: Decimal,
 }
 
 /// An order with its lines, reservations, movements and history.

@@ -25,7 +25,7 @@ use crate::crm::{
 };
 use crate::decimal::Decimal;
 use crate::error::Result;
-use crate::items::{Item, ItemFilter, NewItem};
+use crate::items::{Item, ItemFilter, ItemKind, NewItem};
 use crate::ledger::{MovementFilter, MovementRecord, Reason};
 use crate::orders::{
     Customer, OrderEvent, OrderEventKind, OrderStatus, Reservation, ReservationStatus,
@@ -64,6 +64,7 @@ pub(crate) trait Reads:
     + InteractionReads
     + PipelineReads
     + OpportunityReads
+    + KpiReads
     + AuditReads
 {
 }
@@ -331,6 +332,18 @@ pub(crate) struct LineState {
     pub restocked: Decimal,
 }
 
+/// An order event to append.
+pub(crate) struct NewOrderEvent<'a> {
+    pub order_id: i64,
+    pub kind: OrderEventKind,
+    pub status_after: OrderStatus,
+    pub key: Option<&'a str>,
+    pub detail: &'a str,
+    /// Revenue recognised (+) or reversed (−), in the order's currency.
+    pub revenue_change: Decimal,
+    pub at: Timestamp,
+}
+
 /// A pending reservation.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingReservation {
@@ -392,15 +405,7 @@ pub(crate) trait OrderWrites {
         status: ReservationStatus,
         at: Timestamp,
     ) -> Result<()>;
-    fn insert_order_event(
-        &self,
-        order_id: i64,
-        kind: OrderEventKind,
-        status_after: OrderStatus,
-        key: Option<&str>,
-        detail: &str,
-        at: Timestamp,
-    ) -> Result<i64>;
+    fn insert_order_event(&self, event: &NewOrderEvent<'_>) -> Result<i64>;
     fn set_order_status(
         &self,
         order_id: i64,
@@ -629,6 +634,137 @@ pub(crate) trait OpportunityWrites {
     fn put_opportunity_lines(&self, id: i64, lines: &[OpportunityLine]) -> Result<()>;
     /// Appends to an opportunity's log (never rewritten).
     fn append_transition(&self, opportunity: i64, t: &Transition) -> Result<i64>;
+}
+
+// -- KPIs ----------------------------------------------------------------------------
+
+/// A span of the ledger a period query reads: `[start, end)` in
+/// microseconds, in one warehouse or all.
+pub(crate) struct SpanQuery {
+    pub start: i64,
+    pub end: i64,
+    pub warehouse: Option<i64>,
+}
+
+/// Movements of one business day and one flow, summed.
+pub(crate) struct FlowRow {
+    /// The business-day number (see `kpis::period::day_of_number`).
+    pub day: i64,
+    /// 0 in, 1 out, 2 transfer in, 3 transfer out.
+    pub flow: u8,
+    pub quantity: i64,
+    pub value: i64,
+    pub count: u64,
+}
+
+/// Per item × warehouse (or supplier), the quantity and value that moved.
+pub(crate) struct StockChange {
+    pub item: i64,
+    pub warehouse: i64,
+    pub quantity: i64,
+    pub value: i64,
+    pub count: u64,
+}
+
+/// A purchase line of an order created in a period, with its supplier.
+pub(crate) struct OrderedLine {
+    pub supplier: i64,
+    pub item: i64,
+    pub quantity: Decimal,
+    pub remaining: Decimal,
+    pub unit_cost: Decimal,
+}
+
+/// Open opportunities of one stage, owner, currency and probability.
+pub(crate) struct PipelineRow {
+    pub stage: i64,
+    /// `None`: no owner.
+    pub owner: Option<String>,
+    /// `None`: no amount.
+    pub currency: Option<String>,
+    /// `None`: the stage's own.
+    pub probability: Option<Decimal>,
+    pub count: u64,
+    pub amount: Decimal,
+}
+
+/// An opportunity whose last transition in a period closed it.
+pub(crate) struct ClosingRow {
+    pub opportunity: i64,
+    pub won: bool,
+    pub at: Timestamp,
+    pub created_at: Timestamp,
+    pub owner: Option<String>,
+    pub currency: Option<String>,
+    pub amount: Option<Decimal>,
+    pub contact: i64,
+    pub has_order: bool,
+}
+
+/// A step of the transition log.
+pub(crate) struct Step {
+    pub opportunity: i64,
+    pub to_stage: i64,
+    pub at: Timestamp,
+}
+
+/// Revenue of a contact (or of orders without one) in one currency.
+pub(crate) struct RevenueRow {
+    pub contact: Option<i64>,
+    pub currency: String,
+    pub revenue: i64,
+    pub orders: u64,
+}
+
+/// The aggregations of the KPI dashboards. Each is served by an index or a
+/// rollup (a test reads their query plans), never by a scan of the ledger.
+pub(crate) trait KpiReads {
+    /// Movements effective after `after`, per item × warehouse.
+    fn changes_after(&self, after: Timestamp, warehouse: Option<i64>) -> Result<Vec<StockChange>>;
+    /// Movements of a span with one UTC offset, per business day and flow;
+    /// `shift` is the offset plus the day bias, in microseconds.
+    fn flows(&self, span: &SpanQuery, shift: i64) -> Result<Vec<FlowRow>>;
+    /// Sales less customer returns, per item × warehouse, of items of one
+    /// kind or all.
+    fn issued(&self, span: &SpanQuery, kind: Option<ItemKind>) -> Result<Vec<StockChange>>;
+    /// Purchase receipts per supplier × item (the supplier in `warehouse`).
+    fn receipts(&self, span: &SpanQuery) -> Result<Vec<StockChange>>;
+    /// Lines of purchase orders created in the span.
+    fn ordered_lines(&self, span: &SpanQuery) -> Result<Vec<OrderedLine>>;
+    /// Active items, and those of them with available stock at or below zero.
+    fn stockouts(&self, warehouse: Option<i64>) -> Result<(u64, u64)>;
+    /// The open-pipeline rollup.
+    fn open_pipeline(&self, pipeline: Option<i64>, owner: Option<&str>)
+        -> Result<Vec<PipelineRow>>;
+    /// The open pipeline as of `at`, replayed from the transition log.
+    fn pipeline_as_of(
+        &self,
+        at: Timestamp,
+        pipeline: Option<i64>,
+        owner: Option<&str>,
+    ) -> Result<Vec<PipelineRow>>;
+    /// Opportunities whose last transition in `[start, end)` closed them.
+    fn closings(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        pipeline: Option<i64>,
+    ) -> Result<Vec<ClosingRow>>;
+    /// Ids of opportunities created in `[start, end)`.
+    fn created_between(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        pipeline: Option<i64>,
+    ) -> Result<Vec<i64>>;
+    /// The transitions of these opportunities before `until`, by
+    /// opportunity, then in log order.
+    fn steps(&self, opportunities: &[i64], until: Timestamp) -> Result<Vec<Step>>;
+    /// Revenue recognised by order events in `[start, end)`, per contact
+    /// and currency.
+    fn revenue(&self, start: Timestamp, end: Timestamp) -> Result<Vec<RevenueRow>>;
+    /// The open-pipeline rollup recounted from the opportunities (`verify`).
+    fn open_pipeline_recount(&self) -> Result<Vec<PipelineRow>>;
 }
 
 // -- verification ------------------------------------------------------------------

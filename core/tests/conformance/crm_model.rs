@@ -108,5 +108,11 @@ proptest! {
         let report = db.verify().unwrap();
         prop_assert!(report.is_clean(), "{:?}", report);
         prop_assert_eq!(report.opportunities_checked, DEALS as u64);
+        // The dashboards' rollup and the replay of the log agree.
+        let kept = db.pipeline_by_stage(&CrmQuery::default()).unwrap();
+        let replayed = db
+            .pipeline_by_stage(&CrmQuery::default().as_of("2100-01-01T00:00:00Z".parse().unwrap()))
+            .unwrap();
+        prop_assert_eq!(kept.pipelines, replayed.pipelines);
     }
 }

@@ -20,6 +20,7 @@ use racine::Database;
 mod bad_input;
 mod crm;
 mod crm_model;
+mod kpis;
 mod ledger;
 mod ledger_model;
 mod order_model;
@@ -30,6 +31,8 @@ mod purchases;
 pub trait Engine {
     /// A new, empty database of its own.
     fn open() -> Database;
+    /// A new, empty database whose business time zone is `zone`.
+    fn open_in(zone: &str) -> Database;
     /// A new, empty database that several handles (connections) share.
     fn shared() -> Shared;
 }
@@ -54,6 +57,11 @@ impl Shared {
 /// A new database of the engine under test.
 pub fn open() -> Database {
     <crate::Under as Engine>::open()
+}
+
+/// A new database of the engine under test in time zone `zone`.
+pub fn open_in(zone: &str) -> Database {
+    <crate::Under as Engine>::open_in(zone)
 }
 
 /// A new shared database of the engine under test.

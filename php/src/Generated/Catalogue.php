@@ -13,7 +13,7 @@ final class Catalogue
     public const DECIMAL_SCALE = 6;
 
     /** Schema version of the database files this library writes. */
-    public const SCHEMA_VERSION = 6;
+    public const SCHEMA_VERSION = 7;
 
     /** The core's refusals of a value that json_encode gives up on first, and the message of an invalid-input error. */
     public const TOO_DEEP = 'is nested more than 128 levels deep';
@@ -99,6 +99,26 @@ final class Catalogue
         'reopen_opportunity' => 'reopenOpportunity',
         'opportunity' => 'opportunity',
         'opportunities' => 'opportunities',
+        'resolve_period' => 'resolvePeriod',
+        'erp_dashboard' => 'erpDashboard',
+        'stock_valuation' => 'stockValuation',
+        'purchases_summary' => 'purchasesSummary',
+        'daily_flows' => 'dailyFlows',
+        'top_movers' => 'topMovers',
+        'low_stock' => 'lowStock',
+        'inventory_turnover' => 'inventoryTurnover',
+        'stockout_rate' => 'stockoutRate',
+        'crm_dashboard' => 'crmDashboard',
+        'pipeline_by_stage' => 'pipelineByStage',
+        'win_rate' => 'winRate',
+        'average_deal_size' => 'averageDealSize',
+        'sales_cycle' => 'salesCycle',
+        'pipeline_velocity' => 'pipelineVelocity',
+        'stage_conversion' => 'stageConversion',
+        'time_in_stage' => 'timeInStage',
+        'owner_performance' => 'ownerPerformance',
+        'top_clients' => 'topClients',
+        'activities' => 'activities',
     ];
 
     /** Every error code => its stable number. */
@@ -149,5 +169,7 @@ final class Catalogue
         'placed_at' => true,
         'done_at' => true,
         'closed_at' => true,
+        'start' => true,
+        'end' => true,
     ];
 }

@@ -973,4 +973,225 @@ trait Operations
     {
         return $this->call('opportunities', ['filter' => (object) $filter]);
     }
+
+    /**
+     * A period resolved to instants in the business time zone: `2026-03`, `2026-Q1`, `this_month`, `last_7_days`… (relative ones from `now`).
+     *
+     * @param string $period
+     * @param \DateTimeInterface|null $now
+     * @return array{label: string, start: \DateTimeImmutable, end: \DateTimeImmutable, first_day: string, last_day: string, days: string, time_zone: string}
+     */
+    public function resolvePeriod(string $period, ?\DateTimeInterface $now = null): array
+    {
+        return $this->call('resolve_period', ['period' => $period, 'now' => $now]);
+    }
+
+    /**
+     * The ERP dashboard for a period, in one snapshot: stock valuation, purchases, daily flows, top movers, low stock, turnover, stockout rate.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, warehouse?: int, kind?: 'material'|'product', limit?: int} $query period, as_of, warehouse, kind, limit
+     * @return array{period: array{label: string, start: \DateTimeImmutable, end: \DateTimeImmutable, first_day: string, last_day: string, days: string, time_zone: string}, valuation: array{at: \DateTimeImmutable, total: string, by_warehouse: list<array<string, mixed>>, by_item: list<array<string, mixed>>, items_in_stock: int, definition: array<string, mixed>}, purchases: array{received: string, ordered: string, still_ordered: string, by_supplier: list<array<string, mixed>>, by_item: list<array<string, mixed>>, definition: array<string, mixed>}, daily_flows: array{days: list<array<string, mixed>>, total: array<string, mixed>, definition: array<string, mixed>}, top_movers: array{by_quantity: list<array<string, mixed>>, by_cost: list<array<string, mixed>>, items_issued: int, definition: array<string, mixed>}, low_stock: array{items: list<array<string, mixed>>, count: int, definition: array<string, mixed>}, turnover: array{cost_of_goods_issued: string, opening_value: string, closing_value: string, turnover: array<string, mixed>, days_of_inventory: array<string, mixed>, definition: array<string, mixed>}, stockout_rate: array{rate: array<string, mixed>, definition: array<string, mixed>}}
+     */
+    public function erpDashboard(array $query = []): array
+    {
+        return $this->call('erp_dashboard', ['query' => (object) $query]);
+    }
+
+    /**
+     * Stock value at an instant: total, per warehouse, the items of most value.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, warehouse?: int, kind?: 'material'|'product', limit?: int} $query period, as_of, warehouse, kind, limit
+     * @return array{at: \DateTimeImmutable, total: string, by_warehouse: list<array<string, mixed>>, by_item: list<array<string, mixed>>, items_in_stock: int, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function stockValuation(array $query = []): array
+    {
+        return $this->call('stock_valuation', ['query' => (object) $query]);
+    }
+
+    /**
+     * Purchases of the period: received, ordered, still on order; per supplier and item.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, warehouse?: int, kind?: 'material'|'product', limit?: int} $query period, as_of, warehouse, kind, limit
+     * @return array{received: string, ordered: string, still_ordered: string, by_supplier: list<array<string, mixed>>, by_item: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function purchasesSummary(array $query = []): array
+    {
+        return $this->call('purchases_summary', ['query' => (object) $query]);
+    }
+
+    /**
+     * Stock in and out per business day, transfers apart.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, warehouse?: int, kind?: 'material'|'product', limit?: int} $query period, as_of, warehouse, kind, limit
+     * @return array{days: list<array<string, mixed>>, total: array{day: string, in_quantity: string, in_value: string, out_quantity: string, out_value: string, transfer_in_quantity: string, transfer_in_value: string, transfer_out_quantity: string, transfer_out_value: string, movements: int}, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function dailyFlows(array $query = []): array
+    {
+        return $this->call('daily_flows', ['query' => (object) $query]);
+    }
+
+    /**
+     * The items issued most in the period, by quantity and by cost.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, warehouse?: int, kind?: 'material'|'product', limit?: int} $query period, as_of, warehouse, kind, limit
+     * @return array{by_quantity: list<array<string, mixed>>, by_cost: list<array<string, mixed>>, items_issued: int, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function topMovers(array $query = []): array
+    {
+        return $this->call('top_movers', ['query' => (object) $query]);
+    }
+
+    /**
+     * Items at or below their reorder point, furthest below first.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, warehouse?: int, kind?: 'material'|'product', limit?: int} $query period, as_of, warehouse, kind, limit
+     * @return array{items: list<array<string, mixed>>, count: int, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function lowStock(array $query = []): array
+    {
+        return $this->call('low_stock', ['query' => (object) $query]);
+    }
+
+    /**
+     * Inventory turnover and days of inventory over the period.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, warehouse?: int, kind?: 'material'|'product', limit?: int} $query period, as_of, warehouse, kind, limit
+     * @return array{cost_of_goods_issued: string, opening_value: string, closing_value: string, turnover: array{numerator: string, denominator: string, value: string|null}, days_of_inventory: array{numerator: string, denominator: string, value: string|null}, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function inventoryTurnover(array $query = []): array
+    {
+        return $this->call('inventory_turnover', ['query' => (object) $query]);
+    }
+
+    /**
+     * The share of active items out of stock.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, warehouse?: int, kind?: 'material'|'product', limit?: int} $query period, as_of, warehouse, kind, limit
+     * @return array{rate: array{numerator: string, denominator: string, value: string|null}, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function stockoutRate(array $query = []): array
+    {
+        return $this->call('stockout_rate', ['query' => (object) $query]);
+    }
+
+    /**
+     * The CRM dashboard for a period, in one snapshot: pipeline, win rate, deal size, sales cycle, velocity, stage conversion, time in stage, owners, top clients, activities.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{period: array{label: string, start: \DateTimeImmutable, end: \DateTimeImmutable, first_day: string, last_day: string, days: string, time_zone: string}, pipeline: array{at: \DateTimeImmutable, pipelines: list<array<string, mixed>>, definition: array<string, mixed>}, win_rate: array{won: int, lost: int, by_count: array<string, mixed>, by_value: list<array<string, mixed>>, definition: array<string, mixed>}, deal_size: array{won: int, won_value: list<array<string, mixed>>, average: list<array<string, mixed>>, definition: array<string, mixed>}, sales_cycle: array{days: array<string, mixed>, definition: array<string, mixed>}, velocity: array{open: int, win_rate: string|null, cycle_days: string|null, per_day: list<array<string, mixed>>, definition: array<string, mixed>}, stage_conversion: array{pipelines: list<array<string, mixed>>, definition: array<string, mixed>}, time_in_stage: array{pipelines: list<array<string, mixed>>, definition: array<string, mixed>}, owners: array{owners: list<array<string, mixed>>, definition: array<string, mixed>}, top_clients: array{rankings: list<array<string, mixed>>, without_contact: list<array<string, mixed>>, definition: array<string, mixed>}, activities: array{recent: list<array<string, mixed>>, planned: list<array<string, mixed>>, definition: array<string, mixed>}}
+     */
+    public function crmDashboard(array $query = []): array
+    {
+        return $this->call('crm_dashboard', ['query' => (object) $query]);
+    }
+
+    /**
+     * The open pipeline per stage, now or replayed as of `as_of`.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{at: \DateTimeImmutable, pipelines: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function pipelineByStage(array $query = []): array
+    {
+        return $this->call('pipeline_by_stage', ['query' => (object) $query]);
+    }
+
+    /**
+     * Won / (won + lost) among deals closed in the period, by count and value.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{won: int, lost: int, by_count: array{numerator: string, denominator: string, value: string|null}, by_value: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function winRate(array $query = []): array
+    {
+        return $this->call('win_rate', ['query' => (object) $query]);
+    }
+
+    /**
+     * The average deal won in the period.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{won: int, won_value: list<array<string, mixed>>, average: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function averageDealSize(array $query = []): array
+    {
+        return $this->call('average_deal_size', ['query' => (object) $query]);
+    }
+
+    /**
+     * Mean days from creation to the win, over deals won in the period.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{days: array{numerator: string, denominator: string, value: string|null}, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function salesCycle(array $query = []): array
+    {
+        return $this->call('sales_cycle', ['query' => (object) $query]);
+    }
+
+    /**
+     * (open × win rate × average deal) / sales cycle days.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{open: int, win_rate: string|null, cycle_days: string|null, per_day: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function pipelineVelocity(array $query = []): array
+    {
+        return $this->call('pipeline_velocity', ['query' => (object) $query]);
+    }
+
+    /**
+     * The funnel of the opportunities created in the period.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{pipelines: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function stageConversion(array $query = []): array
+    {
+        return $this->call('stage_conversion', ['query' => (object) $query]);
+    }
+
+    /**
+     * Time spent in each stage (latest visit, cumulative) by deals closed in the period.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{pipelines: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function timeInStage(array $query = []): array
+    {
+        return $this->call('time_in_stage', ['query' => (object) $query]);
+    }
+
+    /**
+     * Won, lost, win rate and weighted pipeline per owner.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{owners: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function ownerPerformance(array $query = []): array
+    {
+        return $this->call('owner_performance', ['query' => (object) $query]);
+    }
+
+    /**
+     * The contacts bringing the most revenue in the period, each source shown.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{rankings: list<array<string, mixed>>, without_contact: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function topClients(array $query = []): array
+    {
+        return $this->call('top_clients', ['query' => (object) $query]);
+    }
+
+    /**
+     * The latest and the coming interactions.
+     *
+     * @param array{period?: string, as_of?: \DateTimeInterface, pipeline?: int, owner?: string, rates?: array{name: string, currency: string, rates: list<array<string, mixed>>}, limit?: int} $query period, as_of, pipeline, owner, rates, limit
+     * @return array{recent: list<array<string, mixed>>, planned: list<array<string, mixed>>, definition: array{kpi: string, formula: string, numerator: string|null, denominator: string|null, period: array<string, mixed>|null, at: \DateTimeImmutable|null, time_zone: string, currency_rule: string, rows_counted: int}}
+     */
+    public function activities(array $query = []): array
+    {
+        return $this->call('activities', ['query' => (object) $query]);
+    }
 }

@@ -5,6 +5,7 @@
 
 mod crm;
 mod files;
+mod kpis;
 mod ledger;
 mod master;
 mod opportunities;

@@ -10,7 +10,8 @@ use crate::orders::{
     Customer, OrderEvent, OrderEventKind, OrderStatus, Reservation, ReservationStatus,
 };
 use crate::store::{
-    LineState, NewOrderRow, OrderHead, OrderReads, OrderRow, OrderWrites, PendingReservation,
+    LineState, NewOrderEvent, NewOrderRow, OrderHead, OrderReads, OrderRow, OrderWrites,
+    PendingReservation,
 };
 
 impl<T: Conn + ?Sized> OrderReads for T {
@@ -150,8 +151,8 @@ impl<T: Conn + ?Sized> OrderReads for T {
     fn order_events(&self, order_id: i64) -> Result<Vec<OrderEvent>> {
         run(|| {
             let mut stmt = self.conn().prepare_cached(
-                "SELECT id, kind, status_after, idempotency_key, at FROM order_events
-                 WHERE order_id = ?1 ORDER BY id",
+                "SELECT id, kind, status_after, idempotency_key, at, revenue_change
+                 FROM order_events WHERE order_id = ?1 ORDER BY id",
             )?;
             let rows = stmt
                 .query_map([order_id], |r| {
@@ -161,6 +162,7 @@ impl<T: Conn + ?Sized> OrderReads for T {
                         status_after: stored(OrderStatus::from_stored(&r.get::<_, String>(2)?), 2)?,
                         idempotency_key: r.get(3)?,
                         at: instant(r.get(4)?),
+                        revenue_change: Decimal::from_raw(r.get(5)?),
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -323,29 +325,22 @@ impl OrderWrites for SqliteTx<'_> {
         })
     }
 
-    fn insert_order_event(
-        &self,
-        order_id: i64,
-        kind: OrderEventKind,
-        status_after: OrderStatus,
-        key: Option<&str>,
-        detail: &str,
-        at: Timestamp,
-    ) -> Result<i64> {
+    fn insert_order_event(&self, e: &NewOrderEvent<'_>) -> Result<i64> {
         run(|| {
             self.conn()
                 .prepare_cached(
                     "INSERT INTO order_events(order_id, kind, status_after, idempotency_key,
-                                              detail, at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                              detail, revenue_change, at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )?
                 .execute(params![
-                    order_id,
-                    kind.as_str(),
-                    status_after.as_str(),
-                    key,
-                    detail,
-                    micros(at)
+                    e.order_id,
+                    e.kind.as_str(),
+                    e.status_after.as_str(),
+                    e.key,
+                    e.detail,
+                    e.revenue_change.raw(),
+                    micros(e.at)
                 ])?;
             Ok(self.conn().last_insert_rowid())
         })

@@ -8,7 +8,7 @@
 
 use rusqlite::Connection;
 
-use super::SqlResult;
+use super::{SqlError, SqlResult};
 use crate::error::Error;
 
 /// Schema version this library writes.
@@ -403,11 +403,70 @@ CREATE INDEX interactions_by_opportunity ON interactions(opportunity_id, at) WHE
 CREATE INDEX interactions_by_author ON interactions(author, at) WHERE author IS NOT NULL;
 CREATE INDEX interactions_by_time ON interactions(at);
 "#,
+    // 7: what the KPI dashboards read without scanning the ledger: movements,
+    //    order events and the transition log by time; the revenue each order
+    //    event recognised (filled in by `order_revenue`); and the open
+    //    pipeline as a rollup kept by triggers, so that no write path can
+    //    forget it (`verify` recounts it).
+    r#"
+CREATE INDEX movements_by_time ON movements(effective_at);
+ALTER TABLE order_events ADD COLUMN revenue_change INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX order_events_by_time ON order_events(at);
+CREATE INDEX opportunity_transitions_by_time ON opportunity_transitions(at);
+CREATE INDEX opportunities_by_created ON opportunities(created_at);
+CREATE INDEX purchase_orders_by_created ON purchase_orders(created_at);
+
+-- Open opportunities per stage, owner ('' for none), currency ('' for no
+-- amount) and probability override (-1: the stage's own).
+CREATE TABLE open_pipeline (
+    stage_id    INTEGER NOT NULL,
+    owner       TEXT NOT NULL,
+    currency    TEXT NOT NULL,
+    probability INTEGER NOT NULL,
+    count       INTEGER NOT NULL CHECK (count > 0),
+    amount      INTEGER NOT NULL,
+    PRIMARY KEY (stage_id, owner, currency, probability)
+) WITHOUT ROWID;
+INSERT INTO open_pipeline
+    SELECT stage_id, COALESCE(owner, ''), CASE WHEN amount IS NULL THEN '' ELSE currency END,
+           COALESCE(probability, -1), COUNT(*), SUM(COALESCE(amount, 0))
+    FROM opportunities WHERE status = 'open' GROUP BY 1, 2, 3, 4;
+
+CREATE TRIGGER open_pipeline_insert AFTER INSERT ON opportunities WHEN NEW.status = 'open'
+BEGIN
+    INSERT INTO open_pipeline VALUES (
+        NEW.stage_id, COALESCE(NEW.owner, ''),
+        CASE WHEN NEW.amount IS NULL THEN '' ELSE NEW.currency END,
+        COALESCE(NEW.probability, -1), 1, COALESCE(NEW.amount, 0))
+    ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount;
+END;
+CREATE TRIGGER open_pipeline_update AFTER UPDATE ON opportunities
+WHEN OLD.status IS NOT NEW.status OR OLD.stage_id IS NOT NEW.stage_id
+     OR OLD.owner IS NOT NEW.owner OR OLD.currency IS NOT NEW.currency
+     OR OLD.amount IS NOT NEW.amount OR OLD.probability IS NOT NEW.probability
+BEGIN
+    -- The last of its key leaves the rollup; otherwise one fewer.
+    DELETE FROM open_pipeline
+    WHERE OLD.status = 'open' AND stage_id = OLD.stage_id AND owner = COALESCE(OLD.owner, '')
+      AND currency = CASE WHEN OLD.amount IS NULL THEN '' ELSE OLD.currency END
+      AND probability = COALESCE(OLD.probability, -1) AND count = 1;
+    UPDATE open_pipeline SET count = count - 1, amount = amount - COALESCE(OLD.amount, 0)
+    WHERE OLD.status = 'open' AND stage_id = OLD.stage_id AND owner = COALESCE(OLD.owner, '')
+      AND currency = CASE WHEN OLD.amount IS NULL THEN '' ELSE OLD.currency END
+      AND probability = COALESCE(OLD.probability, -1) AND count > 1;
+    INSERT INTO open_pipeline
+        SELECT NEW.stage_id, COALESCE(NEW.owner, ''),
+               CASE WHEN NEW.amount IS NULL THEN '' ELSE NEW.currency END,
+               COALESCE(NEW.probability, -1), 1, COALESCE(NEW.amount, 0)
+        WHERE NEW.status = 'open'
+    ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount;
+END;
+"#,
 ];
 
 /// Steps SQL cannot express, run right after the migration to the version
 /// they name, in the same transaction.
-const AFTER: &[(i64, Step)] = &[(5, widen_layers)];
+const AFTER: &[(i64, Step)] = &[(5, widen_layers), (7, order_revenue)];
 
 /// A migration step written in Rust.
 type Step = fn(&Connection) -> SqlResult<()>;
@@ -427,6 +486,81 @@ fn widen_layers(conn: &Connection) -> SqlResult<()> {
             wide.extend_from_slice(&0i64.to_le_bytes());
         }
         update.execute(rusqlite::params![item, warehouse, wide])?;
+    }
+    Ok(())
+}
+
+/// Version 7: the revenue of the order events written before it, by the
+/// rule of `orders::kept_value`: payment recognises the lines' value less
+/// what came back before it; a return or the cancellation of a paid order
+/// reverses its value.
+fn order_revenue(conn: &Connection) -> SqlResult<()> {
+    use crate::decimal::Decimal;
+    use crate::orders::ReturnLine;
+    use std::collections::HashMap;
+
+    let bad = |e: crate::decimal::DecimalError| SqlError::from(Error::from(e));
+    // (line_no -> (quantity, unit price, returned so far)) per order.
+    let mut lines: HashMap<i64, HashMap<u32, (Decimal, Decimal, Decimal)>> = HashMap::new();
+    {
+        let mut stmt =
+            conn.prepare("SELECT order_id, line_no, quantity, unit_price FROM order_lines")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            lines.entry(r.get(0)?).or_default().insert(
+                r.get(1)?,
+                (
+                    Decimal::from_raw(r.get(2)?),
+                    Decimal::from_raw(r.get(3)?),
+                    Decimal::ZERO,
+                ),
+            );
+        }
+    }
+    let kept = |l: &HashMap<u32, (Decimal, Decimal, Decimal)>| -> SqlResult<Decimal> {
+        let mut sum = Decimal::ZERO;
+        for (q, p, back) in l.values() {
+            let v = q
+                .checked_mul(*p)
+                .and_then(|v| v.checked_sub(back.checked_mul(*p)?));
+            sum = sum.checked_add(v.map_err(bad)?).map_err(bad)?;
+        }
+        Ok(sum)
+    };
+    let events: Vec<(i64, i64, String, String)> = conn
+        .prepare("SELECT id, order_id, kind, COALESCE(detail, '') FROM order_events ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut paid: HashMap<i64, bool> = HashMap::new();
+    let mut update = conn.prepare("UPDATE order_events SET revenue_change = ?2 WHERE id = ?1")?;
+    for (id, order, kind, detail) in events {
+        let order_lines = lines.entry(order).or_default();
+        let was_paid = paid.get(&order).copied().unwrap_or(false);
+        let change = match kind.as_str() {
+            "paid" => {
+                paid.insert(order, true);
+                kept(order_lines)?
+            }
+            "cancelled" if was_paid => kept(order_lines)?.checked_neg().map_err(bad)?,
+            "returned" => {
+                let back: Vec<ReturnLine> = serde_json::from_str(&detail).unwrap_or_default();
+                let mut change = Decimal::ZERO;
+                for b in back {
+                    if let Some((_, price, returned)) = order_lines.get_mut(&b.line) {
+                        *returned = returned.checked_add(b.quantity).map_err(bad)?;
+                        if was_paid {
+                            let v = b.quantity.checked_mul(*price).map_err(bad)?;
+                            change = change.checked_sub(v).map_err(bad)?;
+                        }
+                    }
+                }
+                change
+            }
+            _ => Decimal::ZERO,
+        };
+        if !change.is_zero() {
+            update.execute(rusqlite::params![id, change.raw()])?;
+        }
     }
     Ok(())
 }
@@ -530,6 +664,65 @@ mod tests {
             .unwrap();
         assert_eq!(rows, 1);
         assert!(conn.prepare("SELECT layers FROM balances").is_err());
+    }
+
+    /// A version 6 file: its order events get the revenue they recognised,
+    /// its open opportunities the pipeline rollup, and it verifies clean.
+    #[test]
+    fn a_version_6_file_gets_revenue_and_the_pipeline_rollup() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..6] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO warehouses(id, code, name, is_default, created_at) VALUES (1, 'MAIN', 'Main', 1, 0);
+             INSERT INTO items(id, sku, name, unit, kind, valuation, allow_negative, created_at, updated_at)
+                 VALUES (1, 'MUG', 'Mug', 'pcs', 'product', 'fifo', 0, 0, 0);
+             INSERT INTO orders(id, external_id, currency, status, paid, total, placed_at, created_at, updated_at)
+                 VALUES (1, 'A', 'EUR', 'fulfilled', 1, 15000000, 0, 0, 0),
+                        (2, 'B', 'EUR', 'cancelled', 1, 10000000, 0, 0, 0),
+                        (3, 'C', 'EUR', 'cancelled', 0, 5000000, 0, 0, 0);
+             INSERT INTO order_lines(order_id, line_no, item_id, warehouse_id, quantity, unit_price)
+                 VALUES (1, 1, 1, 1, 3000000, 5000000), (2, 1, 1, 1, 2000000, 5000000),
+                        (3, 1, 1, 1, 1000000, 5000000);
+             INSERT INTO order_events(id, order_id, kind, status_after, detail, at) VALUES
+                 (1, 1, 'placed', 'placed', '{}', 1), (2, 1, 'paid', 'placed', '{}', 2),
+                 (3, 1, 'fulfilled', 'fulfilled', '[]', 3),
+                 (4, 1, 'returned', 'fulfilled', '[{\"line\":1,\"quantity\":\"1\",\"restock\":false}]', 4),
+                 (5, 2, 'placed', 'placed', '{}', 5), (6, 2, 'paid', 'placed', '{}', 6),
+                 (7, 2, 'cancelled', 'cancelled', '{}', 7),
+                 (8, 3, 'placed', 'placed', '{}', 8), (9, 3, 'cancelled', 'cancelled', '{}', 9);
+             INSERT INTO contacts(id, kind, name, name_key, status, created_at, updated_at)
+                 VALUES (1, 'company', 'ACME', 'acme', 'active', 0, 0);
+             INSERT INTO pipelines(id, name, created_at) VALUES (1, 'Sales', 0);
+             INSERT INTO stages(id, pipeline_id, name, position, probability, kind)
+                 VALUES (1, 1, 'Lead', 1, 10000000, 'open'), (2, 1, 'Won', 2, 100000000, 'won');
+             INSERT INTO opportunities(id, title, contact_id, amount, currency, pipeline_id, stage_id,
+                     status, created_at, updated_at)
+                 VALUES (1, 'Big', 1, 7000000, 'EUR', 1, 1, 'open', 0, 0),
+                        (2, 'Small', 1, 3000000, 'EUR', 1, 1, 'open', 0, 0);",
+        )
+        .unwrap();
+        assert!(migrate(&mut conn).is_ok());
+        let revenue: Vec<i64> = conn
+            .prepare("SELECT revenue_change FROM order_events ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            revenue,
+            vec![0, 15_000_000, 0, -5_000_000, 0, 10_000_000, -10_000_000, 0, 0],
+            "paid: the total; a return: its value; a paid order cancelled: all back; unpaid: nothing"
+        );
+        let rollup: (i64, i64) = conn
+            .query_row("SELECT count, amount FROM open_pipeline", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(rollup, (2, 10_000_000));
     }
 
     /// A file written by the previous release (schema 3) opens, migrates to

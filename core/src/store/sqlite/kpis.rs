@@ -1,0 +1,389 @@
+//! The KPI aggregations in SQLite. Each statement is served by an index or
+//! by the `open_pipeline` rollup; `tests::no_kpi_query_scans_the_ledger`
+//! reads their query plans.
+//!
+//! Sums stay in SQL only where they are sums of stored values (SQLite's
+//! `SUM` refuses to overflow); products of two decimals are taken in Rust,
+//! since SQLite silently turns an overflowing product into a float.
+
+use jiff::Timestamp;
+use rusqlite::{params, Row};
+
+use super::{instant, micros, run, Conn};
+use crate::decimal::Decimal;
+use crate::error::Result;
+use crate::items::ItemKind;
+use crate::store::{
+    ClosingRow, FlowRow, KpiReads, OrderedLine, PipelineRow, RevenueRow, SpanQuery, Step,
+    StockChange,
+};
+
+pub(crate) const CHANGES_AFTER: &str = "
+    SELECT item_id, warehouse_id, SUM(quantity), SUM(value_change), COUNT(*)
+    FROM movements INDEXED BY movements_by_time
+    WHERE effective_at > ?1 AND (?2 IS NULL OR warehouse_id = ?2)
+    GROUP BY item_id, warehouse_id";
+
+/// Flows: 0 in, 1 out, 2 transfer in, 3 transfer out.
+pub(crate) const FLOWS: &str = "
+    SELECT (effective_at + ?3) / 86400000000 AS day,
+           (CASE WHEN transfer_id IS NULL THEN 0 ELSE 2 END) + (quantity < 0) AS flow,
+           SUM(quantity), SUM(value_change), COUNT(*)
+    FROM movements INDEXED BY movements_by_time
+    WHERE effective_at >= ?1 AND effective_at < ?2 AND (?4 IS NULL OR warehouse_id = ?4)
+    GROUP BY day, flow";
+
+pub(crate) const ISSUED: &str = "
+    SELECT m.item_id, m.warehouse_id, -SUM(m.quantity), -SUM(m.value_change), COUNT(*)
+    FROM movements m INDEXED BY movements_by_time JOIN items i ON i.id = m.item_id
+    WHERE m.effective_at >= ?1 AND m.effective_at < ?2 AND (?3 IS NULL OR m.warehouse_id = ?3)
+      AND m.reason IN ('sale', 'customer_return') AND (?4 IS NULL OR i.kind = ?4)
+    GROUP BY m.item_id, m.warehouse_id";
+
+pub(crate) const RECEIPTS: &str = "
+    SELECT m.item_id, p.supplier_id, SUM(m.quantity), SUM(m.value_change), COUNT(*)
+    FROM movements m INDEXED BY movements_by_time
+    JOIN purchase_lines l ON l.id = m.purchase_line_id
+    JOIN purchase_orders p ON p.id = l.order_id
+    WHERE m.effective_at >= ?1 AND m.effective_at < ?2 AND (?3 IS NULL OR m.warehouse_id = ?3)
+      AND m.purchase_line_id IS NOT NULL AND m.reason = 'purchase_receipt'
+    GROUP BY m.item_id, p.supplier_id";
+
+pub(crate) const ORDERED_LINES: &str = "
+    SELECT p.supplier_id, l.item_id, l.quantity, l.quantity - l.received - l.cancelled, l.unit_cost
+    FROM purchase_orders p INDEXED BY purchase_orders_by_created
+    JOIN purchase_lines l ON l.order_id = p.id
+    WHERE p.created_at >= ?1 AND p.created_at < ?2 AND (?3 IS NULL OR l.warehouse_id = ?3)";
+
+pub(crate) const STOCKOUTS: &str = "
+    SELECT COUNT(*), COALESCE(SUM(available <= 0), 0) FROM (
+        SELECT COALESCE(SUM(b.on_hand - b.reserved), 0) AS available
+        FROM items i
+        LEFT JOIN balances b ON b.item_id = i.id AND (?1 IS NULL OR b.warehouse_id = ?1)
+        WHERE i.active = 1
+        GROUP BY i.id)";
+
+pub(crate) const OPEN_PIPELINE: &str = "
+    SELECT p.stage_id, p.owner, p.currency, p.probability, p.count, p.amount
+    FROM open_pipeline p JOIN stages s ON s.id = p.stage_id
+    WHERE (?1 IS NULL OR s.pipeline_id = ?1) AND (?2 IS NULL OR p.owner = ?2)";
+
+/// The latest transition of each opportunity at or before `at`: the log
+/// only grows forward in time per opportunity, so the greatest id is the
+/// latest (SQLite takes the bare columns from the row holding the MAX).
+pub(crate) const PIPELINE_AS_OF: &str = "
+    SELECT x.to_stage, COALESCE(o.owner, ''),
+           CASE WHEN o.amount IS NULL THEN '' ELSE o.currency END,
+           COALESCE(o.probability, -1), COUNT(*), SUM(COALESCE(o.amount, 0))
+    FROM (SELECT opportunity_id, to_stage, status_after, MAX(id)
+          FROM opportunity_transitions INDEXED BY opportunity_transitions_by_time
+          WHERE at <= ?1 GROUP BY opportunity_id) x
+    JOIN opportunities o ON o.id = x.opportunity_id
+    WHERE x.status_after = 'open' AND (?2 IS NULL OR o.pipeline_id = ?2)
+      AND (?3 IS NULL OR o.owner = ?3)
+    GROUP BY 1, 2, 3, 4";
+
+pub(crate) const CLOSINGS: &str = "
+    SELECT x.opportunity_id, x.status_after = 'won', x.at, o.created_at, o.owner, o.currency,
+           o.amount, o.contact_id, o.order_id IS NOT NULL
+    FROM (SELECT opportunity_id, status_after, at, MAX(id)
+          FROM opportunity_transitions INDEXED BY opportunity_transitions_by_time
+          WHERE at >= ?1 AND at < ?2 GROUP BY opportunity_id) x
+    JOIN opportunities o ON o.id = x.opportunity_id
+    WHERE x.status_after IN ('won', 'lost') AND (?3 IS NULL OR o.pipeline_id = ?3)
+    ORDER BY x.opportunity_id";
+
+pub(crate) const CREATED_BETWEEN: &str = "
+    SELECT id FROM opportunities INDEXED BY opportunities_by_created
+    WHERE created_at >= ?1 AND created_at < ?2 AND (?3 IS NULL OR pipeline_id = ?3)
+    ORDER BY id";
+
+pub(crate) const STEPS: &str = "
+    SELECT t.opportunity_id, t.to_stage, t.at
+    FROM json_each(?1) j
+    JOIN opportunity_transitions t INDEXED BY opportunity_transitions_by_opportunity
+      ON t.opportunity_id = j.value
+    WHERE t.at < ?2
+    ORDER BY t.opportunity_id, t.id";
+
+pub(crate) const REVENUE: &str = "
+    SELECT o.contact_id, o.currency, SUM(e.revenue_change), COUNT(DISTINCT o.id)
+    FROM order_events e INDEXED BY order_events_by_time
+    JOIN orders o ON o.id = e.order_id
+    WHERE e.at >= ?1 AND e.at < ?2 AND e.revenue_change != 0
+    GROUP BY o.contact_id, o.currency";
+
+const OPEN_PIPELINE_RECOUNT: &str = "
+    SELECT stage_id, COALESCE(owner, ''), CASE WHEN amount IS NULL THEN '' ELSE currency END,
+           COALESCE(probability, -1), COUNT(*), SUM(COALESCE(amount, 0))
+    FROM opportunities WHERE status = 'open' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
+
+/// A count column (never negative).
+fn n(r: &Row, i: usize) -> rusqlite::Result<u64> {
+    Ok(r.get::<_, i64>(i)?.max(0) as u64)
+}
+
+fn change(r: &Row) -> rusqlite::Result<StockChange> {
+    Ok(StockChange {
+        item: r.get(0)?,
+        warehouse: r.get(1)?,
+        quantity: r.get(2)?,
+        value: r.get(3)?,
+        count: n(r, 4)?,
+    })
+}
+
+fn pipeline_row(r: &Row) -> rusqlite::Result<PipelineRow> {
+    let owner: String = r.get(1)?;
+    let currency: String = r.get(2)?;
+    let probability: i64 = r.get(3)?;
+    Ok(PipelineRow {
+        stage: r.get(0)?,
+        owner: (!owner.is_empty()).then_some(owner),
+        currency: (!currency.is_empty()).then_some(currency),
+        probability: (probability >= 0).then(|| Decimal::from_raw(probability)),
+        count: n(r, 4)?,
+        amount: Decimal::from_raw(r.get(5)?),
+    })
+}
+
+impl<T: Conn + ?Sized> KpiReads for T {
+    fn changes_after(&self, after: Timestamp, warehouse: Option<i64>) -> Result<Vec<StockChange>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(CHANGES_AFTER)?;
+            let rows = stmt
+                .query_map(params![micros(after), warehouse], change)?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn flows(&self, span: &SpanQuery, shift: i64) -> Result<Vec<FlowRow>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(FLOWS)?;
+            let rows = stmt
+                .query_map(params![span.start, span.end, shift, span.warehouse], |r| {
+                    Ok(FlowRow {
+                        day: r.get(0)?,
+                        flow: r.get(1)?,
+                        quantity: r.get(2)?,
+                        value: r.get(3)?,
+                        count: n(r, 4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn issued(&self, span: &SpanQuery, kind: Option<ItemKind>) -> Result<Vec<StockChange>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(ISSUED)?;
+            let kind = kind.map(ItemKind::as_str);
+            let rows = stmt
+                .query_map(params![span.start, span.end, span.warehouse, kind], change)?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn receipts(&self, span: &SpanQuery) -> Result<Vec<StockChange>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(RECEIPTS)?;
+            let rows = stmt
+                .query_map(params![span.start, span.end, span.warehouse], change)?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn ordered_lines(&self, span: &SpanQuery) -> Result<Vec<OrderedLine>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(ORDERED_LINES)?;
+            let rows = stmt
+                .query_map(params![span.start, span.end, span.warehouse], |r| {
+                    Ok(OrderedLine {
+                        supplier: r.get(0)?,
+                        item: r.get(1)?,
+                        quantity: Decimal::from_raw(r.get(2)?),
+                        remaining: Decimal::from_raw(r.get(3)?),
+                        unit_cost: Decimal::from_raw(r.get(4)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn stockouts(&self, warehouse: Option<i64>) -> Result<(u64, u64)> {
+        run(|| {
+            Ok(self
+                .conn()
+                .prepare_cached(STOCKOUTS)?
+                .query_row([warehouse], |r| Ok((n(r, 0)?, n(r, 1)?)))?)
+        })
+    }
+
+    fn open_pipeline(
+        &self,
+        pipeline: Option<i64>,
+        owner: Option<&str>,
+    ) -> Result<Vec<PipelineRow>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(OPEN_PIPELINE)?;
+            let rows = stmt
+                .query_map(params![pipeline, owner], pipeline_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn pipeline_as_of(
+        &self,
+        at: Timestamp,
+        pipeline: Option<i64>,
+        owner: Option<&str>,
+    ) -> Result<Vec<PipelineRow>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(PIPELINE_AS_OF)?;
+            let rows = stmt
+                .query_map(params![micros(at), pipeline, owner], pipeline_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn closings(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        pipeline: Option<i64>,
+    ) -> Result<Vec<ClosingRow>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(CLOSINGS)?;
+            let rows = stmt
+                .query_map(params![micros(start), micros(end), pipeline], |r| {
+                    Ok(ClosingRow {
+                        opportunity: r.get(0)?,
+                        won: r.get(1)?,
+                        at: instant(r.get(2)?),
+                        created_at: instant(r.get(3)?),
+                        owner: r.get(4)?,
+                        currency: r.get(5)?,
+                        amount: r.get::<_, Option<i64>>(6)?.map(Decimal::from_raw),
+                        contact: r.get(7)?,
+                        has_order: r.get(8)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn created_between(
+        &self,
+        start: Timestamp,
+        end: Timestamp,
+        pipeline: Option<i64>,
+    ) -> Result<Vec<i64>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(CREATED_BETWEEN)?;
+            let rows = stmt
+                .query_map(params![micros(start), micros(end), pipeline], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn steps(&self, opportunities: &[i64], until: Timestamp) -> Result<Vec<Step>> {
+        let ids = serde_json::to_string(opportunities).map_err(crate::error::Error::storage)?;
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(STEPS)?;
+            let rows = stmt
+                .query_map(params![ids, micros(until)], |r| {
+                    Ok(Step {
+                        opportunity: r.get(0)?,
+                        to_stage: r.get(1)?,
+                        at: instant(r.get(2)?),
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn revenue(&self, start: Timestamp, end: Timestamp) -> Result<Vec<RevenueRow>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(REVENUE)?;
+            let rows = stmt
+                .query_map(params![micros(start), micros(end)], |r| {
+                    Ok(RevenueRow {
+                        contact: r.get(0)?,
+                        currency: r.get(1)?,
+                        revenue: r.get(2)?,
+                        orders: n(r, 3)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn open_pipeline_recount(&self) -> Result<Vec<PipelineRow>> {
+        run(|| {
+            let mut stmt = self.conn().prepare(OPEN_PIPELINE_RECOUNT)?;
+            let rows = stmt
+                .query_map([], pipeline_row)?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every KPI statement is served by an index or the rollup: the only
+    /// whole tables its plan reads are the items (the stockout rate counts
+    /// them all), the rollup itself, and its own subqueries.
+    #[test]
+    fn no_kpi_query_scans_the_ledger() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plans.db");
+        drop(crate::Database::open(&path).unwrap());
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        // (name, statement, parameters, the scans allowed)
+        let statements: [(&str, &str, usize, &[&str]); 12] = [
+            ("changes_after", CHANGES_AFTER, 2, &[]),
+            ("flows", FLOWS, 4, &[]),
+            ("issued", ISSUED, 4, &[]),
+            ("receipts", RECEIPTS, 3, &[]),
+            ("ordered_lines", ORDERED_LINES, 3, &[]),
+            ("stockouts", STOCKOUTS, 1, &["SCAN i", "SCAN (subquery-1)"]),
+            ("open_pipeline", OPEN_PIPELINE, 2, &["SCAN p"]),
+            ("pipeline_as_of", PIPELINE_AS_OF, 3, &["SCAN x"]),
+            ("closings", CLOSINGS, 3, &["SCAN x"]),
+            ("created_between", CREATED_BETWEEN, 3, &[]),
+            ("steps", STEPS, 2, &["SCAN j VIRTUAL TABLE INDEX 1:"]),
+            ("revenue", REVENUE, 2, &[]),
+        ];
+        for (name, sql, n, allowed) in statements {
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(vec![1i64; n]), |r| r.get(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            for line in &plan {
+                if line.starts_with("SCAN ") {
+                    assert!(allowed.contains(&line.as_str()), "{name} scans: {plan:#?}");
+                }
+            }
+            assert!(
+                plan.iter().any(|l| l.starts_with("SEARCH")),
+                "{name} searches nothing: {plan:#?}"
+            );
+        }
+    }
+}
