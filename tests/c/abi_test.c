@@ -405,9 +405,39 @@ static void crm(void) {
     racine_db_free(db);
 }
 
+/* The dashboards: JSON results with their definitions, refusals on the field. */
+static void kpis(void) {
+    RacineDb *db = open_memory();
+    char *out = CALL(db, "{\"op\":\"create_item\",\"item\":{\"sku\":\"OAK\",\"name\":\"Oak\",\"reorder_point\":\"8\"}}",
+                     RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"post\",\"movement\":{\"kind\":\"receipt\",\"item\":\"OAK\",\"quantity\":\"10\","
+                   "\"unit_cost\":\"2\",\"effective_at\":\"2026-02-01T00:00:00Z\"}}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"post\",\"movement\":{\"kind\":\"issue\",\"item\":\"OAK\",\"quantity\":\"3\","
+                   "\"effective_at\":\"2026-03-31T23:59:59Z\"}}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"erp_dashboard\",\"query\":{\"period\":\"2026-03\"}}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"total\":\"14\"") != NULL);
+    EXPECT(out != NULL && strstr(out, "\"kpi\":\"inventory_turnover\"") != NULL);
+    EXPECT(out != NULL && strstr(out, "\"label\":\"2026-03\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"low_stock\"}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"count\":1") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"crm_dashboard\",\"query\":{\"period\":\"last_7_days\"}}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"kpi\":\"win_rate\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"daily_flows\",\"query\":{\"period\":\"2026-02-30\"}}", RACINE_STATUS_INVALID_INPUT);
+    EXPECT(strstr(racine_last_error_details(), "\"field\":\"query.period\"") != NULL);
+    racine_string_free(out);
+    racine_db_free(db);
+}
+
 int main(void) {
     EXPECT(racine_abi_version() == 2);
     crm();
+    kpis();
     cost_layers_and_supplier_returns();
     null_arguments();
     invalid_utf8_and_json();
