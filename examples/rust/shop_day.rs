@@ -1,7 +1,8 @@
 //! A shop's day on a fresh database file: a purchase received, sales, web
 //! orders, a breakage, an inventory count, a transfer, the sales desk's
 //! pipeline (contacts, interactions, a deal won into an order, one lost),
-//! then stock and valuation.
+//! then stock and valuation, and the ERP and CRM dashboards with how each
+//! figure was counted.
 //!
 //! ```sh
 //! cargo run --example shop_day            # writes ./shop-day.db
@@ -11,13 +12,15 @@
 use std::error::Error as StdError;
 use std::path::PathBuf;
 
+use racine::kpis::crm::CrmQuery;
+use racine::kpis::erp::ErpQuery;
 use racine::{
-    ContactFilter, Customer, Database, Decimal, Error, InteractionFilter, InteractionKind,
-    InteractionWhen, ItemKind, Movement, MovementFilter, NewContact, NewInteraction, NewItem,
-    NewOpportunity, NewOrder, NewOrderLine, NewPipeline, NewPurchaseLine, NewPurchaseOrder,
-    NewStage, NewSupplier, NewWarehouse, OpportunityFilter, OpportunityLine, OpportunityStatus,
-    PageRequest, PurchaseReceipt, Reason, ReceiveLine, SortOrder, StageKind, StockFilter,
-    TransitionMeta, ValuationMethod, WinOrder,
+    Amount, ContactFilter, Customer, Database, Decimal, Definition, Error, InteractionFilter,
+    InteractionKind, InteractionWhen, ItemKind, Movement, MovementFilter, NewContact,
+    NewInteraction, NewItem, NewOpportunity, NewOrder, NewOrderLine, NewPipeline, NewPurchaseLine,
+    NewPurchaseOrder, NewStage, NewSupplier, NewWarehouse, OpportunityFilter, OpportunityLine,
+    OpportunityStatus, PageRequest, PurchaseReceipt, Ratio, Reason, ReceiveLine, SortOrder,
+    StageKind, StockFilter, TransitionMeta, ValuationMethod, WinOrder,
 };
 
 fn d(s: &str) -> Decimal {
@@ -295,6 +298,8 @@ fn main() -> Result<(), Box<dyn StdError>> {
         );
     }
 
+    dashboards(&db)?;
+
     let report = db.verify()?;
     println!(
         "\nverify: {} movements replayed, {} balances checked, {} drift(s)",
@@ -302,6 +307,141 @@ fn main() -> Result<(), Box<dyn StdError>> {
     );
     if !report.is_clean() {
         return Err("the ledger and the balances disagree".into());
+    }
+    Ok(())
+}
+
+/// How a KPI was computed, under its figure.
+fn how(d: &Definition) {
+    let period = d
+        .period
+        .as_ref()
+        .map(|p| format!("{} = [{}, {}) {}", p.label, p.start, p.end, p.time_zone))
+        .or_else(|| d.at.map(|t| format!("at {t}")))
+        .unwrap_or_default();
+    println!("      ↳ {}; {} rows; {}", d.kpi, d.rows_counted, period);
+    if let (Some(n), Some(q)) = (&d.numerator, &d.denominator) {
+        println!("        ratio: {n} / {q}");
+    }
+}
+
+fn money(list: &[Amount]) -> String {
+    if list.is_empty() {
+        return "0".into();
+    }
+    list.iter()
+        .map(|a| format!("{} {}", a.amount, a.currency))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn pct(r: &Ratio) -> String {
+    r.value
+        .and_then(|v| v.checked_mul(d("100")).ok())
+        .map(|v| format!("{v} % ({} / {})", r.numerator, r.denominator))
+        .unwrap_or_else(|| format!("n/a ({} / {})", r.numerator, r.denominator))
+}
+
+/// 19:00 — the two dashboards of the back office, each figure with how it
+/// was counted: the day's ERP dashboard and the month's CRM one.
+fn dashboards(db: &Database) -> Result<(), Box<dyn StdError>> {
+    let erp = db.erp_dashboard(&ErpQuery::period("today".parse()?))?;
+    println!(
+        "\nERP dashboard — {} ({} to {}, {})",
+        erp.period.label, erp.period.first_day, erp.period.last_day, erp.period.time_zone
+    );
+    let v = &erp.valuation;
+    let per_wh: Vec<String> = v
+        .by_warehouse
+        .iter()
+        .map(|w| format!("{} {}", w.code, w.value))
+        .collect();
+    println!("  stock valuation {} ({})", v.total, per_wh.join(", "));
+    how(&v.definition);
+    let p = &erp.purchases;
+    println!(
+        "  purchases: received {}, ordered {}, still on order {}",
+        p.received, p.ordered, p.still_ordered
+    );
+    how(&p.definition);
+    let t = &erp.daily_flows.total;
+    println!(
+        "  flows: in {} ({}), out {} ({}), transfers {} ({} movements)",
+        t.in_quantity, t.in_value, t.out_quantity, t.out_value, t.transfer_in_quantity, t.movements
+    );
+    how(&erp.daily_flows.definition);
+    let top: Vec<String> = erp
+        .top_movers
+        .by_cost
+        .iter()
+        .map(|m| format!("{} {} (cost {})", m.sku, m.quantity, m.cost))
+        .collect();
+    println!("  top movers by cost issued: {}", top.join(", "));
+    how(&erp.top_movers.definition);
+    let low: Vec<String> = erp
+        .low_stock
+        .items
+        .iter()
+        .map(|l| format!("{} {} ≤ {}", l.sku, l.available, l.reorder_point))
+        .collect();
+    println!("  low stock: {}", low.join(", "));
+    how(&erp.low_stock.definition);
+    println!(
+        "  turnover {} over the day; stockout rate {}",
+        pct(&erp.turnover.turnover),
+        pct(&erp.stockout_rate.rate)
+    );
+    how(&erp.turnover.definition);
+
+    let crm = db.crm_dashboard(&CrmQuery::period("this_month".parse()?))?;
+    println!(
+        "\nCRM dashboard — {} ({} to {})",
+        crm.period.label, crm.period.first_day, crm.period.last_day
+    );
+    for pipeline in &crm.pipeline.pipelines {
+        for s in &pipeline.stages {
+            println!(
+                "  {:<10} {} open, {} (weighted {})",
+                s.name,
+                s.count,
+                money(&s.amount),
+                money(&s.weighted)
+            );
+        }
+    }
+    how(&crm.pipeline.definition);
+    println!(
+        "  win rate {}; average deal {}; sales cycle {} days",
+        pct(&crm.win_rate.by_count),
+        money(&crm.deal_size.average),
+        crm.sales_cycle.days.value.unwrap_or_default()
+    );
+    how(&crm.win_rate.definition);
+    for o in &crm.owners.owners {
+        println!(
+            "  {:<8} won {} lost {}, pipeline {}",
+            o.owner.as_deref().unwrap_or("(none)"),
+            o.won,
+            o.lost,
+            money(&o.weighted_pipeline)
+        );
+    }
+    for r in &crm.top_clients.rankings {
+        for c in &r.clients {
+            println!(
+                "  top client {}: {} {} (orders {}, won deals {})",
+                c.name, c.total, r.currency, c.order_revenue, c.won_opportunities
+            );
+        }
+    }
+    how(&crm.top_clients.definition);
+    for a in crm.activities.planned.iter().take(3) {
+        println!(
+            "  planned: {} with {} — {}",
+            a.interaction.kind.as_str(),
+            a.contact_name,
+            a.interaction.summary
+        );
     }
     Ok(())
 }

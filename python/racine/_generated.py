@@ -1187,7 +1187,7 @@ class InventoryTurnover:
     turnover: Ratio
     """cost of goods issued / ((opening + closing) / 2)."""
     days_of_inventory: Ratio
-    """days covered / turnover."""
+    """days covered / turnover, as (days covered × average value) / cost of goods issued, so that it is rounded once."""
     definition: Definition
     """How it was computed."""
 

@@ -824,7 +824,13 @@ fn stage_conversion(r: &dyn Reads, ctx: &Ctx) -> Result<StageConversion> {
     } else {
         owned = ids;
     }
-    for step in r.steps(&owned, ctx.period.end)? {
+    // A cohort's log lies within the period (nothing of an opportunity
+    // comes before its creation): one pass over the period's transitions.
+    let cohort: std::collections::HashSet<i64> = owned.into_iter().collect();
+    for step in r.steps_between(ctx.period.start, ctx.period.end)? {
+        if !cohort.contains(&step.opportunity) {
+            continue;
+        }
         steps_rows += 1;
         let Some(stage) = ctx.stages.get(&step.to_stage) else {
             continue;

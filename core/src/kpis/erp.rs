@@ -7,20 +7,22 @@
 //! effective by then, also those posted later with an earlier date.
 //! Values are in the ledger's cost unit.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use jiff::Timestamp;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::period::{zone_name, Period, ResolvedPeriod, DAY_BIAS, DAY_US};
+use super::period::{day_start, zone_name, Period, ResolvedPeriod};
 use super::{days_of, limit, wide, Definition, Ratio};
 use crate::database::Database;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::items::ItemKind;
 use crate::ledger::stock::check_warehouse;
-use crate::store::{LevelQuery, Reads, SpanQuery};
+use crate::store::{FlowSums, LevelQuery, Reads, SpanQuery};
 
 const COST_UNIT: &str = "the ledger's cost unit (stock is valued in one currency)";
 
@@ -80,6 +82,10 @@ impl ErpQuery {
 
 /// The query resolved once for every KPI of a call.
 struct Ctx {
+    /// The last stock computed, kept for the other KPIs of the call.
+    memo: RefCell<Option<(Timestamp, Rc<StockAt>)>>,
+    /// What was issued in the period, per kind asked.
+    issued: RefCell<Vec<(Option<ItemKind>, SharedIssued)>>,
     period: ResolvedPeriod,
     /// Stock is valued here.
     valued_at: Timestamp,
@@ -98,6 +104,8 @@ impl Ctx {
         check_warehouse(r, q.warehouse)?;
         let valued_at = q.as_of.unwrap_or_else(|| now.min(last_instant(&period)));
         Ok(Ctx {
+            memo: RefCell::new(None),
+            issued: RefCell::new(Vec::new()),
             valued_at,
             now,
             warehouse: q.warehouse,
@@ -106,6 +114,18 @@ impl Ctx {
             time_zone: zone_name(db.time_zone()),
             period,
         })
+    }
+
+    /// The stock at `at`, computed once per call.
+    fn stock(&self, r: &dyn Reads, at: Timestamp) -> Result<Rc<StockAt>> {
+        if let Some((t, s)) = &*self.memo.borrow() {
+            if *t == at {
+                return Ok(s.clone());
+            }
+        }
+        let s = Rc::new(stock_at(r, at, self.warehouse)?);
+        *self.memo.borrow_mut() = Some((at, s.clone()));
+        Ok(s)
     }
 
     fn span(&self) -> SpanQuery {
@@ -195,47 +215,70 @@ pub struct ItemValue {
     pub value: Decimal,
 }
 
-/// Per item × warehouse: (quantity, value) at an instant, and the rows read.
-type Stock = (BTreeMap<(i64, i64), (i128, i128)>, u64);
+/// Stock at an instant: (quantity, value) per item, value per warehouse,
+/// exact in millionths, and the rows read to get it.
+struct StockAt {
+    items: HashMap<i64, (i128, i128)>,
+    warehouses: BTreeMap<i64, i128>,
+    rows: u64,
+}
 
-/// The stock at `at`: the balances now, less what is effective after `at`.
-fn stock_at(r: &dyn Reads, at: Timestamp, warehouse: Option<i64>) -> Result<Stock> {
-    let mut stock = BTreeMap::new();
-    let mut rows = 0u64;
-    for ((item, wh), b) in r.all_balances()? {
-        if warehouse.is_none_or(|w| w == wh) {
-            rows += 1;
-            stock.insert(
-                (item, wh),
-                (i128::from(b.on_hand.raw()), i128::from(b.value.raw())),
-            );
+impl StockAt {
+    fn total(&self) -> i128 {
+        self.warehouses.values().sum()
+    }
+}
+
+/// The stock at `at`, from whichever side reads fewer movements: the
+/// balances now less what is effective after `at`, or every movement
+/// effective by `at` added up. Both are exact.
+fn stock_at(r: &dyn Reads, at: Timestamp, warehouse: Option<i64>) -> Result<StockAt> {
+    let (before, after) = r.movements_after(at)?;
+    let mut stock = StockAt {
+        items: HashMap::new(),
+        warehouses: BTreeMap::new(),
+        rows: 0,
+    };
+    let forward = after > before;
+    if !forward {
+        for (item, q, v) in r.item_stock(warehouse)? {
+            stock.rows += 1;
+            stock.items.insert(item, (i128::from(q), i128::from(v)));
+        }
+        for (w, v) in r.warehouse_values()? {
+            if warehouse.is_none_or(|only| only == w) {
+                stock.rows += 1;
+                stock.warehouses.insert(w, i128::from(v.raw()));
+            }
         }
     }
-    for c in r.changes_after(at, warehouse)? {
-        rows += c.count;
-        let e = stock.entry((c.item, c.warehouse)).or_insert((0, 0));
-        e.0 -= i128::from(c.quantity);
-        e.1 -= i128::from(c.value);
+    if after == 0 {
+        return Ok(stock);
     }
-    Ok((stock, rows))
+    // Rolled back from now (subtract what came after) or built up from
+    // nothing (add what came before).
+    let (changes, sign) = if forward {
+        (r.changes(None, Some(at), warehouse)?, 1)
+    } else {
+        (r.changes(Some(at), None, warehouse)?, -1)
+    };
+    for c in changes {
+        stock.rows += c.count;
+        let e = stock.items.entry(c.item).or_default();
+        e.0 += sign * c.quantity;
+        e.1 += sign * c.value;
+        *stock.warehouses.entry(c.warehouse).or_default() += sign * c.value;
+    }
+    Ok(stock)
 }
 
 fn valuation(r: &dyn Reads, ctx: &Ctx) -> Result<StockValuation> {
     let at = ctx.valued_at;
-    let (stock, rows) = stock_at(r, at, ctx.warehouse)?;
-    let mut total = 0i128;
-    let mut per_wh: BTreeMap<i64, i128> = BTreeMap::new();
-    let mut per_item: BTreeMap<i64, (i128, i128)> = BTreeMap::new();
-    for (&(item, wh), &(q, v)) in &stock {
-        total += v;
-        *per_wh.entry(wh).or_default() += v;
-        let e = per_item.entry(item).or_default();
-        e.0 += q;
-        e.1 += v;
-    }
-    let by_warehouse = per_wh
-        .into_iter()
-        .map(|(w, v)| {
+    let stock = ctx.stock(r, at)?;
+    let by_warehouse = stock
+        .warehouses
+        .iter()
+        .map(|(&w, &v)| {
             Ok(WarehouseValue {
                 warehouse: w,
                 code: crate::warehouses::get(r, w)?.code,
@@ -243,15 +286,22 @@ fn valuation(r: &dyn Reads, ctx: &Ctx) -> Result<StockValuation> {
             })
         })
         .collect::<Result<_>>()?;
-    let held: Vec<(i64, (i128, i128))> = per_item
-        .into_iter()
+    let mut held: Vec<(i64, (i128, i128))> = stock
+        .items
+        .iter()
         .filter(|(_, (q, v))| *q != 0 || *v != 0)
+        .map(|(&i, &s)| (i, s))
         .collect();
     let items_in_stock = held.len() as u64;
-    let mut ranked = held;
-    ranked.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0)));
-    ranked.truncate(ctx.limit);
-    let by_item = ranked
+    let by_value =
+        |a: &(i64, (i128, i128)), b: &(i64, (i128, i128))| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(&b.0));
+    // Only the first `limit` are ranked: a partial sort.
+    if held.len() > ctx.limit {
+        held.select_nth_unstable_by(ctx.limit, by_value);
+        held.truncate(ctx.limit);
+    }
+    held.sort_by(by_value);
+    let by_item = held
         .into_iter()
         .map(|(item, (q, v))| {
             let (sku, name) = label(r, item)?;
@@ -266,17 +316,19 @@ fn valuation(r: &dyn Reads, ctx: &Ctx) -> Result<StockValuation> {
         .collect::<Result<_>>()?;
     Ok(StockValuation {
         at,
-        total: wide(total)?,
+        total: wide(stock.total())?,
         by_warehouse,
         by_item,
         items_in_stock,
         definition: ctx.at_definition(
             "stock_valuation",
             "Σ over item × warehouse of the stock value under the item's valuation method, from \
-             the ledger: the balance now less the value change of every movement effective after \
-             the instant. Rows counted: balances read plus movements rolled back.",
+             the ledger: the balances now less the value change of every movement effective \
+             after the instant, or every movement effective by it added up, whichever reads \
+             fewer rows (both exact). Rows counted: balance and warehouse rows read plus \
+             movements summed.",
             at,
-            rows,
+            stock.rows,
         ),
     })
 }
@@ -368,8 +420,8 @@ fn purchases(r: &dyn Reads, ctx: &Ctx) -> Result<Purchases> {
             suppliers.entry(c.warehouse).or_default(),
             items.entry(c.item).or_default(),
         ] {
-            s.received_quantity += i128::from(c.quantity);
-            s.received += i128::from(c.value);
+            s.received_quantity += c.quantity;
+            s.received += c.value;
             s.receipts += c.count;
         }
     }
@@ -492,19 +544,19 @@ pub struct DayFlow {
 }
 
 #[derive(Default, Clone, Copy)]
-struct FlowSums {
+struct Flow {
     q: [i128; 4],
     v: [i128; 4],
     n: u64,
 }
 
-impl FlowSums {
+impl Flow {
     fn add(&mut self, o: &FlowSums) {
         for i in 0..4 {
-            self.q[i] += o.q[i];
-            self.v[i] += o.v[i];
+            self.q[i] += i128::from(o.quantity[i]);
+            self.v[i] += i128::from(o.value[i]);
         }
-        self.n += o.n;
+        self.n += o.count;
     }
 
     fn day(&self, day: jiff::civil::Date) -> Result<DayFlow> {
@@ -524,30 +576,32 @@ impl FlowSums {
     }
 }
 
+/// One pass over the covering time index per business day, each bounded
+/// by local midnights (so a day across a daylight-saving change is 23 or
+/// 25 hours long), cut to the period when it starts or ends inside a day.
 fn daily_flows(db: &Database, r: &dyn Reads, ctx: &Ctx) -> Result<DailyFlows> {
-    let mut per_day: BTreeMap<i64, FlowSums> = BTreeMap::new();
-    for seg in ctx.period.segments(db.time_zone()) {
-        let span = SpanQuery {
-            start: seg.start,
-            end: seg.end,
+    let tz = db.time_zone();
+    let (start, end) = (ctx.period.start, ctx.period.end);
+    let mut total = Flow::default();
+    let mut days = Vec::new();
+    let mut day = ctx.period.first_day;
+    let mut from = start;
+    while from < end {
+        let next = day
+            .tomorrow()
+            .map_err(|e| Error::invalid("period", e.to_string()))?;
+        let until = day_start(tz, next)?.min(end);
+        let sums = r.flows(&SpanQuery {
+            start: from.as_microsecond(),
+            end: until.as_microsecond(),
             warehouse: ctx.warehouse,
-        };
-        for row in r.flows(&span, seg.offset + DAY_BIAS * DAY_US)? {
-            let s = per_day.entry(row.day).or_default();
-            let f = usize::from(row.flow.min(3));
-            s.q[f] += i128::from(row.quantity);
-            s.v[f] += i128::from(row.value);
-            s.n += row.count;
-        }
-    }
-    let first = day_number(ctx.period.first_day);
-    let last = day_number(ctx.period.last_day);
-    let mut total = FlowSums::default();
-    let mut days = Vec::with_capacity((last - first + 1).max(0) as usize);
-    for n in first..=last {
-        let s = per_day.get(&n).copied().unwrap_or_default();
-        total.add(&s);
-        days.push(s.day(super::period::day_of_number(n))?);
+        })?;
+        let mut flow = Flow::default();
+        flow.add(&sums);
+        total.add(&sums);
+        days.push(flow.day(day)?);
+        day = next;
+        from = until;
     }
     Ok(DailyFlows {
         days,
@@ -560,14 +614,6 @@ fn daily_flows(db: &Database, r: &dyn Reads, ctx: &Ctx) -> Result<DailyFlows> {
             total.n,
         ),
     })
-}
-
-/// The day number of a business day, as `FLOWS` computes it.
-fn day_number(d: jiff::civil::Date) -> i64 {
-    d.duration_since(jiff::civil::Date::constant(1970, 1, 1))
-        .as_secs()
-        .div_euclid(86_400)
-        + DAY_BIAS
 }
 
 // -- top movers -----------------------------------------------------------------------
@@ -607,24 +653,37 @@ pub struct Mover {
 /// Per item: (quantity, cost, movements) issued.
 type Issued = BTreeMap<i64, (i128, i128, u64)>;
 
-/// Sales less customer returns per item, and the rows read.
-fn issued_by_item(r: &dyn Reads, ctx: &Ctx, kind: Option<ItemKind>) -> Result<(Issued, u64)> {
+/// What was issued, and the rows read, shared by the KPIs of one call.
+type SharedIssued = Rc<(Issued, u64)>;
+
+/// Sales less customer returns per item, and the rows read; read once per
+/// call for each kind asked (top movers and turnover share it).
+fn issued_by_item(r: &dyn Reads, ctx: &Ctx, kind: Option<ItemKind>) -> Result<SharedIssued> {
+    if let Some((_, v)) = ctx.issued.borrow().iter().find(|(k, _)| *k == kind) {
+        return Ok(v.clone());
+    }
     let mut per_item: BTreeMap<i64, (i128, i128, u64)> = BTreeMap::new();
     let mut rows = 0;
     for c in r.issued(&ctx.span(), kind)? {
         rows += c.count;
         let e = per_item.entry(c.item).or_default();
-        e.0 += i128::from(c.quantity);
-        e.1 += i128::from(c.value);
+        e.0 += c.quantity;
+        e.1 += c.value;
         e.2 += c.count;
     }
-    Ok((per_item, rows))
+    let v = Rc::new((per_item, rows));
+    ctx.issued.borrow_mut().push((kind, v.clone()));
+    Ok(v)
 }
 
 fn top_movers(r: &dyn Reads, ctx: &Ctx) -> Result<TopMovers> {
-    let (per_item, rows) = issued_by_item(r, ctx, ctx.kind)?;
-    let issued: Vec<(i64, (i128, i128, u64))> =
-        per_item.into_iter().filter(|(_, s)| s.0 > 0).collect();
+    let shared = issued_by_item(r, ctx, ctx.kind)?;
+    let (per_item, rows) = (&shared.0, shared.1);
+    let issued: Vec<(i64, (i128, i128, u64))> = per_item
+        .iter()
+        .filter(|(_, s)| s.0 > 0)
+        .map(|(&i, &s)| (i, s))
+        .collect();
     let mut labels: HashMap<i64, (String, String)> = HashMap::new();
     let mut ranked = |key: fn(&(i128, i128, u64)) -> i128| -> Result<Vec<Mover>> {
         let mut list = issued.clone();
@@ -794,12 +853,32 @@ fn turnover(r: &dyn Reads, ctx: &Ctx) -> Result<InventoryTurnover> {
     let before = Timestamp::from_microsecond(ctx.period.start.as_microsecond() - 1)
         .unwrap_or(ctx.period.start);
     let closing_at = ctx.now.min(last_instant(&ctx.period));
-    let total = |s: &Stock| s.0.values().map(|(_, v)| v).sum::<i128>();
-    let opening = stock_at(r, before, ctx.warehouse)?;
-    let closing = stock_at(r, closing_at, ctx.warehouse)?;
-    let (issued, issued_rows) = issued_by_item(r, ctx, None)?;
+    // Totals only: the shop's value now, less what came after (or every
+    // change up to then, added up); the opening is the closing less what
+    // the period changed.
+    let (before_n, after_n) = r.movements_after(closing_at)?;
+    let memo = ctx.memo.borrow().clone();
+    let (closing_total, closing_rows) = if let Some((_, s)) = memo.filter(|(t, _)| *t == closing_at)
+    {
+        // The dashboard's valuation was read at that instant already.
+        (s.total(), s.rows)
+    } else if after_n > before_n {
+        r.value_changed(None, Some(closing_at), ctx.warehouse)?
+    } else {
+        let now: i128 = r
+            .warehouse_values()?
+            .iter()
+            .filter(|(w, _)| ctx.warehouse.is_none_or(|only| only == *w))
+            .map(|(_, v)| i128::from(v.raw()))
+            .sum();
+        let (after, n) = r.value_changed(Some(closing_at), None, ctx.warehouse)?;
+        (now - after, n)
+    };
+    let (changed, within_rows) = r.value_changed(Some(before), Some(closing_at), ctx.warehouse)?;
+    let shared = issued_by_item(r, ctx, None)?;
+    let (issued, issued_rows) = (&shared.0, shared.1);
     let cogs = wide(issued.values().map(|s| s.1).sum())?;
-    let (open_v, close_v) = (wide(total(&opening))?, wide(total(&closing))?);
+    let (open_v, close_v) = (wide(closing_total - changed)?, wide(closing_total)?);
     let average =
         Decimal::from_raw(((i128::from(open_v.raw()) + i128::from(close_v.raw())) / 2) as i64);
     let turnover = Ratio::new(cogs, average)?;
@@ -818,10 +897,10 @@ fn turnover(r: &dyn Reads, ctx: &Ctx) -> Result<InventoryTurnover> {
          days, or those elapsed if it has not ended) / turnover, taken as days covered × average \
          value / cost of goods issued. Rows counted: movements issued \
          plus the rows of both valuations.",
-        issued_rows + opening.1 + closing.1,
+        issued_rows + closing_rows + within_rows,
     );
     definition.numerator = Some("cost of goods issued in the period".into());
-    definition.denominator = Some("(opening value + closing value) / 2".into());
+    definition.denominator = Some("the average stock value, (opening + closing) / 2".into());
     Ok(InventoryTurnover {
         cost_of_goods_issued: cogs,
         opening_value: open_v,

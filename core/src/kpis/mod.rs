@@ -27,7 +27,8 @@
 //! db.post(&Movement::receipt(oak, "10".parse()?, "4".parse()?))?;
 //! let erp = db.erp_dashboard(&ErpQuery::default())?;
 //! assert_eq!(erp.valuation.total.to_string(), "40");
-//! assert_eq!(erp.valuation.definition.rows_counted, 1);
+//! // Read from the balances: one item row and one warehouse row.
+//! assert_eq!(erp.valuation.definition.rows_counted, 2);
 //! # Ok::<(), racine::Error>(())
 //! ```
 

@@ -265,55 +265,6 @@ impl ResolvedPeriod {
             time_zone: zone_name(tz),
         }
     }
-
-    /// Spans of the period over which the time zone's offset is constant,
-    /// with that offset in microseconds: within one, a business day is
-    /// `(t + offset) / 24 h`, which SQL can group by.
-    pub(crate) fn segments(&self, tz: &TimeZone) -> Vec<Segment> {
-        let mut out = Vec::new();
-        let mut from = self.start;
-        for t in tz.following(self.start) {
-            let at = t.timestamp();
-            if at >= self.end {
-                break;
-            }
-            if at > from {
-                out.push(Segment::new(tz, from, at));
-            }
-            from = at;
-        }
-        out.push(Segment::new(tz, from, self.end));
-        out
-    }
-}
-
-/// A span with one offset from UTC.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Segment {
-    pub start: i64,
-    pub end: i64,
-    pub offset: i64,
-}
-
-impl Segment {
-    fn new(tz: &TimeZone, start: Timestamp, end: Timestamp) -> Segment {
-        Segment {
-            start: start.as_microsecond(),
-            end: end.as_microsecond(),
-            offset: i64::from(tz.to_offset(start).seconds()) * 1_000_000,
-        }
-    }
-}
-
-/// Microseconds in a day.
-pub(crate) const DAY_US: i64 = 86_400_000_000;
-/// Days added before dividing, so that instants before 1970 floor like the
-/// others (SQL's integer division truncates toward zero).
-pub(crate) const DAY_BIAS: i64 = 800_000;
-
-/// The business day of a day number `(t + offset) / DAY_US + DAY_BIAS`.
-pub(crate) fn day_of_number(n: i64) -> Date {
-    add_days(Date::constant(1970, 1, 1), n - DAY_BIAS).unwrap_or(Date::MAX)
 }
 
 /// The IANA name of a zone (`UTC` for a fixed one without a name).
@@ -543,14 +494,6 @@ mod tests {
         assert_eq!(march.end, ts("2026-03-31T22:00:00Z"));
         assert_eq!(march.days.to_string(), "31");
         assert_eq!(march.last_day.to_string(), "2026-03-31");
-        let segments = march.segments(&paris);
-        assert_eq!(segments.len(), 2);
-        assert_eq!(segments[0].offset, 3_600_000_000);
-        assert_eq!(segments[1].offset, 7_200_000_000);
-        assert_eq!(
-            segments[1].start,
-            ts("2026-03-29T01:00:00Z").as_microsecond()
-        );
         let ny = TimeZone::get("America/New_York").unwrap();
         let nov = Period::Month(2026, 11)
             .resolve(&ny, Timestamp::UNIX_EPOCH)

@@ -646,14 +646,12 @@ pub(crate) struct SpanQuery {
     pub warehouse: Option<i64>,
 }
 
-/// Movements of one business day and one flow, summed.
-pub(crate) struct FlowRow {
-    /// The business-day number (see `kpis::period::day_of_number`).
-    pub day: i64,
-    /// 0 in, 1 out, 2 transfer in, 3 transfer out.
-    pub flow: u8,
-    pub quantity: i64,
-    pub value: i64,
+/// The flows of a span: in, out, transfers in, transfers out (signed
+/// quantity and value sums), and the movements counted.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FlowSums {
+    pub quantity: [i64; 4],
+    pub value: [i64; 4],
     pub count: u64,
 }
 
@@ -661,8 +659,8 @@ pub(crate) struct FlowRow {
 pub(crate) struct StockChange {
     pub item: i64,
     pub warehouse: i64,
-    pub quantity: i64,
-    pub value: i64,
+    pub quantity: i128,
+    pub value: i128,
     pub count: u64,
 }
 
@@ -719,14 +717,33 @@ pub(crate) struct RevenueRow {
 /// The aggregations of the KPI dashboards. Each is served by an index or a
 /// rollup (a test reads their query plans), never by a scan of the ledger.
 pub(crate) trait KpiReads {
-    /// Movements effective after `after`, per item × warehouse.
-    fn changes_after(&self, after: Timestamp, warehouse: Option<i64>) -> Result<Vec<StockChange>>;
-    /// Movements of a span with one UTC offset, per business day and flow;
-    /// `shift` is the offset plus the day bias, in microseconds.
-    fn flows(&self, span: &SpanQuery, shift: i64) -> Result<Vec<FlowRow>>;
-    /// Sales less customer returns, per item × warehouse, of items of one
-    /// kind or all.
+    /// Movements effective in `(after, until]` (unbounded where `None`),
+    /// per item × warehouse.
+    fn changes(
+        &self,
+        after: Option<Timestamp>,
+        until: Option<Timestamp>,
+        warehouse: Option<i64>,
+    ) -> Result<Vec<StockChange>>;
+    /// What movements effective in `(after, until]` changed the value, and
+    /// how many they are.
+    fn value_changed(
+        &self,
+        after: Option<Timestamp>,
+        until: Option<Timestamp>,
+        warehouse: Option<i64>,
+    ) -> Result<(i128, u64)>;
+    /// The flows of a span.
+    fn flows(&self, span: &SpanQuery) -> Result<FlowSums>;
+    /// Sales less customer returns, per item (`warehouse` 0), as positive
+    /// issued quantities and costs; of items of one kind or all.
     fn issued(&self, span: &SpanQuery, kind: Option<ItemKind>) -> Result<Vec<StockChange>>;
+    /// About how many movements are effective at or before `t`, and after
+    /// it (from ids, which follow time but for backdated movements): which
+    /// side is cheaper to sum.
+    fn movements_after(&self, t: Timestamp) -> Result<(u64, u64)>;
+    /// Per item: on hand and value across warehouses (or in one).
+    fn item_stock(&self, warehouse: Option<i64>) -> Result<Vec<(i64, i64, i64)>>;
     /// Purchase receipts per supplier × item (the supplier in `warehouse`).
     fn receipts(&self, span: &SpanQuery) -> Result<Vec<StockChange>>;
     /// Lines of purchase orders created in the span.
@@ -760,6 +777,8 @@ pub(crate) trait KpiReads {
     /// The transitions of these opportunities before `until`, by
     /// opportunity, then in log order.
     fn steps(&self, opportunities: &[i64], until: Timestamp) -> Result<Vec<Step>>;
+    /// Every transition in `[start, end)`, in no particular order.
+    fn steps_between(&self, start: Timestamp, end: Timestamp) -> Result<Vec<Step>>;
     /// Revenue recognised by order events in `[start, end)`, per contact
     /// and currency.
     fn revenue(&self, start: Timestamp, end: Timestamp) -> Result<Vec<RevenueRow>>;

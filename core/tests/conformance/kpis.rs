@@ -206,10 +206,36 @@ fn valuation_as_of_an_instant_counts_what_was_effective_by_then() {
     assert_eq!(january.by_warehouse[0].value, d("35"));
     assert_eq!(january.definition.at, Some(ts("2026-01-31T23:59:59Z")));
     assert_eq!(
-        january.definition.rows_counted,
-        2 + 2,
-        "2 balances, 2 movements rolled back"
+        january.definition.rows_counted, 2,
+        "the two movements effective by then, added up: fewer than rolling back from now"
     );
+    // Rolled back from now instead (one movement after): the same ledger.
+    let mid_feb = db
+        .stock_valuation(&ErpQuery::default().as_of(ts("2026-02-12T00:00:00Z")))
+        .unwrap();
+    assert_eq!(mid_feb.total, d("27"), "20 − 8 + 15, before the pine");
+    assert_eq!(mid_feb.by_item.len(), 1);
+    assert_eq!(
+        mid_feb.definition.rows_counted,
+        2 + 1 + 1,
+        "2 items, 1 warehouse, 1 movement"
+    );
+    for at in [
+        "2026-01-15T00:00:00Z",
+        "2026-01-25T00:00:00Z",
+        "2026-02-12T00:00:00Z",
+    ] {
+        let total = db
+            .stock_valuation(&ErpQuery::default().as_of(ts(at)))
+            .unwrap()
+            .total;
+        let per_item = db
+            .stock_as_of(oak, None, ts(at))
+            .unwrap()
+            .value
+            .checked_add(db.stock_as_of(pine, None, ts(at)).unwrap().value);
+        assert_eq!(Ok(total), per_item, "{at}");
+    }
     // Without an instant, a past period is valued at its end.
     let feb = db.stock_valuation(&erp("2026-02")).unwrap();
     assert_eq!(feb.at, ts("2026-02-28T23:59:59.999999Z"));

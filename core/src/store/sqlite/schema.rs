@@ -409,11 +409,20 @@ CREATE INDEX interactions_by_time ON interactions(at);
     //    pipeline as a rollup kept by triggers, so that no write path can
     //    forget it (`verify` recounts it).
     r#"
-CREATE INDEX movements_by_time ON movements(effective_at);
+-- Covering: the period KPIs read the ledger by time from this index alone.
+CREATE INDEX movements_by_time ON movements(effective_at, item_id, warehouse_id, quantity,
+                                            value_change, reason, transfer_id);
 ALTER TABLE order_events ADD COLUMN revenue_change INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX order_events_by_time ON order_events(at);
-CREATE INDEX opportunity_transitions_by_time ON opportunity_transitions(at);
+-- Covering: closings in a period and the pipeline as of an instant read
+-- the log by time from this index alone.
+CREATE INDEX opportunity_transitions_by_time
+    ON opportunity_transitions(at, opportunity_id, to_stage, status_after);
 CREATE INDEX opportunities_by_created ON opportunities(created_at);
+-- The log of one opportunity from this index alone (time in stage).
+DROP INDEX opportunity_transitions_by_opportunity;
+CREATE INDEX opportunity_transitions_by_opportunity
+    ON opportunity_transitions(opportunity_id, id, at, to_stage);
 CREATE INDEX purchase_orders_by_created ON purchase_orders(created_at);
 
 -- Open opportunities per stage, owner ('' for none), currency ('' for no
