@@ -18,28 +18,10 @@ use racine::{
     Database, Decimal, Movement, NewItem, NewWarehouse, OpenOptions, Synchronous, ValuationMethod,
 };
 
+mod common;
+use common::{env_number, Rng};
+
 const ITEMS: i64 = 10_000;
-
-fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// Deterministic xorshift, so every run draws the same items.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 struct Latencies(Vec<Duration>);
 impl Latencies {

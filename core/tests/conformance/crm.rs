@@ -30,7 +30,12 @@ fn transition(e: Error) {
 }
 
 /// An order of `quantity` mugs at 5 EUR for `customer`.
-fn mug_order(id: &str, quantity: &str, customer: Customer, create_contact: bool) -> NewOrder {
+pub(super) fn mug_order(
+    id: &str,
+    quantity: &str,
+    customer: Customer,
+    create_contact: bool,
+) -> NewOrder {
     NewOrder {
         external_id: id.into(),
         customer,

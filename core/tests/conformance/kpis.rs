@@ -896,23 +896,15 @@ fn mugs(db: &Database) {
     db.post(&Movement::receipt(mug, d("100"), d("1"))).unwrap();
 }
 
+/// `quantity` mugs at 5 in `currency` for the contact with this external id.
 fn order(id: &str, customer: &str, currency: &str, quantity: &str) -> NewOrder {
+    let who = Customer {
+        external_id: (!customer.is_empty()).then(|| customer.to_string()),
+        ..Customer::default()
+    };
     NewOrder {
-        external_id: id.into(),
-        customer: Customer {
-            external_id: (!customer.is_empty()).then(|| customer.to_string()),
-            ..Customer::default()
-        },
         currency: currency.into(),
-        lines: vec![NewOrderLine {
-            sku: "MUG".into(),
-            quantity: d(quantity),
-            unit_price: d("5"),
-            warehouse: None,
-        }],
-        placed_at: None,
-        expires_at: None,
-        create_contact: false,
+        ..super::crm::mug_order(id, quantity, who, false)
     }
 }
 
