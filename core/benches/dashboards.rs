@@ -23,11 +23,11 @@ use racine::kpis::crm::CrmQuery;
 use racine::kpis::erp::ErpQuery;
 use racine::{
     Database, Decimal, Movement, NewContact, NewItem, NewOpportunity, NewPipeline, NewStage,
-    NewWarehouse, OpenOptions, Period, StageKind, Synchronous, TransitionMeta,
+    OpenOptions, Period, StageKind, Synchronous, TransitionMeta,
 };
 
 mod common;
-use common::{env_number, Rng};
+use common::{env_number, two_warehouses, Rng};
 
 const ITEMS: i64 = 10_000;
 const CONTACTS: i64 = 1_000;
@@ -54,15 +54,7 @@ const YEAR_START: &str = "2025-12-01T00:00:00Z";
 /// 10,000 items in two warehouses, `movements` receipts, sales and
 /// transfers spread evenly over the year from `YEAR_START`.
 fn load_ledger(db: &Database, movements: u64) -> (Vec<i64>, [i64; 2]) {
-    let second = db
-        .create_warehouse(&NewWarehouse {
-            code: "W2".into(),
-            name: "Second".into(),
-            is_default: false,
-        })
-        .unwrap()
-        .id;
-    let wh = [db.default_warehouse().unwrap().id, second];
+    let wh = two_warehouses(db);
     let items: Vec<i64> = (0..ITEMS)
         .map(|i| {
             db.create_item(&NewItem {

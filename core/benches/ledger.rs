@@ -14,12 +14,10 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use racine::{
-    Database, Decimal, Movement, NewItem, NewWarehouse, OpenOptions, Synchronous, ValuationMethod,
-};
+use racine::{Database, Decimal, Movement, NewItem, OpenOptions, Synchronous, ValuationMethod};
 
 mod common;
-use common::{env_number, Rng};
+use common::{env_number, two_warehouses, Rng};
 
 const ITEMS: i64 = 10_000;
 
@@ -52,15 +50,7 @@ fn open(path: &Path, sync: Synchronous) -> Database {
 /// 10,000 items (half FIFO, half moving average) in two warehouses, each
 /// with opening stock large enough that random issues are never refused.
 fn seed(db: &Database) -> (Vec<i64>, [i64; 2]) {
-    let second = db
-        .create_warehouse(&NewWarehouse {
-            code: "W2".into(),
-            name: "Second".into(),
-            is_default: false,
-        })
-        .unwrap()
-        .id;
-    let warehouses = [db.default_warehouse().unwrap().id, second];
+    let warehouses = two_warehouses(db);
     let items: Vec<i64> = (0..ITEMS)
         .map(|i| {
             let valuation = if i % 2 == 0 {

@@ -24,3 +24,16 @@ impl Rng {
         self.next() % n
     }
 }
+
+/// The default warehouse and a second one, `W2`.
+pub fn two_warehouses(db: &racine::Database) -> [i64; 2] {
+    let second = db
+        .create_warehouse(&racine::NewWarehouse {
+            code: "W2".into(),
+            name: "Second".into(),
+            is_default: false,
+        })
+        .unwrap()
+        .id;
+    [db.default_warehouse().unwrap().id, second]
+}

@@ -24,6 +24,9 @@ use crate::items::ItemKind;
 use crate::ledger::stock::check_warehouse;
 use crate::store::{FlowSums, LevelQuery, Reads, SpanQuery};
 
+/// The most days a daily-flows list has (ten years, as `last_N_days`).
+pub const MAX_FLOW_DAYS: u16 = super::period::MAX_LAST_DAYS;
+
 const COST_UNIT: &str = "the ledger's cost unit (stock is valued in one currency)";
 
 /// What an ERP KPI covers.
@@ -580,6 +583,22 @@ impl Flow {
 /// by local midnights (so a day across a daylight-saving change is 23 or
 /// 25 hours long), cut to the period when it starts or ends inside a day.
 fn daily_flows(db: &Database, r: &dyn Reads, ctx: &Ctx) -> Result<DailyFlows> {
+    let days = ctx
+        .period
+        .last_day
+        .duration_since(ctx.period.first_day)
+        .as_hours()
+        / 24
+        + 1;
+    if days > i64::from(MAX_FLOW_DAYS) {
+        return Err(Error::invalid(
+            "period",
+            format!(
+                "{} covers {days} business days; daily flows cover at most {MAX_FLOW_DAYS}",
+                ctx.period.label
+            ),
+        ));
+    }
     let tz = db.time_zone();
     let (start, end) = (ctx.period.start, ctx.period.end);
     let mut total = Flow::default();
@@ -849,31 +868,35 @@ pub struct InventoryTurnover {
     pub definition: Definition,
 }
 
+/// The stock value at `at`, totals only: the stock already read at that
+/// instant in this call, or the shop's value now less what came after, or
+/// every change up to then added up, whichever reads fewer movements.
+fn total_at(r: &dyn Reads, ctx: &Ctx, at: Timestamp) -> Result<(i128, u64)> {
+    if let Some((t, s)) = &*ctx.memo.borrow() {
+        if *t == at {
+            return Ok((s.total(), s.rows));
+        }
+    }
+    let (before, after) = r.movements_after(at)?;
+    if after > before {
+        return r.value_changed(None, Some(at), ctx.warehouse);
+    }
+    let now: i128 = r
+        .warehouse_values()?
+        .iter()
+        .filter(|(w, _)| ctx.warehouse.is_none_or(|only| only == *w))
+        .map(|(_, v)| i128::from(v.raw()))
+        .sum();
+    let (later, n) = r.value_changed(Some(at), None, ctx.warehouse)?;
+    Ok((now - later, n))
+}
+
+/// The opening value is the closing one less what the period changed.
 fn turnover(r: &dyn Reads, ctx: &Ctx) -> Result<InventoryTurnover> {
     let before = Timestamp::from_microsecond(ctx.period.start.as_microsecond() - 1)
         .unwrap_or(ctx.period.start);
     let closing_at = ctx.now.min(last_instant(&ctx.period));
-    // Totals only: the shop's value now, less what came after (or every
-    // change up to then, added up); the opening is the closing less what
-    // the period changed.
-    let (before_n, after_n) = r.movements_after(closing_at)?;
-    let memo = ctx.memo.borrow().clone();
-    let (closing_total, closing_rows) = if let Some((_, s)) = memo.filter(|(t, _)| *t == closing_at)
-    {
-        // The dashboard's valuation was read at that instant already.
-        (s.total(), s.rows)
-    } else if after_n > before_n {
-        r.value_changed(None, Some(closing_at), ctx.warehouse)?
-    } else {
-        let now: i128 = r
-            .warehouse_values()?
-            .iter()
-            .filter(|(w, _)| ctx.warehouse.is_none_or(|only| only == *w))
-            .map(|(_, v)| i128::from(v.raw()))
-            .sum();
-        let (after, n) = r.value_changed(Some(closing_at), None, ctx.warehouse)?;
-        (now - after, n)
-    };
+    let (closing_total, closing_rows) = total_at(r, ctx, closing_at)?;
     let (changed, within_rows) = r.value_changed(Some(before), Some(closing_at), ctx.warehouse)?;
     let shared = issued_by_item(r, ctx, None)?;
     let (issued, issued_rows) = (&shared.0, shared.1);
@@ -1009,7 +1032,8 @@ impl Database {
         self.erp(q, purchases)
     }
 
-    /// Stock in and out per business day of the period.
+    /// Stock in and out per business day of the period (at most
+    /// [`MAX_FLOW_DAYS`] days; a longer period is `invalid_input` on `period`).
     pub fn daily_flows(&self, q: &ErpQuery) -> Result<DailyFlows> {
         self.erp(q, |r, ctx| daily_flows(self, r, ctx))
     }

@@ -92,6 +92,7 @@ pub struct Definition {
     pub period: Option<ResolvedPeriod>,
     /// The instant a point-in-time figure was read at (stock values, the
     /// open pipeline).
+    #[serde(default)]
     #[schemars(with = "Option<crate::catalogue::Instant>")]
     #[serde(with = "crate::instant::text::option")]
     pub at: Option<Timestamp>,

@@ -481,6 +481,18 @@ fn bad_queries_are_refused_on_their_field() {
         db.low_stock(&ErpQuery::default().warehouse(99)),
         Err(Error::NotFound { .. })
     ));
+    // Ten thousand years of days is refused, not listed; other KPIs take it.
+    let ages = ErpQuery::period(period("0001-01-01..9999-01-01"));
+    invalid(
+        db.daily_flows(&ages)
+            .map(|f| serde_json::json!(f.days.len())),
+        "period",
+    );
+    assert!(db.stock_valuation(&ages).is_ok());
+    assert_eq!(
+        db.daily_flows(&erp("last_3660_days")).unwrap().days.len(),
+        3660
+    );
 }
 
 // -- CRM ----------------------------------------------------------------------------
