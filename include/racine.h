@@ -33,8 +33,8 @@
  *      fulfil_order {external_id, lines?, idempotency_key?};
  *      cancel_order {external_id, idempotency_key?};
  *      return_order {external_id, lines, idempotency_key?};
- *      expire_reservations {now}; order {external_id}; crm_settings;
- *      set_default_country {country?, idempotency_key?};
+ *      expire_reservations {now}; order {external_id}; orders {filter?};
+ *      crm_settings; set_default_country {country?, idempotency_key?};
  *      create_contact {contact, idempotency_key?};
  *      update_contact {id, changes, idempotency_key?};
  *      archive_contact {id, idempotency_key?};
@@ -66,7 +66,7 @@
  *      average_deal_size {query?}; sales_cycle {query?};
  *      pipeline_velocity {query?}; stage_conversion {query?};
  *      time_in_stage {query?}; owner_performance {query?};
- *      top_clients {query?}; activities {query?}.
+ *      top_clients {query?}; activities {query?}; export {export, path}.
  *    Items may be named by id (7) or by SKU ("OAK-PLANK").
  *    Decimals are JSON strings ("12.5"); instants are RFC 3339 strings.
  *    Example: {"op":"post","movement":{"kind":"issue","item":7,"quantity":"2"},
@@ -124,6 +124,8 @@ typedef enum {
   RACINE_STATUS_STORAGE = 9,
   // The file was written by a newer Racine.
   RACINE_STATUS_SCHEMA_TOO_NEW = 10,
+  // The progress callback stopped a long operation; it left nothing behind.
+  RACINE_STATUS_CANCELLED = 12,
   // A required pointer argument was NULL.
   RACINE_STATUS_NULL_ARGUMENT = 100,
   // A text argument was not valid UTF-8.

@@ -33,6 +33,7 @@ use crate::crm::{
 use crate::database::{Database, OpenOptions, SCHEMA_VERSION};
 use crate::decimal::Decimal;
 use crate::error::{Error, ErrorCode, Result};
+use crate::exports::ExportSummary;
 use crate::items::{Item, ItemChanges, ItemFilter, ItemRef, NewItem};
 use crate::kpis::crm::{
     Activities, CrmDashboard, CrmQuery, DealSize, OwnerPerformance, PipelineByStage,
@@ -46,7 +47,7 @@ use crate::kpis::period::{Period, ResolvedPeriod};
 use crate::ledger::{
     Movement, MovementFilter, MovementRecord, Posted, StockAt, StockFilter, StockLevel,
 };
-use crate::orders::{FulfilLine, NewOrder, Order, ReturnLine};
+use crate::orders::{FulfilLine, NewOrder, Order, OrderFilter, ReturnLine};
 use crate::page::{Page, PageRequest};
 use crate::purchases::{
     NewPurchaseOrder, PurchaseFilter, PurchaseOrder, PurchaseReceipt, PurchaseReceived,
@@ -433,6 +434,9 @@ catalogue! { db =>
         => db.expire_reservations(now);
     /// The order with this external id, with its lines, reservations, movements and history.
     Order = "order" { external_id: String } -> Order, read, spread [] => db.order(&external_id);
+    /// Orders matching the filter (status, contact, placing time), by id, one page at a time.
+    Orders = "orders" { #[serde(default)] filter: OrderFilter } -> Page<Order>, read, spread [filter]
+        => db.orders(&filter);
 
     /// The CRM's settings: the default country of phone numbers and the lost reasons.
     CrmSettings = "crm_settings" {} -> CrmSettings, read, spread [] => db.crm_settings();
@@ -680,6 +684,13 @@ catalogue! { db =>
     /// The latest and the coming interactions.
     Activities = "activities" { #[serde(default)] query: CrmQuery } -> Activities, read, spread [query]
         => db.activities(&query);
+
+    /// Exports datasets (movements, stock, orders, contacts, KPIs…) to an
+    /// xlsx or csv file at `path`, all read in one snapshot; written under a
+    /// temporary name and renamed once complete. Bindings also stream to a
+    /// writer and report progress.
+    Export = "export" { export: crate::exports::Export, path: String } -> ExportSummary, read, spread [export]
+        => db.export(&export, &path);
 }
 
 /// One error kind, as the schema file lists it.

@@ -83,6 +83,8 @@ error_codes! {
     /// The database file was written by a newer Racine.
     SchemaTooNew = 10, "schema_too_new", None;
     // 11 was `plugin`: retired until plugins exist; it will keep that meaning.
+    /// The caller cancelled a long operation (an export); it left nothing behind.
+    Cancelled = 12, "cancelled", None;
 }
 
 /// Everything that can go wrong, with the fields a caller needs to react.
@@ -208,6 +210,16 @@ pub enum Error {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
+    /// The caller's progress callback asked to stop a long operation; what
+    /// it was writing was removed.
+    #[error("{operation} cancelled after {rows} rows")]
+    Cancelled {
+        /// What was cancelled (`export`).
+        operation: String,
+        /// Rows written before it stopped.
+        rows: u64,
+    },
+
     /// The database file was created by a newer version of Racine.
     #[error("database schema version {found} is newer than this library supports ({supported}); upgrade Racine")]
     SchemaTooNew {
@@ -237,6 +249,7 @@ impl Error {
             Error::Busy => ErrorCode::Busy,
             Error::Storage { .. } => ErrorCode::Storage,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::Cancelled { .. } => ErrorCode::Cancelled,
         }
     }
 

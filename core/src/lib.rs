@@ -44,6 +44,7 @@ mod crm;
 mod database;
 mod decimal;
 mod error;
+pub mod exports;
 mod instant;
 mod items;
 pub mod kpis;
@@ -71,6 +72,10 @@ pub use crm::{
 pub use database::{Database, OpenOptions, Synchronous, SCHEMA_VERSION};
 pub use decimal::{Decimal, DecimalError, SCALE};
 pub use error::{Error, ErrorCode, Result, ShortLine};
+pub use exports::{
+    CsvOptions, CsvPreset, Dataset, Destination, Export, ExportSummary, Format, LongText, Progress,
+    Sheet, SheetSummary, XlsxOptions,
+};
 pub use items::{Item, ItemChanges, ItemFilter, ItemKind, ItemRef, NewItem};
 pub use kpis::crm::{CrmDashboard, CrmQuery};
 pub use kpis::erp::{ErpDashboard, ErpQuery};
@@ -81,8 +86,8 @@ pub use ledger::{
     SortOrder, StockAt, StockFilter, StockLevel, MAX_BATCH,
 };
 pub use orders::{
-    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderLine,
-    OrderStatus, Reservation, ReservationStatus, ReturnLine, StockPolicy,
+    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderFilter,
+    OrderLine, OrderStatus, Reservation, ReservationStatus, ReturnLine, StockPolicy,
 };
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
 pub use purchases::{

@@ -326,14 +326,7 @@ impl Database {
 
     /// Purchase orders matching `filter`, by id.
     pub fn purchase_orders(&self, filter: &PurchaseFilter) -> Result<Page<PurchaseOrder>> {
-        let limit = filter.page.limit()?;
-        let orders = self.read(|r| {
-            r.purchase_ids(filter, limit + 1)?
-                .into_iter()
-                .map(|id| load(r, id))
-                .collect::<Result<Vec<_>>>()
-        })?;
-        Ok(Page::from_rows(orders, limit, |o| o.id))
+        self.read(|r| purchase_orders(r, filter))
     }
 
     /// Receives lines of purchase order `order` (all that is still expected
@@ -437,4 +430,18 @@ impl Database {
             save_status(tx, order)
         })
     }
+}
+
+/// One page of [`Database::purchase_orders`], read on `r`.
+pub(crate) fn purchase_orders(
+    r: &dyn Reads,
+    filter: &PurchaseFilter,
+) -> Result<Page<PurchaseOrder>> {
+    let limit = filter.page.limit()?;
+    let orders = r
+        .purchase_ids(filter, limit + 1)?
+        .into_iter()
+        .map(|id| load(r, id))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(orders, limit, |o| o.id))
 }

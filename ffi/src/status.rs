@@ -36,6 +36,8 @@ pub enum RacineStatus {
     /// The file was written by a newer Racine.
     SchemaTooNew = 10,
     // 11: retired (`plugin`, until plugins exist).
+    /// The progress callback stopped a long operation; it left nothing behind.
+    Cancelled = 12,
     /// A required pointer argument was NULL.
     NullArgument = 100,
     /// A text argument was not valid UTF-8.
@@ -78,6 +80,7 @@ impl RacineStatus {
             RacineStatus::Busy => "busy\0",
             RacineStatus::Storage => "storage\0",
             RacineStatus::SchemaTooNew => "schema_too_new\0",
+            RacineStatus::Cancelled => "cancelled\0",
             RacineStatus::NullArgument => "null_argument\0",
             RacineStatus::InvalidUtf8 => "invalid_utf8\0",
             RacineStatus::Panic => "panic\0",
@@ -100,7 +103,7 @@ pub extern "C" fn racine_status_name(status: u32) -> *const c_char {
     name.as_ptr().cast()
 }
 
-const ALL: [RacineStatus; 15] = [
+const ALL: [RacineStatus; 16] = [
     RacineStatus::Ok,
     RacineStatus::NotFound,
     RacineStatus::InvalidInput,
@@ -112,6 +115,7 @@ const ALL: [RacineStatus; 15] = [
     RacineStatus::Busy,
     RacineStatus::Storage,
     RacineStatus::SchemaTooNew,
+    RacineStatus::Cancelled,
     RacineStatus::NullArgument,
     RacineStatus::InvalidUtf8,
     RacineStatus::Panic,

@@ -92,6 +92,24 @@ OpportunityStatus = Literal["open", "won", "lost"]
 TransitionKind = Literal["created", "moved", "won", "lost", "reopened"]
 """What a transition did."""
 
+LongText = Literal["cut", "refuse"]
+"""What to do with a text longer than an Excel cell holds (32,767 characters)."""
+
+ErpTable = Literal["summary", "valuation_by_warehouse", "valuation_by_item", "purchases_by_supplier", "purchases_by_item", "daily_flows", "top_movers_by_quantity", "top_movers_by_cost", "low_stock"]
+"""A table of the ERP dashboard."""
+
+CrmTable = Literal["summary", "pipeline_by_stage", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities"]
+"""A table of the CRM dashboard."""
+
+Format = Literal["xlsx", "csv"]
+"""The file format of an export."""
+
+CsvPreset = Literal["plain", "excel"]
+"""A starting point for csv settings; fields given beside it win."""
+
+LineEnding = Literal["lf", "crlf"]
+"""The end of each record."""
+
 Synchronous = Literal["full", "normal"]
 """How hard each commit is pushed to disk."""
 
@@ -115,6 +133,12 @@ CLOSED_SETS: Dict[str, Tuple[str, ...]] = {
     "StageKind": ("open", "won", "lost",),
     "OpportunityStatus": ("open", "won", "lost",),
     "TransitionKind": ("created", "moved", "won", "lost", "reopened",),
+    "LongText": ("cut", "refuse",),
+    "ErpTable": ("summary", "valuation_by_warehouse", "valuation_by_item", "purchases_by_supplier", "purchases_by_item", "daily_flows", "top_movers_by_quantity", "top_movers_by_cost", "low_stock",),
+    "CrmTable": ("summary", "pipeline_by_stage", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities",),
+    "Format": ("xlsx", "csv",),
+    "CsvPreset": ("plain", "excel",),
+    "LineEnding": ("lf", "crlf",),
     "Synchronous": ("full", "normal",),
 }
 
@@ -1565,6 +1589,32 @@ class CrmDashboard:
 
 
 @dataclass(frozen=True)
+class SheetSummary:
+    """One sheet written."""
+
+    name: str
+    """Its name."""
+    rows: int
+    """Its data rows."""
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote."""
+
+    format: Format
+    """The format written."""
+    sheets: List[SheetSummary]
+    """Every sheet written, in order (a dataset past a sheet's rows is continued on `Name (2)`, listed apart)."""
+    rows: int
+    """Data rows written, headers aside."""
+    bytes: int
+    """Bytes of the file."""
+    cut_cells: int
+    """Text cells cut to Excel's 32,767 characters (with a marker)."""
+
+
+@dataclass(frozen=True)
 class ShortLine:
     """One order line that cannot be served."""
 
@@ -1716,6 +1766,44 @@ class RateTable:
     """The currency everything is converted to."""
     rates: Iterable[Union[Rate, Mapping[str, Any]]]
     """The rates."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: a dataset, and the sheet's name (the dataset's own when left out)."""
+
+    name: Optional[str] = None
+    """The sheet's name in the workbook (at most 31 characters, none of `[]:*?/\\`); the dataset's title when left out."""
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    """How csv is written. Every field left out takes the preset's value."""
+
+    preset: Optional[CsvPreset] = None
+    """`plain` (default) or `excel`."""
+    delimiter: Optional[str] = None
+    """The field delimiter: one ASCII character (`,`; `;` for a French Excel)."""
+    quote_all: Optional[bool] = None
+    """Quote every field, not only those that need it."""
+    line_ending: Optional[LineEnding] = None
+    """`lf` or `crlf`."""
+    bom: Optional[bool] = None
+    """Start with a UTF-8 byte order mark."""
+    decimal_separator: Optional[str] = None
+    """`.` or `,` between units and decimals."""
+    neutralise_formulas: Optional[bool] = None
+    """Prefix with `'` every text that a spreadsheet could run as a formula (default true; turn off for csv read by programs only)."""
+
+
+@dataclass(frozen=True)
+class XlsxOptions:
+    """How xlsx is written."""
+
+    max_rows_per_sheet: Optional[int] = None
+    """Rows per sheet, header included, before the dataset continues on a new sheet (`Movements (2)`): Excel's 1,048,576 when left out; lower it to split large exports (at least 2)."""
+    long_text: Optional[LongText] = None
+    """Texts past 32,767 characters: `cut` (default) or `refuse`."""
 
 
 # -- operations -------------------------------------------------------------
@@ -2422,6 +2510,46 @@ class Operations:
         """
         raw = self._run("order", args({"external_id": external_id}), ())
         return build(Order, raw)
+
+    def orders(
+        self,
+        *,
+        status: Optional[OrderStatus] = None,
+        contact: Optional[IdLike] = None,
+        from_: Optional[datetime] = None,
+        to: Optional[datetime] = None,
+        limit: Optional[int] = None,
+        after: Optional[IdLike] = None,
+    ) -> Page[Order]:
+        """Orders matching the filter (status, contact, placing time), by id, one page at a time.
+
+        status: Only orders in this status.
+        contact: Only orders linked to this CRM contact.
+        from_: Placed at or after this instant.
+        to: Placed strictly before this instant.
+        limit: Rows per page, 1–1000 (default 100).
+        after: The `next` cursor of the previous page; `None` for the first page.
+        """
+        raw = self._run("orders", args({"filter": args({"status": status, "contact": contact, "from": from_, "to": to, "limit": limit, "after": after})}), ("filter",))
+        return build_page(Order, raw)
+
+    def iter_orders(
+        self,
+        *,
+        status: Optional[OrderStatus] = None,
+        contact: Optional[IdLike] = None,
+        from_: Optional[datetime] = None,
+        to: Optional[datetime] = None,
+        limit: Optional[int] = None,
+    ) -> Iterator[Order]:
+        """Every row of ``orders``, fetched page by page (``limit`` rows a page)."""
+        after: Optional[int] = None
+        while True:
+            page = self.orders(status=status, contact=contact, from_=from_, to=to, limit=limit, after=after)
+            yield from page.items
+            if page.next is None:
+                return
+            after = page.next
 
     def crm_settings(
         self,
@@ -3540,6 +3668,25 @@ class Operations:
         raw = self._run("activities", args({"query": args({"period": period, "as_of": as_of, "pipeline": pipeline, "owner": owner, "rates": rates, "limit": limit})}), ("query",))
         return build(Activities, raw)
 
+    def export(
+        self,
+        sheets: Iterable[Union[Sheet, Mapping[str, Any]]],
+        path: str,
+        *,
+        format: Optional[Format] = None,
+        csv: Optional[Union[CsvOptions, Mapping[str, Any]]] = None,
+        xlsx: Optional[Union[XlsxOptions, Mapping[str, Any]]] = None,
+    ) -> ExportSummary:
+        """Exports datasets (movements, stock, orders, contacts, KPIs…) to an xlsx or csv file at `path`, all read in one snapshot; written under a temporary name and renamed once complete. Bindings also stream to a writer and report progress.
+
+        sheets: The sheets, in order: several in an xlsx workbook, exactly one in csv.
+        format: xlsx (default) or csv.
+        csv: How csv is written (ignored for xlsx).
+        xlsx: How xlsx is written (ignored for csv).
+        """
+        raw = self._run("export", args({"export": args({"sheets": sheets, "format": format, "csv": csv, "xlsx": xlsx}), "path": path}), ("export",))
+        return build(ExportSummary, raw)
+
 
 #: Fractional digits of every decimal (the typed paths speak integers of this scale).
 DECIMAL_SCALE = 6
@@ -3550,7 +3697,7 @@ TOO_DEEP = "is nested more than 128 levels deep"
 INVALID_INPUT_MESSAGE = "invalid {field}: {reason}"
 
 #: Every operation of the catalogue, by name.
-OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities",)
+OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order", "orders", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities", "export",)
 
 __all__ = [
     "DecimalLike",
@@ -3579,6 +3726,12 @@ __all__ = [
     "StageKind",
     "OpportunityStatus",
     "TransitionKind",
+    "LongText",
+    "ErpTable",
+    "CrmTable",
+    "Format",
+    "CsvPreset",
+    "LineEnding",
     "Synchronous",
     "Info",
     "Item",
@@ -3662,6 +3815,8 @@ __all__ = [
     "Activity",
     "Activities",
     "CrmDashboard",
+    "SheetSummary",
+    "ExportSummary",
     "ShortLine",
     "NewPurchaseLine",
     "ReceiveLine",
@@ -3672,5 +3827,8 @@ __all__ = [
     "WinOrder",
     "Rate",
     "RateTable",
+    "Sheet",
+    "CsvOptions",
+    "XlsxOptions",
     "DECIMAL_SCALE",
 ]

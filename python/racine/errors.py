@@ -148,6 +148,14 @@ class SchemaTooNewError(RacineError):
     found: int
 
 
+class CancelledError(RacineError):
+    """The caller cancelled a long operation (an export); it left nothing behind. (status 12)"""
+
+    code = "cancelled"
+    rows: Any
+    operation: str
+
+
 class DatabaseClosedError(RacineError):
     """The database was closed (``close()``); reopen it to go on."""
 
@@ -165,6 +173,7 @@ _BY_CODE: Dict[str, Type[RacineError]] = {
     "busy": BusyError,
     "storage": StorageError,
     "schema_too_new": SchemaTooNewError,
+    "cancelled": CancelledError,
     "closed": DatabaseClosedError,
 }
 
@@ -190,5 +199,6 @@ __all__ = [
     "BusyError",
     "StorageError",
     "SchemaTooNewError",
+    "CancelledError",
     "DatabaseClosedError",
 ]

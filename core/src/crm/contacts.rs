@@ -648,40 +648,7 @@ impl Database {
 
     /// Contacts matching the filter, by id, one page at a time.
     pub fn contacts(&self, filter: &ContactFilter) -> Result<Page<Contact>> {
-        let limit = filter.page.limit()?;
-        self.read(|r| {
-            let country = default_country(r)?;
-            let email = match &filter.email {
-                Some(e) => Some(matching::email("email", e)?.1),
-                None => None,
-            };
-            let phone = match &filter.phone {
-                Some(p) => Some(matching::phone("phone", p, country.as_deref())?.1),
-                None => None,
-            };
-            let search = filter
-                .search
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty());
-            let query = ContactQuery {
-                search: search.map(matching::name_key),
-                search_phone: search.and_then(|s| matching::phone_query(s, country.as_deref())),
-                search_tag: search.map(str::to_string),
-                kind: filter.kind,
-                status: filter.status.unwrap_or(ContactStatus::Active),
-                company: filter.company,
-                owner: filter.owner.clone(),
-                tag: filter.tag.clone(),
-                email,
-                phone,
-                source: filter.source.clone(),
-                after: filter.page.after.unwrap_or(0),
-                limit: limit + 1,
-            };
-            let rows = r.contacts(&query)?;
-            Ok(Page::from_rows(rows, limit, |c| c.id))
-        })
+        self.read(|r| list(r, filter))
     }
 
     /// The orders linked to a contact, by id, one page at a time.
@@ -726,4 +693,40 @@ impl Database {
             })
         })
     }
+}
+
+/// One page of [`Database::contacts`], read on `r`.
+pub(crate) fn list(r: &dyn Reads, filter: &ContactFilter) -> Result<Page<Contact>> {
+    let limit = filter.page.limit()?;
+    let country = default_country(r)?;
+    let email = match &filter.email {
+        Some(e) => Some(matching::email("email", e)?.1),
+        None => None,
+    };
+    let phone = match &filter.phone {
+        Some(p) => Some(matching::phone("phone", p, country.as_deref())?.1),
+        None => None,
+    };
+    let search = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let query = ContactQuery {
+        search: search.map(matching::name_key),
+        search_phone: search.and_then(|s| matching::phone_query(s, country.as_deref())),
+        search_tag: search.map(str::to_string),
+        kind: filter.kind,
+        status: filter.status.unwrap_or(ContactStatus::Active),
+        company: filter.company,
+        owner: filter.owner.clone(),
+        tag: filter.tag.clone(),
+        email,
+        phone,
+        source: filter.source.clone(),
+        after: filter.page.after.unwrap_or(0),
+        limit: limit + 1,
+    };
+    let rows = r.contacts(&query)?;
+    Ok(Page::from_rows(rows, limit, |c| c.id))
 }

@@ -238,19 +238,24 @@ impl Database {
     /// Recent or planned interactions, per contact, opportunity or owner,
     /// one page at a time (recent: newest first; planned: soonest first).
     pub fn interactions(&self, filter: &InteractionFilter) -> Result<Page<Interaction>> {
-        let limit = filter.page.limit()?;
-        text::optional("owner", filter.owner.as_deref(), 100)?;
-        let query = InteractionQuery {
-            when: filter.when,
-            contact: filter.contact,
-            opportunity: filter.opportunity,
-            owner: filter.owner.clone(),
-            kind: filter.kind,
-            now: filter.now.unwrap_or_else(crate::instant::now),
-            after: filter.page.after,
-            limit: limit + 1,
-        };
-        let rows = self.read(|r| r.interactions(&query))?;
-        Ok(Page::from_rows(rows, limit, |i| i.id))
+        self.read(|r| list(r, filter))
     }
+}
+
+/// One page of [`Database::interactions`], read on `r`.
+pub(crate) fn list(r: &dyn Reads, filter: &InteractionFilter) -> Result<Page<Interaction>> {
+    let limit = filter.page.limit()?;
+    text::optional("owner", filter.owner.as_deref(), 100)?;
+    let query = InteractionQuery {
+        when: filter.when,
+        contact: filter.contact,
+        opportunity: filter.opportunity,
+        owner: filter.owner.clone(),
+        kind: filter.kind,
+        now: filter.now.unwrap_or_else(crate::instant::now),
+        after: filter.page.after,
+        limit: limit + 1,
+    };
+    let rows = r.interactions(&query)?;
+    Ok(Page::from_rows(rows, limit, |i| i.id))
 }

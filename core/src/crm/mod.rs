@@ -34,11 +34,11 @@
 //! # Ok::<(), racine::Error>(())
 //! ```
 
-mod contacts;
-mod interactions;
+pub(crate) mod contacts;
+pub(crate) mod interactions;
 mod matching;
 mod merge;
-mod opportunities;
+pub(crate) mod opportunities;
 mod pipelines;
 
 pub use contacts::{

@@ -841,14 +841,17 @@ impl Database {
 
     /// Opportunities matching the filter, by id, one page at a time.
     pub fn opportunities(&self, filter: &OpportunityFilter) -> Result<Page<Opportunity>> {
-        let limit = filter.page.limit()?;
-        self.read(|r| {
-            let ids = r.opportunity_ids(filter, limit + 1)?;
-            let rows = ids
-                .into_iter()
-                .map(|id| load(r, id))
-                .collect::<Result<Vec<_>>>()?;
-            Ok(Page::from_rows(rows, limit, |o| o.id))
-        })
+        self.read(|r| list(r, filter))
     }
+}
+
+/// One page of [`Database::opportunities`], read on `r`.
+pub(crate) fn list(r: &dyn Reads, filter: &OpportunityFilter) -> Result<Page<Opportunity>> {
+    let limit = filter.page.limit()?;
+    let ids = r.opportunity_ids(filter, limit + 1)?;
+    let rows = ids
+        .into_iter()
+        .map(|id| load(r, id))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(rows, limit, |o| o.id))
 }

@@ -1300,23 +1300,13 @@ impl Database {
     /// # Ok::<(), racine::Error>(())
     /// ```
     pub fn crm_dashboard(&self, q: &CrmQuery) -> Result<CrmDashboard> {
-        self.crm(q, |r, ctx| {
-            let closings = ctx.closings(r)?;
-            let open = ctx.open(r)?;
-            Ok(CrmDashboard {
-                period: ctx.period.clone(),
-                pipeline: pipeline_by_stage(r, ctx)?,
-                win_rate: win_rate(ctx, &closings)?,
-                deal_size: deal_size(ctx, &closings)?,
-                sales_cycle: sales_cycle(ctx, &closings)?,
-                velocity: velocity(ctx, &closings, &open)?,
-                stage_conversion: stage_conversion(r, ctx)?,
-                time_in_stage: time_in_stage(r, ctx, &closings)?,
-                owners: owner_performance(ctx, &closings, &open)?,
-                top_clients: top_clients(r, ctx, &closings)?,
-                activities: activities(r, ctx)?,
-            })
-        })
+        self.crm(q, dashboard)
+    }
+
+    /// [`Database::crm_dashboard`] on a snapshot the caller holds.
+    pub(crate) fn crm_dashboard_on(&self, r: &dyn Reads, q: &CrmQuery) -> Result<CrmDashboard> {
+        let ctx = Ctx::new(self, r, q)?;
+        dashboard(r, &ctx)
     }
 
     /// The open pipeline per stage, now or replayed as of `as_of`.
@@ -1370,4 +1360,22 @@ impl Database {
     pub fn activities(&self, q: &CrmQuery) -> Result<Activities> {
         self.crm(q, activities)
     }
+}
+
+fn dashboard(r: &dyn Reads, ctx: &Ctx) -> Result<CrmDashboard> {
+    let closings = ctx.closings(r)?;
+    let open = ctx.open(r)?;
+    Ok(CrmDashboard {
+        period: ctx.period.clone(),
+        pipeline: pipeline_by_stage(r, ctx)?,
+        win_rate: win_rate(ctx, &closings)?,
+        deal_size: deal_size(ctx, &closings)?,
+        sales_cycle: sales_cycle(ctx, &closings)?,
+        velocity: velocity(ctx, &closings, &open)?,
+        stage_conversion: stage_conversion(r, ctx)?,
+        time_in_stage: time_in_stage(r, ctx, &closings)?,
+        owners: owner_performance(ctx, &closings, &open)?,
+        top_clients: top_clients(r, ctx, &closings)?,
+        activities: activities(r, ctx)?,
+    })
 }

@@ -993,6 +993,13 @@ impl Database {
         })
     }
 
+    /// [`Database::erp_dashboard`] on a snapshot the caller holds (an
+    /// export reads it beside its other sheets).
+    pub(crate) fn erp_dashboard_on(&self, r: &dyn Reads, q: &ErpQuery) -> Result<ErpDashboard> {
+        let ctx = Ctx::new(self, r, q)?;
+        dashboard(self, r, &ctx)
+    }
+
     /// The ERP dashboard for a period, in one snapshot.
     ///
     /// ```
@@ -1008,18 +1015,7 @@ impl Database {
     /// # Ok::<(), racine::Error>(())
     /// ```
     pub fn erp_dashboard(&self, q: &ErpQuery) -> Result<ErpDashboard> {
-        self.erp(q, |r, ctx| {
-            Ok(ErpDashboard {
-                period: ctx.period.clone(),
-                valuation: valuation(r, ctx)?,
-                purchases: purchases(r, ctx)?,
-                daily_flows: daily_flows(self, r, ctx)?,
-                top_movers: top_movers(r, ctx)?,
-                low_stock: low_stock(r, ctx)?,
-                turnover: turnover(r, ctx)?,
-                stockout_rate: stockout_rate(r, ctx)?,
-            })
-        })
+        self.erp(q, |r, ctx| dashboard(self, r, ctx))
     }
 
     /// Stock value at the query's instant: total, per warehouse, top items.
@@ -1057,4 +1053,34 @@ impl Database {
     pub fn stockout_rate(&self, q: &ErpQuery) -> Result<StockoutRate> {
         self.erp(q, stockout_rate)
     }
+}
+
+fn dashboard(db: &Database, r: &dyn Reads, ctx: &Ctx) -> Result<ErpDashboard> {
+    Ok(ErpDashboard {
+        period: ctx.period.clone(),
+        valuation: valuation(r, ctx)?,
+        purchases: purchases(r, ctx)?,
+        daily_flows: daily_flows(db, r, ctx)?,
+        top_movers: top_movers(r, ctx)?,
+        low_stock: low_stock(r, ctx)?,
+        turnover: turnover(r, ctx)?,
+        stockout_rate: stockout_rate(r, ctx)?,
+    })
+}
+
+/// On hand and value of every item that ever moved (in one warehouse or
+/// all) as of `at`, by item id: what the stock export writes as of an instant.
+pub(crate) fn item_stock_as_of(
+    r: &dyn Reads,
+    at: Timestamp,
+    warehouse: Option<i64>,
+) -> Result<Vec<(i64, Decimal, Decimal)>> {
+    let stock = stock_at(r, at, warehouse)?;
+    let mut items = stock
+        .items
+        .into_iter()
+        .map(|(item, (q, v))| Ok((item, wide(q)?, wide(v)?)))
+        .collect::<Result<Vec<_>>>()?;
+    items.sort_unstable_by_key(|(item, _, _)| *item);
+    Ok(items)
 }

@@ -271,25 +271,7 @@ impl Database {
 
     /// Stock of every item (totals, or in one warehouse), one page at a time.
     pub fn stock_levels(&self, filter: &StockFilter) -> Result<Page<StockLevel>> {
-        let limit = filter.page.limit()?;
-        let rows = self.read(|r| {
-            check_warehouse(r, filter.warehouse)?;
-            r.levels(
-                &LevelQuery {
-                    warehouse: filter.warehouse,
-                    after: filter.page.after.unwrap_or(0),
-                    active_only: filter.active_only,
-                    low_stock_only: filter.low_stock_only,
-                    limit: limit + 1,
-                },
-                None,
-            )
-        })?;
-        let levels = rows
-            .into_iter()
-            .map(|row| level(row, filter.warehouse))
-            .collect();
-        Ok(Page::from_rows(levels, limit, |l| l.item))
+        self.read(|r| stock_levels(r, filter))
     }
 
     /// Total stock value, in one warehouse or all.
@@ -376,4 +358,26 @@ impl Database {
         })?;
         Ok(Page::from_rows(rows, limit, |m| m.id))
     }
+}
+
+/// One page of [`Database::stock_levels`], read on `r` (an export pages
+/// through a snapshot with it).
+pub(crate) fn stock_levels(r: &dyn Reads, filter: &StockFilter) -> Result<Page<StockLevel>> {
+    let limit = filter.page.limit()?;
+    check_warehouse(r, filter.warehouse)?;
+    let rows = r.levels(
+        &LevelQuery {
+            warehouse: filter.warehouse,
+            after: filter.page.after.unwrap_or(0),
+            active_only: filter.active_only,
+            low_stock_only: filter.low_stock_only,
+            limit: limit + 1,
+        },
+        None,
+    )?;
+    let levels = rows
+        .into_iter()
+        .map(|row| level(row, filter.warehouse))
+        .collect();
+    Ok(Page::from_rows(levels, limit, |l| l.item))
 }

@@ -33,8 +33,8 @@ use jiff::Timestamp;
 use crate::instant::stored;
 
 pub use model::{
-    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderLine,
-    OrderStatus, Reservation, ReservationStatus, ReturnLine, StockPolicy,
+    Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderFilter,
+    OrderLine, OrderStatus, Reservation, ReservationStatus, ReturnLine, StockPolicy,
 };
 
 use crate::database::Database;
@@ -42,6 +42,7 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result, ShortLine};
 use crate::ledger::posting::{Origin, Posting, Shortfall};
 use crate::ledger::{Movement, Reason};
+use crate::page::Page;
 use crate::store::{LineState, NewOrderEvent, NewOrderRow, OrderHead, Reads, Writes};
 use crate::text;
 pub(crate) use model::{currency, positive};
@@ -717,4 +718,20 @@ impl Database {
     pub fn order(&self, external_id: &str) -> Result<Order> {
         self.read(|r| load(r, external_id))
     }
+
+    /// Orders matching the filter, by Racine's id, one page at a time.
+    pub fn orders(&self, filter: &OrderFilter) -> Result<Page<Order>> {
+        self.read(|r| list(r, filter))
+    }
+}
+
+/// One page of [`Database::orders`], read on `r`.
+pub(crate) fn list(r: &dyn Reads, filter: &OrderFilter) -> Result<Page<Order>> {
+    let limit = filter.page.limit()?;
+    let rows = r
+        .order_external_ids(filter, limit + 1)?
+        .iter()
+        .map(|id| load(r, id))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page::from_rows(rows, limit, |o| o.id))
 }

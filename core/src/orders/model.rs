@@ -296,3 +296,24 @@ pub(crate) fn positive(field: String, q: Decimal) -> Result<()> {
         ))
     }
 }
+
+/// Which orders a listing (or an export) covers, by Racine's id.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct OrderFilter {
+    /// Only orders in this status.
+    pub status: Option<OrderStatus>,
+    /// Only orders linked to this CRM contact.
+    pub contact: Option<i64>,
+    /// Placed at or after this instant.
+    #[schemars(with = "Option<crate::catalogue::Instant>")]
+    #[serde(default, with = "crate::instant::text::option")]
+    pub from: Option<Timestamp>,
+    /// Placed strictly before this instant.
+    #[schemars(with = "Option<crate::catalogue::Instant>")]
+    #[serde(default, with = "crate::instant::text::option")]
+    pub to: Option<Timestamp>,
+    /// Page size and cursor (an order's Racine id).
+    #[serde(flatten)]
+    pub page: crate::page::PageRequest,
+}

@@ -28,7 +28,7 @@ use crate::error::Result;
 use crate::items::{Item, ItemFilter, ItemKind, NewItem};
 use crate::ledger::{MovementFilter, MovementRecord, Reason};
 use crate::orders::{
-    Customer, OrderEvent, OrderEventKind, OrderStatus, Reservation, ReservationStatus,
+    Customer, OrderEvent, OrderEventKind, OrderFilter, OrderStatus, Reservation, ReservationStatus,
 };
 use crate::purchases::{PurchaseFilter, PurchaseStatus};
 use crate::suppliers::{NewSupplier, Supplier, SupplierFilter};
@@ -277,6 +277,16 @@ pub(crate) trait LedgerReads {
     fn movement(&self, id: i64) -> Result<Option<MovementRecord>>;
     /// Movement history matching `filter`, up to `limit` rows.
     fn movements(&self, filter: &MovementFilter, limit: u32) -> Result<Vec<MovementRecord>>;
+    /// Every movement matching `filter` (its page size aside), in its
+    /// order, handed to `f` one at a time from one statement: an export
+    /// holds one row in memory, whatever the ledger's size.
+    fn each_movement(
+        &self,
+        filter: &MovementFilter,
+        f: &mut dyn FnMut(&MovementRecord) -> Result<()>,
+    ) -> Result<()>;
+    /// How many movements match `filter` (its page size aside).
+    fn count_movements(&self, filter: &MovementFilter) -> Result<u64>;
 }
 
 pub(crate) trait LedgerWrites {
@@ -380,6 +390,9 @@ pub(crate) trait OrderReads {
     fn order_movement_ids(&self, order_id: i64) -> Result<Vec<i64>>;
     /// Orders still `placed`, unpaid, whose hold ended at or before `now`.
     fn expired_order_ids(&self, now: Timestamp) -> Result<Vec<String>>;
+    /// External ids of up to `limit` orders matching `filter` with Racine
+    /// id above `filter.page.after`, by id.
+    fn order_external_ids(&self, filter: &OrderFilter, limit: u32) -> Result<Vec<String>>;
 }
 
 pub(crate) trait OrderWrites {

@@ -20,6 +20,7 @@ use racine::Database;
 mod bad_input;
 mod crm;
 mod crm_model;
+mod exports;
 mod kpis;
 mod ledger;
 mod ledger_model;

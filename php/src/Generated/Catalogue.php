@@ -65,6 +65,7 @@ final class Catalogue
         'return_order' => 'returnOrder',
         'expire_reservations' => 'expireReservations',
         'order' => 'order',
+        'orders' => 'orders',
         'crm_settings' => 'crmSettings',
         'set_default_country' => 'setDefaultCountry',
         'create_contact' => 'createContact',
@@ -119,6 +120,7 @@ final class Catalogue
         'owner_performance' => 'ownerPerformance',
         'top_clients' => 'topClients',
         'activities' => 'activities',
+        'export' => 'export',
     ];
 
     /** Every error code => its stable number. */
@@ -133,6 +135,7 @@ final class Catalogue
         'busy' => 8,
         'storage' => 9,
         'schema_too_new' => 10,
+        'cancelled' => 12,
     ];
 
     /** Every closed set => its names. */
@@ -155,6 +158,12 @@ final class Catalogue
         'StageKind' => ['open', 'won', 'lost'],
         'OpportunityStatus' => ['open', 'won', 'lost'],
         'TransitionKind' => ['created', 'moved', 'won', 'lost', 'reopened'],
+        'LongText' => ['cut', 'refuse'],
+        'ErpTable' => ['summary', 'valuation_by_warehouse', 'valuation_by_item', 'purchases_by_supplier', 'purchases_by_item', 'daily_flows', 'top_movers_by_quantity', 'top_movers_by_cost', 'low_stock'],
+        'CrmTable' => ['summary', 'pipeline_by_stage', 'stage_conversion', 'time_in_stage', 'owner_performance', 'top_clients', 'activities'],
+        'Format' => ['xlsx', 'csv'],
+        'CsvPreset' => ['plain', 'excel'],
+        'LineEnding' => ['lf', 'crlf'],
         'Synchronous' => ['full', 'normal'],
     ];
 

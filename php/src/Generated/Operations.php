@@ -531,6 +531,17 @@ trait Operations
     }
 
     /**
+     * Orders matching the filter (status, contact, placing time), by id, one page at a time.
+     *
+     * @param array{status?: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', contact?: int, from?: \DateTimeInterface, to?: \DateTimeInterface, limit?: int, after?: int} $filter status, contact, from, to, limit, after
+     * @return array{items: list<array{id: int, external_id: string, customer: array<string, mixed>, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}>, next: int|null}
+     */
+    public function orders(array $filter = []): array
+    {
+        return $this->call('orders', ['filter' => (object) $filter]);
+    }
+
+    /**
      * The CRM's settings: the default country of phone numbers and the lost reasons.
      *
      * @return array{default_country: string|null, lost_reasons: list<array<string, mixed>>}
@@ -1193,5 +1204,18 @@ trait Operations
     public function activities(array $query = []): array
     {
         return $this->call('activities', ['query' => (object) $query]);
+    }
+
+    /**
+     * Exports datasets (movements, stock, orders, contacts, KPIs…) to an xlsx or csv file at `path`, all read in one snapshot; written under a temporary name and renamed once complete. Bindings also stream to a writer and report progress.
+     *
+     * @param list<array{name?: string|null}> $sheets The sheets, in order: several in an xlsx workbook, exactly one in csv.
+     * @param array{format?: 'xlsx'|'csv', csv?: array{preset?: 'plain'|'excel', delimiter?: string|null, quote_all?: bool|null, line_ending?: 'lf'|'crlf'|null, bom?: bool|null, decimal_separator?: string|null, neutralise_formulas?: bool|null}, xlsx?: array{max_rows_per_sheet?: int|null, long_text?: 'cut'|'refuse'}} $options format, csv, xlsx
+     * @param string $path
+     * @return array{format: 'xlsx'|'csv', sheets: list<array<string, mixed>>, rows: int, bytes: int, cut_cells: int}
+     */
+    public function export(array $sheets, string $path, array $options = []): array
+    {
+        return $this->call('export', ['export' => ['sheets' => $sheets] + $options, 'path' => $path]);
     }
 }

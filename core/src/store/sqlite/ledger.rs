@@ -330,47 +330,95 @@ impl<T: Conn + ?Sized> LedgerReads for T {
     }
 
     fn movements(&self, filter: &MovementFilter, limit: u32) -> Result<Vec<MovementRecord>> {
-        let (cmp, dir) = match filter.order {
-            SortOrder::NewestFirst => ("<", "DESC"),
-            SortOrder::OldestFirst => (">", "ASC"),
-        };
-        let item = match &filter.item {
-            Some(ItemRef::Id(id)) => Some(*id),
-            // The rules resolve a SKU before asking; an unresolved one matches nothing.
-            Some(ItemRef::Sku(_)) => return Ok(Vec::new()),
-            None => None,
-        };
-        let sql = format!(
-            "SELECT {MOVEMENT_COLUMNS} {MOVEMENT_FROM}
-             WHERE (?1 IS NULL OR m.id {cmp} ?1)
-               AND (?2 IS NULL OR m.item_id = ?2)
-               AND (?3 IS NULL OR m.warehouse_id = ?3)
-               AND (?4 IS NULL OR m.reason = ?4)
-               AND (?5 IS NULL OR m.effective_at >= ?5)
-               AND (?6 IS NULL OR m.effective_at < ?6)
-               AND (?7 IS NULL OR m.reference = ?7)
-             ORDER BY m.id {dir} LIMIT ?8"
-        );
-        run(|| {
-            let mut stmt = self.conn().prepare_cached(&sql)?;
-            let rows = stmt
-                .query_map(
-                    params![
-                        filter.page.after,
-                        item,
-                        filter.warehouse,
-                        filter.reason.map(Reason::as_str),
-                        filter.from.map(micros),
-                        filter.to.map(micros),
-                        filter.reference,
-                        limit
-                    ],
-                    movement_from_row,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+        let mut rows = Vec::new();
+        matching_movements(
+            self.conn(),
+            filter,
+            MOVEMENT_COLUMNS,
+            i64::from(limit),
+            &mut |r| {
+                rows.push(run(|| Ok(movement_from_row(r)?))?);
+                Ok(())
+            },
+        )?;
+        Ok(rows)
+    }
+
+    fn each_movement(
+        &self,
+        filter: &MovementFilter,
+        f: &mut dyn FnMut(&MovementRecord) -> Result<()>,
+    ) -> Result<()> {
+        // LIMIT -1: no limit, in SQLite.
+        matching_movements(self.conn(), filter, MOVEMENT_COLUMNS, -1, &mut |r| {
+            f(&run(|| Ok(movement_from_row(r)?))?)
         })
     }
+
+    fn count_movements(&self, filter: &MovementFilter) -> Result<u64> {
+        let mut count = 0;
+        matching_movements(self.conn(), filter, "COUNT(*)", -1, &mut |r| {
+            count = run(|| Ok(r.get::<_, i64>(0)?))?.try_into().unwrap_or(0);
+            Ok(())
+        })?;
+        Ok(count)
+    }
+}
+
+/// Runs the one query of the movement history (`columns` of the movements
+/// matching `filter`, up to `limit` rows, -1 for all) and hands each row to `f`.
+fn matching_movements(
+    conn: &rusqlite::Connection,
+    filter: &MovementFilter,
+    columns: &str,
+    limit: i64,
+    f: &mut dyn FnMut(&Row) -> Result<()>,
+) -> Result<()> {
+    let (cmp, dir) = match filter.order {
+        SortOrder::NewestFirst => ("<", "DESC"),
+        SortOrder::OldestFirst => (">", "ASC"),
+    };
+    let item = match &filter.item {
+        Some(ItemRef::Id(id)) => Some(*id),
+        // The rules resolve a SKU before asking; an unresolved one matches nothing.
+        Some(ItemRef::Sku(_)) => return Ok(()),
+        None => None,
+    };
+    // A count has no order (SQLite would refuse ORDER BY on an aggregate's column).
+    let order = if columns.starts_with("COUNT") {
+        String::new()
+    } else {
+        format!("ORDER BY m.id {dir}")
+    };
+    let sql = format!(
+        "SELECT {columns} {MOVEMENT_FROM}
+         WHERE (?1 IS NULL OR m.id {cmp} ?1)
+           AND (?2 IS NULL OR m.item_id = ?2)
+           AND (?3 IS NULL OR m.warehouse_id = ?3)
+           AND (?4 IS NULL OR m.reason = ?4)
+           AND (?5 IS NULL OR m.effective_at >= ?5)
+           AND (?6 IS NULL OR m.effective_at < ?6)
+           AND (?7 IS NULL OR m.reference = ?7)
+         {order} LIMIT ?8"
+    );
+    let sql_error = |e: rusqlite::Error| Error::from(SqlError::from(e));
+    let mut stmt = conn.prepare_cached(&sql).map_err(sql_error)?;
+    let mut rows = stmt
+        .query(params![
+            filter.page.after,
+            item,
+            filter.warehouse,
+            filter.reason.map(Reason::as_str),
+            filter.from.map(micros),
+            filter.to.map(micros),
+            filter.reference,
+            limit
+        ])
+        .map_err(sql_error)?;
+    while let Some(row) = rows.next().map_err(sql_error)? {
+        f(row)?;
+    }
+    Ok(())
 }
 
 impl SqliteTx<'_> {

@@ -7,7 +7,7 @@ use super::{instant, is_unique_violation, micros, run, stored, Conn, SqlError, S
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::orders::{
-    Customer, OrderEvent, OrderEventKind, OrderStatus, Reservation, ReservationStatus,
+    Customer, OrderEvent, OrderEventKind, OrderFilter, OrderStatus, Reservation, ReservationStatus,
 };
 use crate::store::{
     LineState, NewOrderEvent, NewOrderRow, OrderHead, OrderReads, OrderRow, OrderWrites,
@@ -193,6 +193,31 @@ impl<T: Conn + ?Sized> OrderReads for T {
             )?;
             let rows = stmt
                 .query_map([micros(now)], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn order_external_ids(&self, filter: &OrderFilter, limit: u32) -> Result<Vec<String>> {
+        run(|| {
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT external_id FROM orders
+                 WHERE id > ?1 AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR contact_id = ?3)
+                   AND (?4 IS NULL OR placed_at >= ?4) AND (?5 IS NULL OR placed_at < ?5)
+                 ORDER BY id LIMIT ?6",
+            )?;
+            let rows = stmt
+                .query_map(
+                    params![
+                        filter.page.after.unwrap_or(0),
+                        filter.status.map(OrderStatus::as_str),
+                        filter.contact,
+                        filter.from.map(micros),
+                        filter.to.map(micros),
+                        limit
+                    ],
+                    |r| r.get(0),
+                )?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
