@@ -181,6 +181,30 @@ typedef enum {
 // are serialised. Several processes may open the same file at once.
 typedef struct RacineDb RacineDb;
 
+// Receives the bytes of an export, in order. Returns 0 to go on; any
+// other value fails the export with `RACINE_STATUS_STORAGE`.
+typedef int32_t (*RacineWriteFn)(void *user_data, const uint8_t *bytes, size_t len);
+
+// How far an export is. Valid only during the progress callback.
+typedef struct {
+  // Rows written so far, all datasets.
+  uint64_t rows;
+  // Rows of the current dataset written so far.
+  uint64_t sheet_rows;
+  // Rows the current dataset will have; -1 when not known.
+  int64_t sheet_total;
+  // The current dataset's sheet name (UTF-8, not NUL-terminated).
+  const char *sheet;
+  // Its length in bytes.
+  size_t sheet_len;
+  // Whether the export is complete (the last call).
+  bool done;
+} RacineProgress;
+
+// Told how far an export is. Returns 0 to go on; any other value cancels
+// it (`RACINE_STATUS_CANCELLED`: a file export leaves nothing behind).
+typedef int32_t (*RacineProgressFn)(void *user_data, const RacineProgress *progress);
+
 // One movement request. Zero-initialise it, then set what applies.
 // Text fields are UTF-8 pointer + length (NULL, 0 when absent) and are
 // only read during the call.
@@ -343,6 +367,39 @@ const char *racine_last_error_details(void);
 // Zero-based index of the failing entry when the last error on this thread
 // came from a batch; -1 otherwise.
 int64_t racine_last_error_batch_index(void);
+
+// Exports datasets to a file at `path`, or streams them to `write`.
+//
+// - `export_json`, `export_len`: UTF-8 JSON of the export (`{"sheets":
+//   [{"dataset": "movements"}], "format": "xlsx"}`; see `Export` in
+//   schema/racine.json). A bad field fails with
+//   `RACINE_STATUS_INVALID_INPUT` naming it (`export.sheets[0].dataset`).
+// - `path`, `path_len`: the file to write (written under a temporary name
+//   in its folder, renamed once complete); NULL, 0 to stream to `write`.
+// - `write`, `write_data`: required when `path` is NULL; receives the
+//   file's bytes in order (xlsx once complete, csv as it is written).
+// - `progress`, `progress_data`: optional; called every 10,000 rows, at
+//   each dataset's start and end, and once complete; a non-zero return
+//   cancels (`RACINE_STATUS_CANCELLED`).
+// - `out_summary`: receives the summary (JSON: sheets, rows, bytes),
+//   owned by the caller, released with `racine_string_free`.
+//
+// Callbacks run on the calling thread, during this call. Thread-safe.
+//
+// # Safety
+// `db` must be NULL or a live handle; text pointers NULL or readable for
+// their lengths; callbacks valid functions taking their user data;
+// `out_summary` NULL or valid for writing one pointer.
+RacineStatus racine_export(const RacineDb *db,
+                           const char *export_json,
+                           size_t export_len,
+                           const char *path,
+                           size_t path_len,
+                           RacineWriteFn write,
+                           void *write_data,
+                           RacineProgressFn progress,
+                           void *progress_data,
+                           char **out_summary);
 
 // The stable snake_case name of a status (`"negative_stock"`), or
 // `"unknown"` for a number that is not a status.

@@ -16,6 +16,7 @@
 mod boundary;
 mod db;
 mod error;
+mod export;
 mod status;
 mod typed;
 
@@ -27,6 +28,7 @@ pub use db::{
 pub use error::{
     racine_last_error_batch_index, racine_last_error_details, racine_last_error_message,
 };
+pub use export::{racine_export, RacineProgress, RacineProgressFn, RacineWriteFn};
 pub use status::{racine_status_name, RacineStatus};
 pub use typed::{
     racine_decimal_format, racine_decimal_parse, racine_post, racine_post_batch, racine_stock,

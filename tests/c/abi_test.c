@@ -3,11 +3,13 @@
  * message, leave out-parameters untouched, and never crash. Also: one handle
  * shared by several threads. Run under valgrind by scripts/test.
  */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, close */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "racine.h"
 
@@ -434,10 +436,98 @@ static void kpis(void) {
     racine_db_free(db);
 }
 
+/* An export streamed into memory: the write callback appends. */
+typedef struct {
+    char *bytes;
+    size_t len;
+} Buffer;
+
+static int32_t append(void *user_data, const uint8_t *bytes, size_t len) {
+    Buffer *b = user_data;
+    char *grown = realloc(b->bytes, b->len + len + 1);
+    if (grown == NULL) return 1;
+    memcpy(grown + b->len, bytes, len);
+    b->bytes = grown;
+    b->len += len;
+    b->bytes[b->len] = '\0';
+    return 0;
+}
+
+typedef struct {
+    int calls;
+    int done;
+    int64_t total;
+    int cancel_at;
+} Seen;
+
+static int32_t watch(void *user_data, const RacineProgress *p) {
+    Seen *s = user_data;
+    s->calls++;
+    if (p->done) s->done = 1;
+    if (p->sheet_total >= 0) s->total = p->sheet_total;
+    return s->cancel_at > 0 && s->calls >= s->cancel_at ? 1 : 0;
+}
+
+static void exports(void) {
+    RacineDb *db = open_memory();
+    char *out = CALL(db, "{\"op\":\"create_item\",\"item\":{\"sku\":\"00042\",\"name\":\"Oak\"}}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"post\",\"movement\":{\"kind\":\"receipt\",\"item\":\"00042\",\"quantity\":\"10\","
+                   "\"unit_cost\":\"4.5\",\"note\":\"=1+1\"}}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    const char *csv = "{\"format\":\"csv\",\"sheets\":[{\"dataset\":\"movements\"}]}";
+    Buffer b = {NULL, 0};
+    Seen seen = {0, 0, -1, 0};
+    char *summary = NULL;
+    RacineStatus st = racine_export(db, csv, strlen(csv), NULL, 0, append, &b, watch, &seen, &summary);
+    EXPECT(st == RACINE_STATUS_OK);
+    EXPECT(b.bytes != NULL && strstr(b.bytes, "Movement,Effective at") == b.bytes);
+    EXPECT(b.bytes != NULL && strstr(b.bytes, ",00042,") != NULL);
+    EXPECT(b.bytes != NULL && strstr(b.bytes, ",'=1+1,") != NULL);
+    EXPECT(summary != NULL && strstr(summary, "\"rows\":1") != NULL);
+    EXPECT(seen.done == 1 && seen.total == 1);
+    racine_string_free(summary);
+    free(b.bytes);
+
+    /* To a file; then cancelled by the progress callback: nothing left. */
+    const char *xlsx = "{\"sheets\":[{\"dataset\":\"movements\"},{\"dataset\":\"stock\"}]}";
+    char path[] = "/tmp/racine-c-export-XXXXXX";
+    int fd = mkstemp(path);
+    EXPECT(fd >= 0);
+    summary = NULL;
+    st = racine_export(db, xlsx, strlen(xlsx), path, strlen(path), NULL, NULL, NULL, NULL, &summary);
+    EXPECT(st == RACINE_STATUS_OK);
+    EXPECT(summary != NULL && strstr(summary, "\"name\":\"Stock\"") != NULL);
+    racine_string_free(summary);
+    FILE *f = fopen(path, "rb");
+    char magic[2] = {0, 0};
+    EXPECT(f != NULL && fread(magic, 1, 2, f) == 2 && magic[0] == 'P' && magic[1] == 'K');
+    if (f) fclose(f);
+    remove(path);
+    seen = (Seen){0, 0, -1, 1};
+    summary = NULL;
+    st = racine_export(db, xlsx, strlen(xlsx), path, strlen(path), NULL, NULL, watch, &seen, &summary);
+    EXPECT(st == RACINE_STATUS_CANCELLED);
+    EXPECT(summary == NULL);
+    EXPECT(fopen(path, "rb") == NULL);
+    EXPECT(strcmp(racine_status_name(st), "cancelled") == 0);
+
+    /* Bad input: named, nothing written. */
+    const char *bad = "{\"sheets\":[{\"dataset\":\"movments\"}]}";
+    st = racine_export(db, bad, strlen(bad), path, strlen(path), NULL, NULL, NULL, NULL, &summary);
+    EXPECT(st == RACINE_STATUS_INVALID_INPUT);
+    EXPECT(strstr(racine_last_error_details(), "\"field\":\"sheets[0]") != NULL);
+    st = racine_export(db, csv, strlen(csv), NULL, 0, NULL, NULL, NULL, NULL, &summary);
+    EXPECT(st == RACINE_STATUS_NULL_ARGUMENT);
+    close(fd);
+    racine_db_free(db);
+}
+
 int main(void) {
     EXPECT(racine_abi_version() == 2);
     crm();
     kpis();
+    exports();
     cost_layers_and_supplier_returns();
     null_arguments();
     invalid_utf8_and_json();

@@ -629,28 +629,32 @@ struct Names {
 
 impl Names {
     fn item(&mut self, r: &dyn Reads, id: i64) -> Result<&(String, String, Option<Decimal>)> {
-        if !self.items.contains_key(&id) {
-            let item = crate::items::get(r, id)?;
-            self.items
-                .insert(id, (item.sku, item.name, item.reorder_point));
-        }
-        Ok(&self.items[&id])
+        use std::collections::hash_map::Entry;
+        Ok(match self.items.entry(id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let item = crate::items::get(r, id)?;
+                e.insert((item.sku, item.name, item.reorder_point))
+            }
+        })
     }
 
     fn warehouse(&mut self, r: &dyn Reads, id: i64) -> Result<String> {
-        if !self.warehouses.contains_key(&id) {
-            self.warehouses
-                .insert(id, crate::warehouses::get(r, id)?.code);
+        use std::collections::hash_map::Entry;
+        Ok(match self.warehouses.entry(id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(crate::warehouses::get(r, id)?.code),
         }
-        Ok(self.warehouses[&id].clone())
+        .clone())
     }
 
     fn supplier(&mut self, r: &dyn Reads, id: i64) -> Result<String> {
-        if !self.suppliers.contains_key(&id) {
-            self.suppliers
-                .insert(id, crate::suppliers::get(r, id)?.name);
+        use std::collections::hash_map::Entry;
+        Ok(match self.suppliers.entry(id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(crate::suppliers::get(r, id)?.name),
         }
-        Ok(self.suppliers[&id].clone())
+        .clone())
     }
 }
 

@@ -92,6 +92,12 @@ pub struct Export {
 }
 
 impl Export {
+    /// An export from its JSON form (what the C ABI and the bindings pass);
+    /// a bad field is [`Error::InvalidInput`] naming it (`export.sheets[0].dataset`).
+    pub fn from_json(json: &str) -> Result<Export> {
+        crate::api::from_json(json, "export")
+    }
+
     /// An xlsx workbook of these sheets.
     pub fn xlsx(sheets: Vec<Sheet>) -> Export {
         Export {
