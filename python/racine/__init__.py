@@ -21,7 +21,7 @@ the connection and a few shortcuts (``racine._database``).
 """
 
 from . import errors
-from ._database import BatchPosted, Database, Movement
+from ._database import BatchPosted, Database, ExportProgress, Movement
 from ._generated import *  # noqa: F401,F403 - the catalogue's results, inputs and closed sets
 from ._generated import __all__ as _generated_names
 from ._racine import version as _native_version
@@ -34,6 +34,7 @@ __all__ = [
     "Database",
     "Movement",
     "BatchPosted",
+    "ExportProgress",
     "errors",
     "__version__",
     *[n for n in _generated_names if n != "Operations"],

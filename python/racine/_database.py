@@ -7,7 +7,9 @@ No stock rule lives here: refusals come from the Rust core.
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
+import os
 from datetime import datetime, timezone
 from decimal import Decimal
 from types import TracebackType
@@ -15,10 +17,26 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from . import _generated as g
 from . import _racine
-from ._convert import args, encode
+from ._convert import args, build, encode
 from .errors import InvalidInputError
 
-__all__ = ["Database", "Movement", "BatchPosted"]
+__all__ = ["Database", "Movement", "BatchPosted", "ExportProgress"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportProgress:
+    """How far an export is, as its ``progress`` callback sees it."""
+
+    sheet: str
+    """The dataset being written (its sheet's name)."""
+    sheet_rows: int
+    """Rows of this dataset written so far."""
+    sheet_total: Optional[int]
+    """Rows this dataset will have, when known before it is written."""
+    rows: int
+    """Rows written so far, all datasets."""
+    done: bool
+    """Whether the export is complete (the last call)."""
 
 _ONE = Decimal(1)
 
@@ -321,6 +339,54 @@ class Database(g.Operations):
         return self.post(
             Movement.transfer(item, from_warehouse, to_warehouse, quantity, **kw), idempotency_key=idempotency_key
         )
+
+    # -- exports ---------------------------------------------------------------
+
+    def export(
+        self,
+        sheets: Iterable[Union[g.Sheet, Mapping[str, Any]]],
+        path: Optional[Union[str, "os.PathLike[str]"]] = None,
+        *,
+        file: Optional[Any] = None,
+        format: Optional[g.Format] = None,
+        csv: Optional[Union[g.CsvOptions, Mapping[str, Any]]] = None,
+        xlsx: Optional[Union[g.XlsxOptions, Mapping[str, Any]]] = None,
+        progress: Optional[Callable[[ExportProgress], Optional[bool]]] = None,
+    ) -> g.ExportSummary:
+        """Exports datasets to the file at ``path`` (written under a temporary
+        name and renamed once complete) or to ``file``, any object with
+        ``write(bytes)`` (an open file, ``io.BytesIO``, a web response).
+
+        ``sheets`` are datasets with the filters of their list calls, e.g.
+        ``[{"dataset": "movements", "filter": {"reason": "sale"}},
+        {"dataset": "stock", "as_of": datetime(...)}]``; all are read in one
+        snapshot. ``progress`` is called every 10,000 rows with an
+        :class:`ExportProgress`; returning ``False`` cancels the export
+        (:class:`CancelledError`), leaving no file behind. The GIL is
+        released while rows are written.
+        """
+        if (path is None) == (file is None):
+            raise TypeError("give exactly one of path and file")
+        request = args({"sheets": sheets, "format": format, "csv": csv, "xlsx": xlsx})
+        callback = None
+        if progress is not None:
+            report = progress
+
+            def callback(sheet: str, sheet_rows: int, sheet_total: Optional[int], rows: int, done: bool) -> Optional[bool]:
+                return report(ExportProgress(sheet, sheet_rows, sheet_total, rows, done))
+
+        raw = self._engine.export(encode(request), None if path is None else os.fspath(path), file, callback)
+        return build(g.ExportSummary, json.loads(raw))
+
+    def export_bytes(
+        self,
+        sheets: Iterable[Union[g.Sheet, Mapping[str, Any]]],
+        **options: Any,
+    ) -> bytes:
+        """The exported file's bytes (see :meth:`export`), e.g. for an HTTP response."""
+        buffer = io.BytesIO()
+        self.export(sheets, file=buffer, **options)
+        return buffer.getvalue()
 
     def expire_reservations(self, now: Optional[datetime] = None) -> List[str]:
         """Expires unpaid, unshipped orders whose hold ended at or before

@@ -1,6 +1,6 @@
 """Type stubs of the native module (checked by ``python -m mypy.stubtest``)."""
 
-from typing import List, Optional, Tuple, final
+from typing import Any, Callable, List, Optional, Tuple, final
 
 __all__ = ["Engine", "version"]
 
@@ -16,6 +16,13 @@ class Engine:
     ) -> Tuple[int, str, Optional[int], int, int, int, int, int, Optional[int]]: ...
     def _bench_stock_direct(self, pairs: List[Tuple[int, int]], n: int) -> float: ...
     def _bench_post_batches_direct(self, batches_json: str) -> float: ...
+    def export(
+        self,
+        export_json: str,
+        path: Optional[str] = None,
+        writer: Optional[Any] = None,
+        progress: Optional[Callable[[str, int, Optional[int], int, bool], Optional[bool]]] = None,
+    ) -> str: ...
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...

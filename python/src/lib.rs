@@ -7,10 +7,12 @@
 //! (`racine/_database.py`), so every rule stays in core and every conversion
 //! is written once.
 
-use std::sync::RwLock;
+use std::path::Path;
+use std::sync::{Mutex, RwLock};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use racine::exports::{Destination, Export, Progress};
 use racine::{api, Database, Error, OpenOptions};
 
 /// A failure on its way to Python: a core error, or a closed engine.
@@ -148,6 +150,70 @@ impl Engine {
         })
     }
 
+    /// Exports (`export_json`: the JSON of `racine::Export`) to the file at
+    /// `path`, or to `writer.write(bytes)` when `path` is `None`; calls
+    /// `progress(sheet, sheet_rows, sheet_total, rows, done)` as it goes
+    /// (a `False` return cancels). Returns the summary's JSON. The GIL is
+    /// released while rows are read and written, taken back for each call
+    /// into Python; an exception raised there is raised here.
+    #[pyo3(signature = (export_json, path=None, writer=None, progress=None))]
+    fn export(
+        &self,
+        py: Python<'_>,
+        export_json: String,
+        path: Option<String>,
+        writer: Option<Py<PyAny>>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<String> {
+        let export = Export::from_json(&export_json).map_err(|e| to_py(py, e.into()))?;
+        if path.is_none() && writer.is_none() {
+            return Err(PyValueError::new_err("give a path or a writer"));
+        }
+        // The first Python exception raised by a callback, raised again
+        // instead of the error the core reports for it.
+        let raised: Mutex<Option<PyErr>> = Mutex::new(None);
+        let outcome = py.detach(|| {
+            let guard = self.db.read().unwrap_or_else(|p| p.into_inner());
+            let Some(db) = guard.as_ref() else {
+                return Err(Failure::Closed);
+            };
+            let mut report = |p: &Progress<'_>| -> bool {
+                let Some(f) = &progress else { return true };
+                Python::attach(|py| {
+                    match f.call1(py, (p.sheet, p.sheet_rows, p.sheet_total, p.rows, p.done)) {
+                        Ok(r) => !r.bind(py).is(&*pyo3::types::PyBool::new(py, false)),
+                        Err(e) => {
+                            raised
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .get_or_insert(e);
+                            false
+                        }
+                    }
+                })
+            };
+            let summary = match (&path, &writer) {
+                (Some(path), _) => {
+                    db.export_with(&export, Destination::Path(Path::new(path)), &mut report)
+                }
+                (None, Some(w)) => {
+                    let mut w = PyWriter {
+                        writer: w,
+                        raised: &raised,
+                    };
+                    db.export_with(&export, Destination::Writer(&mut w), &mut report)
+                }
+                (None, None) => unreachable!("checked above"),
+            };
+            Ok(summary?)
+        });
+        if let Some(e) = raised.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(e);
+        }
+        let summary = outcome.map_err(|f| to_py(py, f))?;
+        serde_json::to_string(&summary).map_err(|e| PyValueError::new_err(e.to_string()))
+    }
+
     /// Closes the database; later calls raise `DatabaseClosedError`.
     /// Waits for calls running in other threads. Closing twice is harmless.
     fn close(&self, py: Python<'_>) {
@@ -194,6 +260,37 @@ impl Engine {
     #[getter]
     fn closed(&self) -> bool {
         self.db.read().unwrap_or_else(|p| p.into_inner()).is_none()
+    }
+}
+
+/// A Python file object (anything with `write(bytes)`) as a Rust writer.
+struct PyWriter<'a> {
+    writer: &'a Py<PyAny>,
+    raised: &'a Mutex<Option<PyErr>>,
+}
+
+impl std::io::Write for PyWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Python::attach(|py| {
+            match self
+                .writer
+                .call_method1(py, "write", (pyo3::types::PyBytes::new(py, buf),))
+            {
+                Ok(_) => Ok(buf.len()),
+                Err(e) => {
+                    let message = e.to_string();
+                    self.raised
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_or_insert(e);
+                    Err(std::io::Error::other(message))
+                }
+            }
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
