@@ -432,13 +432,15 @@ const ERGONOMIC: &[&str] = &[
     "array count(int|string $item, string|int $counted, array $options = [], ?string $idempotencyKey = null)",
     "array transfer(int|string $item, int $from, int $to, string|int $quantity, array $options = [], ?string $idempotencyKey = null)",
     "array postBatch(array $movements, ?string $idempotencyKey = null, bool $withMovements = false)",
+    "array exportTo(callable $write, array $sheets, array $options = [], ?callable $progress = null)",
+    "string exportBytes(array $sheets, array $options = [])",
     "mixed call(string $op, array $args = [])",
 ];
 
 fn facade(c: &Catalogue) -> String {
     let mut lines = Vec::new();
     for op in c.ops() {
-        if op.name == "post_batch" || op.name == "stock" {
+        if op.name == "post_batch" || op.name == "stock" || op.name == "export" {
             continue; // declared by hand in Racine\Database
         }
         let m = method(c, &op);
@@ -450,6 +452,7 @@ fn facade(c: &Catalogue) -> String {
         ));
     }
     lines.push(" * @method static array stock(int|string $item, ?int $warehouse = null)".into());
+    lines.push(" * @method static array export(array $sheets, string $path, array $options = [], ?callable $progress = null)".into());
     for e in ERGONOMIC {
         lines.push(format!(" * @method static {e}"));
     }

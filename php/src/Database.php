@@ -113,6 +113,116 @@ final class Database
         return json_decode($json, true, 512, JSON_THROW_ON_ERROR);
     }
 
+    // -- exports ----------------------------------------------------------------
+
+    /**
+     * Exports datasets to the file at $path (written under a temporary name
+     * and renamed once complete), all read in one snapshot. $sheets are
+     * datasets with the filters of their list calls:
+     * [['dataset' => 'movements', 'filter' => ['reason' => 'sale']], ['dataset' => 'stock']].
+     * $options: 'format' ('xlsx' or 'csv'), 'csv' and 'xlsx' settings.
+     * $progress receives ['sheet', 'sheet_rows', 'sheet_total', 'rows', 'done']
+     * every 10,000 rows; returning false cancels (CancelledException), leaving
+     * no file. Returns the summary (sheets, rows, bytes).
+     *
+     * @param list<array<string, mixed>> $sheets
+     * @param array<string, mixed> $options
+     * @return array<string, mixed>
+     */
+    public function export(array $sheets, string $path, array $options = [], ?callable $progress = null): array
+    {
+        return $this->runExport($sheets, $options, $path, null, $progress);
+    }
+
+    /**
+     * Streams an export to $write, called with each chunk of the file (in a
+     * Laravel StreamedResponse: `fn (string $chunk) => print($chunk)`).
+     * xlsx arrives once complete; csv as it is written.
+     *
+     * @param list<array<string, mixed>> $sheets
+     * @param array<string, mixed> $options
+     * @return array<string, mixed>
+     */
+    public function exportTo(callable $write, array $sheets, array $options = [], ?callable $progress = null): array
+    {
+        return $this->runExport($sheets, $options, null, $write, $progress);
+    }
+
+    /**
+     * The exported file's bytes.
+     *
+     * @param list<array<string, mixed>> $sheets
+     * @param array<string, mixed> $options
+     */
+    public function exportBytes(array $sheets, array $options = []): string
+    {
+        $bytes = '';
+        $this->exportTo(static function (string $chunk) use (&$bytes): void {
+            $bytes .= $chunk;
+        }, $sheets, $options);
+        return $bytes;
+    }
+
+    /**
+     * @param list<array<string, mixed>> $sheets
+     * @param array<string, mixed> $options
+     * @return array<string, mixed>
+     */
+    private function runExport(array $sheets, array $options, ?string $path, ?callable $write, ?callable $progress): array
+    {
+        $json = self::request(['sheets' => $sheets] + $options);
+        // The first exception a callback throws is thrown again here; the
+        // callback returns non-zero so that Racine stops and cleans up.
+        $thrown = null;
+        $writer = $write === null ? null : static function ($data, $bytes, $len) use ($write, &$thrown): int {
+            try {
+                $write(FFI::string($bytes, $len));
+                return 0;
+            } catch (\Throwable $e) {
+                $thrown ??= $e;
+                return 1;
+            }
+        };
+        $report = $progress === null ? null : static function ($data, $p) use ($progress, &$thrown): int {
+            try {
+                $go = $progress([
+                    'sheet' => FFI::string($p->sheet, $p->sheet_len),
+                    'sheet_rows' => $p->sheet_rows,
+                    'sheet_total' => $p->sheet_total < 0 ? null : $p->sheet_total,
+                    'rows' => $p->rows,
+                    'done' => $p->done,
+                ]);
+                return $go === false ? 1 : 0;
+            } catch (\Throwable $e) {
+                $thrown ??= $e;
+                return 1;
+            }
+        };
+        $out = $this->ffi->new('char*');
+        $status = $this->ffi->racine_export(
+            $this->handle(),
+            $json,
+            strlen($json),
+            $path,
+            $path === null ? 0 : strlen($path),
+            $writer,
+            null,
+            $report,
+            null,
+            FFI::addr($out),
+        );
+        if ($thrown !== null) {
+            throw $thrown;
+        }
+        $this->check($status);
+        try {
+            $summary = FFI::string($out);
+        } finally {
+            $this->ffi->racine_string_free($out);
+        }
+        return json_decode($summary, true, 512, JSON_THROW_ON_ERROR);
+    }
+
     // -- conveniences over the generated operations -------------------------
 
     /**

@@ -109,14 +109,16 @@ use Illuminate\Support\Facades\Facade;
  * @method static array ownerPerformance(array $query = [])
  * @method static array topClients(array $query = [])
  * @method static array activities(array $query = [])
- * @method static array export(array $sheets, string $path, array $options = [])
  * @method static array stock(int|string $item, ?int $warehouse = null)
+ * @method static array export(array $sheets, string $path, array $options = [], ?callable $progress = null)
  * @method static array receive(int|string $item, string|int $quantity, string|int|null $unitCost, array $options = [], ?string $idempotencyKey = null)
  * @method static array issue(int|string $item, string|int $quantity, array $options = [], ?string $idempotencyKey = null)
  * @method static array adjust(int|string $item, string|int $quantity, string $reason, array $options = [], ?string $idempotencyKey = null)
  * @method static array count(int|string $item, string|int $counted, array $options = [], ?string $idempotencyKey = null)
  * @method static array transfer(int|string $item, int $from, int $to, string|int $quantity, array $options = [], ?string $idempotencyKey = null)
  * @method static array postBatch(array $movements, ?string $idempotencyKey = null, bool $withMovements = false)
+ * @method static array exportTo(callable $write, array $sheets, array $options = [], ?callable $progress = null)
+ * @method static string exportBytes(array $sheets, array $options = [])
  * @method static mixed call(string $op, array $args = [])
  *
  * @see \Racine\Database
