@@ -409,6 +409,10 @@ mod tests {
                 found: 9,
                 supported: 3,
             },
+            Error::Cancelled {
+                operation: "export".into(),
+                rows: 7,
+            },
         ];
         assert_eq!(samples.len(), ErrorCode::ALL.len());
         for (e, code) in samples.iter().zip(ErrorCode::ALL) {
