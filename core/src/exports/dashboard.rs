@@ -16,11 +16,36 @@ use crate::kpis::crm::CrmQuery;
 use crate::kpis::erp::ErpQuery;
 use crate::store::Reads;
 
-/// Where a table landed: its sheet's name and its data rows.
-struct Placed {
-    sheet: String,
-    rows: u32,
+/// Where a table landed: its sheet's index and name, and its data rows.
+pub(crate) struct Placed {
+    pub index: usize,
+    pub sheet: String,
+    pub rows: u32,
 }
+
+/// The ERP tables in the order of their sheets.
+const ERP_TABLES: [ErpTable; 9] = [
+    ErpTable::Summary,
+    ErpTable::DailyFlows,
+    ErpTable::TopMoversByQuantity,
+    ErpTable::TopMoversByCost,
+    ErpTable::LowStock,
+    ErpTable::ValuationByWarehouse,
+    ErpTable::ValuationByItem,
+    ErpTable::PurchasesBySupplier,
+    ErpTable::PurchasesByItem,
+];
+
+/// The CRM tables in the order of their sheets.
+const CRM_TABLES: [CrmTable; 7] = [
+    CrmTable::Summary,
+    CrmTable::PipelineByStage,
+    CrmTable::StageConversion,
+    CrmTable::TimeInStage,
+    CrmTable::OwnerPerformance,
+    CrmTable::TopClients,
+    CrmTable::Activities,
+];
 
 pub(crate) fn write(
     db: &Database,
@@ -40,83 +65,18 @@ pub(crate) fn write(
     let erp = db.erp_dashboard_on(r, erp)?;
     let crm = db.crm_dashboard_on(r, crm)?;
 
-    let place = |sink: &mut XlsxSink,
-                 rows: &mut Rows<'_>,
-                 write: &mut dyn FnMut(&mut XlsxSink, &mut Rows<'_>) -> Result<()>|
-     -> Result<Placed> {
-        write(sink, rows)?;
-        let (sheet, written) = sink.last_sheet();
-        Ok(Placed {
-            sheet,
-            rows: written,
-        })
-    };
-    let erp_sheet = place(sink, rows, &mut |s, rows| {
-        datasets::erp_table(
-            &erp,
-            ErpTable::Summary,
-            erp_title(ErpTable::Summary),
-            s,
-            rows,
-        )
-    })?;
-    let erp_index = sink.sheet_count() - 1;
-    let flows = place(sink, rows, &mut |s, rows| {
-        datasets::erp_table(
-            &erp,
-            ErpTable::DailyFlows,
-            erp_title(ErpTable::DailyFlows),
-            s,
-            rows,
-        )
-    })?;
-    let movers = place(sink, rows, &mut |s, rows| {
-        datasets::erp_table(
-            &erp,
-            ErpTable::TopMoversByQuantity,
-            erp_title(ErpTable::TopMoversByQuantity),
-            s,
-            rows,
-        )
-    })?;
-    for table in [
-        ErpTable::TopMoversByCost,
-        ErpTable::LowStock,
-        ErpTable::ValuationByWarehouse,
-        ErpTable::ValuationByItem,
-        ErpTable::PurchasesBySupplier,
-        ErpTable::PurchasesByItem,
-    ] {
+    let mut erp_sheets = Vec::new();
+    for table in ERP_TABLES {
         datasets::erp_table(&erp, table, erp_title(table), sink, rows)?;
+        erp_sheets.push(sink.last_sheet());
     }
-    let crm_sheet = place(sink, rows, &mut |s, rows| {
-        datasets::crm_table(
-            &crm,
-            CrmTable::Summary,
-            crm_title(CrmTable::Summary),
-            s,
-            rows,
-        )
-    })?;
-    let crm_index = sink.sheet_count() - 1;
-    let pipeline = place(sink, rows, &mut |s, rows| {
-        datasets::crm_table(
-            &crm,
-            CrmTable::PipelineByStage,
-            crm_title(CrmTable::PipelineByStage),
-            s,
-            rows,
-        )
-    })?;
-    for table in [
-        CrmTable::StageConversion,
-        CrmTable::TimeInStage,
-        CrmTable::OwnerPerformance,
-        CrmTable::TopClients,
-        CrmTable::Activities,
-    ] {
+    let mut crm_sheets = Vec::new();
+    for table in CRM_TABLES {
         datasets::crm_table(&crm, table, crm_title(table), sink, rows)?;
+        crm_sheets.push(sink.last_sheet());
     }
+    let (erp_index, flows, movers) = (erp_sheets[0].index, &erp_sheets[1], &erp_sheets[2]);
+    let (crm_index, pipeline) = (crm_sheets[0].index, &crm_sheets[1]);
     let definitions = [
         &erp.valuation.definition,
         &erp.purchases.definition,
@@ -201,6 +161,5 @@ pub(crate) fn write(
             ));
     }
     sink.insert_chart(crm_index, 1, right_of_summary, &pipeline_chart)?;
-    let _ = (erp_sheet, crm_sheet);
     Ok(())
 }

@@ -107,22 +107,61 @@ impl<'a, 'p> Table<'a, 'p> {
     }
 }
 
-/// Every page of a list call, from `after` on, one at a time.
-fn each_page<T>(
-    after: Option<i64>,
-    mut page: impl FnMut(PageRequest) -> Result<Page<T>>,
-    mut each: impl FnMut(&T) -> Result<()>,
-) -> Result<()> {
-    let mut after = after;
-    loop {
-        let p = page(PageRequest {
-            limit: Some(MAX_PAGE),
-            after,
-        })?;
-        for row in &p.items {
-            each(row)?;
+/// A list call an export pages through: its filter, with the cursor it
+/// starts after, read on the export's snapshot.
+trait Listing: Clone {
+    type Row;
+    fn page(&self) -> PageRequest;
+    fn with_page(&self, page: PageRequest) -> Self;
+    fn list(r: &dyn Reads, filter: &Self) -> Result<Page<Self::Row>>;
+}
+
+macro_rules! listing {
+    ($($filter:ty => $row:ty, $list:path;)+) => {$(
+        impl Listing for $filter {
+            type Row = $row;
+            fn page(&self) -> PageRequest {
+                self.page
+            }
+            fn with_page(&self, page: PageRequest) -> Self {
+                Self { page, ..self.clone() }
+            }
+            fn list(r: &dyn Reads, filter: &Self) -> Result<Page<$row>> {
+                $list(r, filter)
+            }
         }
-        match p.next {
+    )+};
+}
+
+listing! {
+    crate::purchases::PurchaseFilter => crate::purchases::PurchaseOrder, crate::purchases::purchase_orders;
+    crate::orders::OrderFilter => crate::orders::Order, crate::orders::list;
+    crate::crm::ContactFilter => crate::crm::Contact, crate::crm::contacts::list;
+    crate::crm::InteractionFilter => crate::crm::Interaction, crate::crm::interactions::list;
+    crate::crm::OpportunityFilter => crate::crm::Opportunity, crate::crm::opportunities::list;
+    crate::ledger::StockFilter => crate::ledger::StockLevel, crate::ledger::stock::stock_levels;
+}
+
+/// Every row the list call of `filter` gives, page after page from its
+/// cursor on (the biggest pages the list allows).
+fn each<F: Listing>(
+    r: &dyn Reads,
+    filter: &F,
+    mut f: impl FnMut(&F::Row) -> Result<()>,
+) -> Result<()> {
+    let mut after = filter.page().after;
+    loop {
+        let page = F::list(
+            r,
+            &filter.with_page(PageRequest {
+                limit: Some(MAX_PAGE),
+                after,
+            }),
+        )?;
+        for row in &page.items {
+            f(row)?;
+        }
+        match page.next {
             Some(next) => after = Some(next),
             None => return Ok(()),
         }
@@ -209,312 +248,204 @@ pub(crate) fn write(
         Dataset::PurchaseOrders { filter } => {
             let mut t = Table::begin(sink, rows, name, PURCHASE_ORDERS, None)?;
             let mut suppliers = Names::default();
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::purchases::purchase_orders(
-                        r,
-                        &crate::purchases::PurchaseFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |p| {
-                    let supplier = suppliers.supplier(r, p.supplier)?;
-                    t.row(&[
-                        p.id.into(),
-                        (&p.reference).into(),
-                        p.supplier.into(),
-                        supplier.into(),
-                        p.status.as_str().into(),
-                        p.total_ordered.into(),
-                        p.total_received.into(),
-                        p.note.as_ref().into(),
-                        p.created_at.into(),
-                        p.updated_at.into(),
-                    ])
-                },
-            )?;
+            each(r, filter, |p| {
+                let supplier = suppliers.supplier(r, p.supplier)?;
+                t.row(&[
+                    p.id.into(),
+                    (&p.reference).into(),
+                    p.supplier.into(),
+                    supplier.into(),
+                    p.status.as_str().into(),
+                    p.total_ordered.into(),
+                    p.total_received.into(),
+                    p.note.as_ref().into(),
+                    p.created_at.into(),
+                    p.updated_at.into(),
+                ])
+            })?;
             t.end()
         }
         Dataset::PurchaseLines { filter } => {
             let mut t = Table::begin(sink, rows, name, PURCHASE_LINES, None)?;
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::purchases::purchase_orders(
-                        r,
-                        &crate::purchases::PurchaseFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |p| {
-                    for l in &p.lines {
-                        t.row(&[
-                            p.id.into(),
-                            (&p.reference).into(),
-                            l.id.into(),
-                            (&l.sku).into(),
-                            l.warehouse.into(),
-                            l.quantity.into(),
-                            l.unit_cost.into(),
-                            l.quantity.checked_mul(l.unit_cost)?.into(),
-                            l.received.into(),
-                            l.cancelled.into(),
-                            l.remaining.into(),
-                        ])?;
-                    }
-                    Ok(())
-                },
-            )?;
+            each(r, filter, |p| {
+                for l in &p.lines {
+                    t.row(&[
+                        p.id.into(),
+                        (&p.reference).into(),
+                        l.id.into(),
+                        (&l.sku).into(),
+                        l.warehouse.into(),
+                        l.quantity.into(),
+                        l.unit_cost.into(),
+                        l.quantity.checked_mul(l.unit_cost)?.into(),
+                        l.received.into(),
+                        l.cancelled.into(),
+                        l.remaining.into(),
+                    ])?;
+                }
+                Ok(())
+            })?;
             t.end()
         }
         Dataset::Orders { filter } => {
             let mut t = Table::begin(sink, rows, name, ORDERS, None)?;
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::orders::list(
-                        r,
-                        &crate::orders::OrderFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |o| {
-                    t.row(&[
-                        o.id.into(),
-                        (&o.external_id).into(),
-                        o.customer.external_id.as_ref().into(),
-                        o.customer.name.as_ref().into(),
-                        o.customer.email.as_ref().into(),
-                        o.contact.into(),
-                        (&o.currency).into(),
-                        o.status.as_str().into(),
-                        o.paid.into(),
-                        (o.lines.len() as u64).into(),
-                        o.total.into(),
-                        o.placed_at.into(),
-                        o.expires_at.into(),
-                    ])
-                },
-            )?;
+            each(r, filter, |o| {
+                t.row(&[
+                    o.id.into(),
+                    (&o.external_id).into(),
+                    o.customer.external_id.as_ref().into(),
+                    o.customer.name.as_ref().into(),
+                    o.customer.email.as_ref().into(),
+                    o.contact.into(),
+                    (&o.currency).into(),
+                    o.status.as_str().into(),
+                    o.paid.into(),
+                    (o.lines.len() as u64).into(),
+                    o.total.into(),
+                    o.placed_at.into(),
+                    o.expires_at.into(),
+                ])
+            })?;
             t.end()
         }
         Dataset::OrderLines { filter } => {
             let mut t = Table::begin(sink, rows, name, ORDER_LINES, None)?;
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::orders::list(
-                        r,
-                        &crate::orders::OrderFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |o| {
-                    for l in &o.lines {
-                        t.row(&[
-                            o.id.into(),
-                            (&o.external_id).into(),
-                            l.line.into(),
-                            (&l.sku).into(),
-                            l.warehouse.into(),
-                            l.quantity.into(),
-                            l.unit_price.into(),
-                            l.quantity.checked_mul(l.unit_price)?.into(),
-                            (&o.currency).into(),
-                            l.reserved.into(),
-                            l.out.into(),
-                            l.fulfilled.into(),
-                            l.returned.into(),
-                            l.restocked.into(),
-                        ])?;
-                    }
-                    Ok(())
-                },
-            )?;
+            each(r, filter, |o| {
+                for l in &o.lines {
+                    t.row(&[
+                        o.id.into(),
+                        (&o.external_id).into(),
+                        l.line.into(),
+                        (&l.sku).into(),
+                        l.warehouse.into(),
+                        l.quantity.into(),
+                        l.unit_price.into(),
+                        l.quantity.checked_mul(l.unit_price)?.into(),
+                        (&o.currency).into(),
+                        l.reserved.into(),
+                        l.out.into(),
+                        l.fulfilled.into(),
+                        l.returned.into(),
+                        l.restocked.into(),
+                    ])?;
+                }
+                Ok(())
+            })?;
             t.end()
         }
         Dataset::OrderEvents { filter } => {
             let mut t = Table::begin(sink, rows, name, ORDER_EVENTS, None)?;
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::orders::list(
-                        r,
-                        &crate::orders::OrderFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |o| {
-                    for e in &o.events {
-                        t.row(&[
-                            o.id.into(),
-                            (&o.external_id).into(),
-                            e.id.into(),
-                            e.kind.as_str().into(),
-                            e.status_after.as_str().into(),
-                            e.revenue_change.into(),
-                            (&o.currency).into(),
-                            e.at.into(),
-                            e.idempotency_key.as_ref().into(),
-                        ])?;
-                    }
-                    Ok(())
-                },
-            )?;
+            each(r, filter, |o| {
+                for e in &o.events {
+                    t.row(&[
+                        o.id.into(),
+                        (&o.external_id).into(),
+                        e.id.into(),
+                        e.kind.as_str().into(),
+                        e.status_after.as_str().into(),
+                        e.revenue_change.into(),
+                        (&o.currency).into(),
+                        e.at.into(),
+                        e.idempotency_key.as_ref().into(),
+                    ])?;
+                }
+                Ok(())
+            })?;
             t.end()
         }
         Dataset::Contacts { filter } => {
             let mut t = Table::begin(sink, rows, name, CONTACTS, None)?;
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::crm::contacts::list(
-                        r,
-                        &crate::crm::ContactFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |c| {
-                    let emails = c
-                        .emails
-                        .iter()
-                        .map(|e| e.address.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    let phones = c
-                        .phones
-                        .iter()
-                        .map(|p| p.e164.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ");
-                    let custom = if c.custom.is_empty() {
-                        Cell::Empty
-                    } else {
-                        serde_json::Value::Object(c.custom.clone())
-                            .to_string()
-                            .into()
-                    };
-                    t.row(&[
-                        c.id.into(),
-                        c.kind.as_str().into(),
-                        (&c.name).into(),
-                        c.company.into(),
-                        emails.into(),
-                        phones.into(),
-                        c.tags.join("; ").into(),
-                        c.source.as_ref().into(),
-                        c.owner.as_ref().into(),
-                        c.external_id.as_ref().into(),
-                        c.status.as_str().into(),
-                        c.merged_into.into(),
-                        c.notes.as_ref().into(),
-                        custom,
-                        c.created_at.into(),
-                        c.updated_at.into(),
-                    ])
-                },
-            )?;
+            each(r, filter, |c| {
+                let emails = c
+                    .emails
+                    .iter()
+                    .map(|e| e.address.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let phones = c
+                    .phones
+                    .iter()
+                    .map(|p| p.e164.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let custom = if c.custom.is_empty() {
+                    Cell::Empty
+                } else {
+                    serde_json::Value::Object(c.custom.clone())
+                        .to_string()
+                        .into()
+                };
+                t.row(&[
+                    c.id.into(),
+                    c.kind.as_str().into(),
+                    (&c.name).into(),
+                    c.company.into(),
+                    emails.into(),
+                    phones.into(),
+                    c.tags.join("; ").into(),
+                    c.source.as_ref().into(),
+                    c.owner.as_ref().into(),
+                    c.external_id.as_ref().into(),
+                    c.status.as_str().into(),
+                    c.merged_into.into(),
+                    c.notes.as_ref().into(),
+                    custom,
+                    c.created_at.into(),
+                    c.updated_at.into(),
+                ])
+            })?;
             t.end()
         }
         Dataset::Interactions { filter } => {
             let mut t = Table::begin(sink, rows, name, INTERACTIONS, None)?;
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::crm::interactions::list(
-                        r,
-                        &crate::crm::InteractionFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |i| t.row(&interaction_cells(i)),
-            )?;
+            each(r, filter, |i| t.row(&interaction_cells(i)))?;
             t.end()
         }
         Dataset::Opportunities { filter } => {
             let mut t = Table::begin(sink, rows, name, OPPORTUNITIES, None)?;
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::crm::opportunities::list(
-                        r,
-                        &crate::crm::OpportunityFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |o| {
-                    t.row(&[
-                        o.id.into(),
-                        (&o.title).into(),
-                        o.contact.into(),
-                        o.pipeline.into(),
-                        o.stage.into(),
-                        (&o.stage_name).into(),
-                        o.status.as_str().into(),
-                        o.amount.into(),
-                        o.currency.as_ref().into(),
-                        o.probability.into(),
-                        o.expected_close.into(),
-                        o.owner.as_ref().into(),
-                        o.lost_reason.as_ref().into(),
-                        o.order.as_ref().into(),
-                        o.created_at.into(),
-                        o.updated_at.into(),
-                        o.closed_at.into(),
-                    ])
-                },
-            )?;
+            each(r, filter, |o| {
+                t.row(&[
+                    o.id.into(),
+                    (&o.title).into(),
+                    o.contact.into(),
+                    o.pipeline.into(),
+                    o.stage.into(),
+                    (&o.stage_name).into(),
+                    o.status.as_str().into(),
+                    o.amount.into(),
+                    o.currency.as_ref().into(),
+                    o.probability.into(),
+                    o.expected_close.into(),
+                    o.owner.as_ref().into(),
+                    o.lost_reason.as_ref().into(),
+                    o.order.as_ref().into(),
+                    o.created_at.into(),
+                    o.updated_at.into(),
+                    o.closed_at.into(),
+                ])
+            })?;
             t.end()
         }
         Dataset::OpportunityHistory { filter } => {
             let mut t = Table::begin(sink, rows, name, OPPORTUNITY_HISTORY, None)?;
-            each_page(
-                filter.page.after,
-                |page| {
-                    crate::crm::opportunities::list(
-                        r,
-                        &crate::crm::OpportunityFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |o| {
-                    for h in &o.history {
-                        t.row(&[
-                            o.id.into(),
-                            (&o.title).into(),
-                            h.id.into(),
-                            h.kind.as_str().into(),
-                            h.from_stage_name.as_ref().into(),
-                            (&h.to_stage_name).into(),
-                            h.status_after.as_str().into(),
-                            h.lost_reason.as_ref().into(),
-                            h.actor.as_ref().into(),
-                            h.note.as_ref().into(),
-                            h.at.into(),
-                        ])?;
-                    }
-                    Ok(())
-                },
-            )?;
+            each(r, filter, |o| {
+                for h in &o.history {
+                    t.row(&[
+                        o.id.into(),
+                        (&o.title).into(),
+                        h.id.into(),
+                        h.kind.as_str().into(),
+                        h.from_stage_name.as_ref().into(),
+                        (&h.to_stage_name).into(),
+                        h.status_after.as_str().into(),
+                        h.lost_reason.as_ref().into(),
+                        h.actor.as_ref().into(),
+                        h.note.as_ref().into(),
+                        h.at.into(),
+                    ])?;
+                }
+                Ok(())
+            })?;
             t.end()
         }
         Dataset::ErpKpi { table, query } => {
@@ -622,20 +553,17 @@ const STOCK: &[Column] = &[
 /// Item and warehouse names, read once each.
 #[derive(Default)]
 struct Names {
-    items: HashMap<i64, (String, String, Option<Decimal>)>,
+    items: HashMap<i64, crate::items::Item>,
     warehouses: HashMap<i64, String>,
     suppliers: HashMap<i64, String>,
 }
 
 impl Names {
-    fn item(&mut self, r: &dyn Reads, id: i64) -> Result<&(String, String, Option<Decimal>)> {
+    fn item(&mut self, r: &dyn Reads, id: i64) -> Result<&crate::items::Item> {
         use std::collections::hash_map::Entry;
         Ok(match self.items.entry(id) {
             Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => {
-                let item = crate::items::get(r, id)?;
-                e.insert((item.sku, item.name, item.reorder_point))
-            }
+            Entry::Vacant(e) => e.insert(crate::items::get(r, id)?),
         })
     }
 
@@ -667,13 +595,9 @@ fn stock(
     mut t: Table<'_, '_>,
 ) -> Result<()> {
     let mut names = Names::default();
+    // An unknown warehouse is `not_found`, as in `stock_levels`.
     let place = match warehouse {
-        Some(w) => names.warehouse(r, w).map_err(|e| match e {
-            Error::NotFound { .. } => {
-                Error::invalid("warehouse", format!("no warehouse has id {w}"))
-            }
-            other => other,
-        })?,
+        Some(w) => names.warehouse(r, w)?,
         None => "all".to_string(),
     };
     match as_of {
@@ -685,58 +609,40 @@ fn stock(
                 active_only,
                 page: PageRequest::default(),
             };
-            each_page(
-                None,
-                |page| {
-                    crate::ledger::stock::stock_levels(
-                        r,
-                        &crate::ledger::StockFilter {
-                            page,
-                            ..filter.clone()
-                        },
-                    )
-                },
-                |s| {
-                    let (_, name, _) = names.item(r, s.item)?;
-                    let name = name.clone();
-                    t.row(&[
-                        s.item.into(),
-                        (&s.sku).into(),
-                        name.into(),
-                        place.as_str().into(),
-                        s.on_hand.into(),
-                        s.reserved.into(),
-                        s.available.into(),
-                        s.value.into(),
-                        s.unit_value.into(),
-                        s.reorder_point.into(),
-                        now.into(),
-                    ])
-                },
-            )?;
+            each(r, &filter, |s| {
+                let name = names.item(r, s.item)?.name.clone();
+                t.row(&[
+                    s.item.into(),
+                    (&s.sku).into(),
+                    name.into(),
+                    place.as_str().into(),
+                    s.on_hand.into(),
+                    s.reserved.into(),
+                    s.available.into(),
+                    s.value.into(),
+                    s.unit_value.into(),
+                    s.reorder_point.into(),
+                    now.into(),
+                ])
+            })?;
         }
         Some(at) => {
-            for (item, on_hand, value) in crate::kpis::erp::item_stock_as_of(r, at, warehouse)? {
-                if active_only && !crate::items::get(r, item)?.active {
+            for (id, on_hand, value) in crate::kpis::erp::item_stock_as_of(r, at, warehouse)? {
+                let item = names.item(r, id)?;
+                if active_only && !item.active {
                     continue;
                 }
-                let (sku, name, reorder_point) = names.item(r, item)?.clone();
-                let unit = if on_hand.is_zero() {
-                    Decimal::ZERO
-                } else {
-                    value.checked_div(on_hand)?
-                };
                 t.row(&[
-                    item.into(),
-                    sku.into(),
-                    name.into(),
+                    id.into(),
+                    (&item.sku).into(),
+                    (&item.name).into(),
                     place.as_str().into(),
                     on_hand.into(),
                     Cell::Empty,
                     Cell::Empty,
                     value.into(),
-                    unit.into(),
-                    reorder_point.into(),
+                    crate::ledger::stock::unit_value(value, on_hand).into(),
+                    item.reorder_point.into(),
                     at.into(),
                 ])?;
             }
@@ -776,14 +682,11 @@ fn cost_layers(
         if item.is_some_and(|only| only != i) || warehouse.is_some_and(|only| only != w) {
             continue;
         }
-        let sku = names.item(r, i)?.0.clone();
+        let sku = names.item(r, i)?.sku.clone();
         let code = names.warehouse(r, w)?;
         for (n, l) in layers.iter().enumerate() {
-            let unit = if l.quantity.is_zero() {
-                Decimal::ZERO
-            } else {
-                l.value.checked_div(l.quantity)?
-            };
+            // As `cost_layers` shows it: value ÷ quantity (a layer is never empty).
+            let unit = l.value.checked_div(l.quantity)?;
             t.row(&[
                 i.into(),
                 sku.as_str().into(),
@@ -997,19 +900,8 @@ fn figure(kpi: &'static str, v: Decimal, unit: &'static str) -> SummaryRow {
     (kpi, None, Some(v), None, None, unit)
 }
 
-fn count(kpi: &'static str, v: u64, unit: &'static str) -> SummaryRow {
-    (
-        kpi,
-        None,
-        Some(Decimal::from_raw(
-            i64::try_from(v)
-                .unwrap_or(i64::MAX / 1_000_000)
-                .saturating_mul(1_000_000),
-        )),
-        None,
-        None,
-        unit,
-    )
+fn count(kpi: &'static str, v: u64, unit: &'static str) -> Result<SummaryRow> {
+    Ok((kpi, None, Some(crate::kpis::count(v)?), None, None, unit))
 }
 
 fn amounts(kpi: &'static str, list: &[Amount], unit: &'static str) -> Vec<SummaryRow> {
@@ -1027,17 +919,17 @@ fn amounts(kpi: &'static str, list: &[Amount], unit: &'static str) -> Vec<Summar
         .collect()
 }
 
-pub(crate) fn erp_summary(d: &ErpDashboard) -> Vec<SummaryRow> {
+pub(crate) fn erp_summary(d: &ErpDashboard) -> Result<Vec<SummaryRow>> {
     let f = &d.daily_flows.total;
-    vec![
+    Ok(vec![
         figure("stock_valuation", d.valuation.total, "cost"),
-        count("items_in_stock", d.valuation.items_in_stock, "items"),
+        count("items_in_stock", d.valuation.items_in_stock, "items")?,
         figure("purchases_received", d.purchases.received, "cost"),
         figure("purchases_ordered", d.purchases.ordered, "cost"),
         figure("purchases_still_ordered", d.purchases.still_ordered, "cost"),
         figure("stock_in_value", f.in_value, "cost"),
         figure("stock_out_value", f.out_value, "cost"),
-        count("movements", f.movements, "movements"),
+        count("movements", f.movements, "movements")?,
         figure(
             "cost_of_goods_issued",
             d.turnover.cost_of_goods_issued,
@@ -1053,17 +945,17 @@ pub(crate) fn erp_summary(d: &ErpDashboard) -> Vec<SummaryRow> {
             "days",
         ),
         ratio_row("stockout_rate", None, &d.stockout_rate.rate, "share"),
-        count("low_stock_items", d.low_stock.count, "items"),
-        count("items_issued", d.top_movers.items_issued, "items"),
-    ]
+        count("low_stock_items", d.low_stock.count, "items")?,
+        count("items_issued", d.top_movers.items_issued, "items")?,
+    ])
 }
 
-pub(crate) fn crm_summary(d: &CrmDashboard) -> Vec<SummaryRow> {
+pub(crate) fn crm_summary(d: &CrmDashboard) -> Result<Vec<SummaryRow>> {
     let open: u64 = d.pipeline.pipelines.iter().map(|p| p.count).sum();
     let mut rows = vec![
-        count("open_opportunities", open, "opportunities"),
-        count("won", d.win_rate.won, "opportunities"),
-        count("lost", d.win_rate.lost, "opportunities"),
+        count("open_opportunities", open, "opportunities")?,
+        count("won", d.win_rate.won, "opportunities")?,
+        count("lost", d.win_rate.lost, "opportunities")?,
         ratio_row("win_rate", None, &d.win_rate.by_count, "share"),
     ];
     for v in &d.win_rate.by_value {
@@ -1091,7 +983,7 @@ pub(crate) fn crm_summary(d: &CrmDashboard) -> Vec<SummaryRow> {
             "amount per day",
         ));
     }
-    rows
+    Ok(rows)
 }
 
 fn summary(
@@ -1161,7 +1053,7 @@ pub(crate) fn erp_table(
     rows: &mut Rows<'_>,
 ) -> Result<()> {
     match table {
-        ErpTable::Summary => summary(erp_summary(d), &d.period.label, name, sink, rows),
+        ErpTable::Summary => summary(erp_summary(d)?, &d.period.label, name, sink, rows),
         ErpTable::ValuationByWarehouse => {
             const COLUMNS: &[Column] =
                 &[col("Warehouse", Id), col("Code", Code), col("Value", Money)];
@@ -1343,7 +1235,7 @@ pub(crate) fn crm_table<'d>(
     rows: &mut Rows<'_>,
 ) -> Result<()> {
     match table {
-        CrmTable::Summary => summary(crm_summary(d), &d.period.label, name, sink, rows),
+        CrmTable::Summary => summary(crm_summary(d)?, &d.period.label, name, sink, rows),
         CrmTable::PipelineByStage => {
             let mut t = Table::begin(sink, rows, name, PIPELINE, None)?;
             for p in &d.pipeline.pipelines {

@@ -222,17 +222,15 @@ impl XlsxSink {
         Ok(())
     }
 
-    /// The last sheet begun: its name and its data rows so far.
-    pub(crate) fn last_sheet(&self) -> (String, u32) {
-        self.sheets
+    /// The last sheet begun: its index, its name and its data rows so far.
+    pub(crate) fn last_sheet(&self) -> super::dashboard::Placed {
+        let index = self.sheets.len().saturating_sub(1);
+        let (sheet, rows) = self
+            .sheets
             .last()
             .map(|s| (s.name.clone(), s.rows as u32))
-            .unwrap_or_default()
-    }
-
-    /// How many sheets were begun.
-    pub(crate) fn sheet_count(&self) -> usize {
-        self.sheets.len()
+            .unwrap_or_default();
+        super::dashboard::Placed { index, sheet, rows }
     }
 
     /// Places a native chart on sheet `index` (charts are drawings, not

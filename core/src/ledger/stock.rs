@@ -153,12 +153,17 @@ fn level(row: LevelRow, warehouse: Option<i64>) -> StockLevel {
         reserved: b.reserved,
         available: Decimal::from_raw(b.on_hand.raw().saturating_sub(b.reserved.raw())),
         value: b.value,
-        unit_value: if b.on_hand.is_positive() {
-            b.value.checked_div(b.on_hand).unwrap_or_default()
-        } else {
-            Decimal::ZERO
-        },
+        unit_value: unit_value(b.value, b.on_hand),
         reorder_point: row.reorder_point,
+    }
+}
+
+/// Value per unit on hand (zero when nothing is on hand).
+pub(crate) fn unit_value(value: Decimal, on_hand: Decimal) -> Decimal {
+    if on_hand.is_positive() {
+        value.checked_div(on_hand).unwrap_or_default()
+    } else {
+        Decimal::ZERO
     }
 }
 

@@ -501,10 +501,16 @@ fn csv_settings_presets_and_refusals() {
         Err(Error::InvalidInput { field, .. }) if field == "sheets[0].filter.limit"
     ));
     let bad_warehouse = Export::xlsx(vec![sheet(json!({"dataset": "stock", "warehouse": 99}))]);
-    assert!(matches!(
-        db.export_bytes(&bad_warehouse),
-        Err(Error::InvalidInput { field, .. }) if field == "sheets[0].warehouse"
-    ));
+    assert!(
+        matches!(
+            db.export_bytes(&bad_warehouse),
+            Err(Error::NotFound {
+                entity: "warehouse",
+                ..
+            })
+        ),
+        "as in stock_levels"
+    );
     let unknown = api::call(
         &db,
         r#"{"op":"export","path":"x.csv","export":{"format":"csv","sheets":[{"dataset":"movments"}]}}"#,
