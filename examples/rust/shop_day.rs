@@ -15,12 +15,13 @@ use std::path::PathBuf;
 use racine::kpis::crm::CrmQuery;
 use racine::kpis::erp::ErpQuery;
 use racine::{
-    Amount, ContactFilter, Customer, Database, Decimal, Definition, Error, InteractionFilter,
-    InteractionKind, InteractionWhen, ItemKind, Movement, MovementFilter, NewContact,
-    NewInteraction, NewItem, NewOpportunity, NewOrder, NewOrderLine, NewPipeline, NewPurchaseLine,
-    NewPurchaseOrder, NewStage, NewSupplier, NewWarehouse, OpportunityFilter, OpportunityLine,
-    OpportunityStatus, PageRequest, PurchaseReceipt, Ratio, Reason, ReceiveLine, SortOrder,
-    StageKind, StockFilter, TransitionMeta, ValuationMethod, WinOrder,
+    Amount, ContactFilter, CsvOptions, CsvPreset, Customer, Database, Decimal, Definition, Error,
+    Export, InteractionFilter, InteractionKind, InteractionWhen, ItemKind, Movement,
+    MovementFilter, NewContact, NewInteraction, NewItem, NewOpportunity, NewOrder, NewOrderLine,
+    NewPipeline, NewPurchaseLine, NewPurchaseOrder, NewStage, NewSupplier, NewWarehouse,
+    OpportunityFilter, OpportunityLine, OpportunityStatus, PageRequest, PurchaseReceipt, Ratio,
+    Reason, ReceiveLine, SortOrder, StageKind, StockFilter, TransitionMeta, ValuationMethod,
+    WinOrder,
 };
 
 fn d(s: &str) -> Decimal {
@@ -299,6 +300,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
     }
 
     dashboards(&db)?;
+    exports(&db, &path)?;
 
     let report = db.verify()?;
     println!(
@@ -308,6 +310,56 @@ fn main() -> Result<(), Box<dyn StdError>> {
     if !report.is_clean() {
         return Err("the ledger and the balances disagree".into());
     }
+    Ok(())
+}
+
+/// 19:30 — the evening's files: a workbook for the accountant (movements,
+/// stock, orders, contacts, and the dashboards with their charts) and the
+/// movements as csv for the shop's spreadsheet, beside the database.
+fn exports(db: &Database, path: &std::path::Path) -> Result<(), Box<dyn StdError>> {
+    let workbook = path.with_extension("xlsx");
+    let sheets = [
+        "movements",
+        "stock",
+        "orders",
+        "order_lines",
+        "contacts",
+        "opportunities",
+        "dashboards",
+    ];
+    let summary = db.export(
+        &Export::xlsx(sheets.iter().map(|s| s.parse()).collect::<Result<_, _>>()?),
+        &workbook,
+    )?;
+    println!(
+        "
+19:30 exports"
+    );
+    let listed: Vec<String> = summary
+        .sheets
+        .iter()
+        .map(|s| format!("{} ({})", s.name, s.rows))
+        .collect();
+    println!(
+        "  {} — {} bytes: {}",
+        workbook.display(),
+        summary.bytes,
+        listed.join(", ")
+    );
+    let csv = path.with_extension("csv");
+    let export = Export {
+        csv: CsvOptions {
+            preset: CsvPreset::Excel,
+            ..CsvOptions::default()
+        },
+        ..Export::csv(vec!["movements".parse()?])
+    };
+    let summary = db.export(&export, &csv)?;
+    println!(
+        "  {} — {} movements for Excel (BOM, CRLF, local times)",
+        csv.display(),
+        summary.rows
+    );
     Ok(())
 }
 

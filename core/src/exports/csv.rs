@@ -5,6 +5,7 @@ use crate::closed_set::closed_set;
 use std::fmt::Write as _;
 use std::io::Write;
 
+use jiff::fmt::temporal::DateTimePrinter;
 use jiff::tz::TimeZone;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -108,6 +109,11 @@ impl CsvOptions {
         })
     }
 }
+
+/// `2026-03-15T12:00:00+01:00` (fractional seconds only when there are some).
+const RFC_3339: DateTimePrinter = DateTimePrinter::new();
+/// `2026-03-15 12:00:00`: what Excel reads as a date-time.
+const LOCAL: DateTimePrinter = DateTimePrinter::new().separator(b' ').precision(Some(0));
 
 /// A csv file being streamed.
 pub(crate) struct CsvSink<'w> {
@@ -214,14 +220,21 @@ impl Sink for CsvSink<'_> {
                     self.writer.write_field(&self.field).map_err(csv_error)?;
                 }
                 Cell::Instant(t) => {
+                    // jiff's printers, not strftime: no format string parsed per cell.
                     self.field.clear();
-                    let shown = if self.options.local_times {
-                        self.time_zone.to_datetime(*t).strftime("%Y-%m-%d %H:%M:%S")
+                    let printed = if self.options.local_times {
+                        LOCAL.print_datetime(&self.time_zone.to_datetime(*t), &mut self.field)
                     } else {
-                        t.to_zoned_datetime(self.time_zone.clone())
-                            .strftime("%Y-%m-%dT%H:%M:%S%.f%:z")
+                        RFC_3339.print_timestamp_with_offset(
+                            t,
+                            self.time_zone.to_offset(*t),
+                            &mut self.field,
+                        )
                     };
-                    let _ = write!(self.field, "{shown}");
+                    printed.map_err(|e| Error::Storage {
+                        reason: format!("printing an instant: {e}"),
+                        source: None,
+                    })?;
                     self.writer.write_field(&self.field).map_err(csv_error)?;
                 }
                 Cell::Date(d) => {

@@ -79,9 +79,7 @@ pub(crate) fn check_sheet_name(name: &str) -> std::result::Result<(), String> {
 /// The formats of every kind of cell, made once per workbook.
 struct Formats {
     header: Format,
-    text: Format,
     inert: Format,
-    code: Format,
     money: Format,
     rate: Format,
     figure: Format,
@@ -93,12 +91,9 @@ impl Formats {
     fn new() -> Formats {
         Formats {
             header: Format::new().set_bold(),
-            text: Format::new(),
             // A quote-prefixed text cell: shown as typed, never evaluated,
             // even when edited and entered again.
             inert: Format::new().set_quote_prefix(),
-            // `@`: the cell stays text when someone edits it.
-            code: Format::new().set_num_format("@"),
             money: Format::new().set_num_format("#,##0.00####"),
             rate: Format::new().set_num_format("0.0%"),
             figure: Format::new().set_num_format("0.00"),
@@ -319,36 +314,33 @@ fn write_cell(
 ) -> Result<()> {
     let done = match cell {
         Cell::Empty => return Ok(()),
+        // A format is looked up by hashing it, once per cell: cells that
+        // need none (plain text, quantities) are written without.
         Cell::Text(s) => {
             let s = fit(s, long_text, cut_cells, sheet.name(), (row, col, column))?;
-            let format = if formula_like(&s) {
-                &f.inert
-            } else if matches!(column.kind, Kind::Code | Kind::Id) {
-                &f.code
+            // A string cell is text whatever its format: SKUs and ids keep
+            // their zeros without one (Excel's `@` only matters when a user
+            // retypes the cell, and costs a lookup per cell).
+            if formula_like(&s) {
+                sheet.write_string_with_format(row, col, s, &f.inert)
             } else {
-                &f.text
-            };
-            sheet.write_string_with_format(row, col, s, format)
+                sheet.write_string(row, col, s)
+            }
         }
         Cell::Int(v) => match column.kind {
             // Ids and codes are text: they join as keys and keep every digit.
-            Kind::Id | Kind::Code | Kind::Text => {
-                sheet.write_string_with_format(row, col, v.to_string(), &f.code)
-            }
+            Kind::Id | Kind::Code | Kind::Text => sheet.write_string(row, col, v.to_string()),
             _ => sheet.write_number(row, col, *v as f64),
         },
         Cell::Decimal(d) => match exact_f64(*d) {
-            Some(n) => {
-                let format = match column.kind {
-                    Kind::Money => &f.money,
-                    Kind::Rate => &f.rate,
-                    Kind::Figure => &f.figure,
-                    _ => &f.text,
-                };
-                sheet.write_number_with_format(row, col, n, format)
-            }
+            Some(n) => match column.kind {
+                Kind::Money => sheet.write_number_with_format(row, col, n, &f.money),
+                Kind::Rate => sheet.write_number_with_format(row, col, n, &f.rate),
+                Kind::Figure => sheet.write_number_with_format(row, col, n, &f.figure),
+                _ => sheet.write_number(row, col, n),
+            },
             // More digits than Excel keeps: exact text rather than a rounded number.
-            None => sheet.write_string_with_format(row, col, d.to_string(), &f.code),
+            None => sheet.write_string(row, col, d.to_string()),
         },
         Cell::Instant(t) => {
             sheet.write_number_with_format(row, col, excel_serial(*t, tz), &f.instant)
