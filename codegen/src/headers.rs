@@ -3,9 +3,9 @@
 
 use crate::{root, Generated};
 
-/// `include/racine.h` and `include/racine_php.h`.
+/// `include/racine.h`, `include/racine_php.h` and `include/racine_plugin.h`.
 pub fn files() -> Vec<Generated> {
-    [
+    let mut out: Vec<Generated> = [
         ("cbindgen.toml", "racine.h"),
         ("cbindgen-php.toml", "racine_php.h"),
     ]
@@ -14,7 +14,38 @@ pub fn files() -> Vec<Generated> {
         path: format!("include/{header}").into(),
         text: generate(config),
     })
-    .collect()
+    .collect();
+    out.push(Generated {
+        path: "include/racine_plugin.h".into(),
+        text: plugin_header(),
+    });
+    out
+}
+
+/// The plugin ABI: cbindgen over `plugin/src` (its `abi` module).
+fn plugin_header() -> String {
+    let crate_dir = root().join("plugin");
+    let read = |name: &str| {
+        std::fs::read_to_string(crate_dir.join(name))
+            .unwrap_or_else(|e| panic!("plugin/{name}: {e}"))
+    };
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("config");
+    config.header = Some(
+        read("header-preamble.txt")
+            .replace("{version}", racine::VERSION)
+            .replace("{abi}", &racine::plugins::ABI_VERSION.to_string())
+            .trim_end()
+            .to_string(),
+    );
+    config.trailer = Some(read("header-trailer.txt").trim_end().to_string());
+    let mut out = Vec::new();
+    cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(config)
+        .generate()
+        .expect("cbindgen could not read plugin/src")
+        .write(&mut out);
+    String::from_utf8(out).expect("UTF-8")
 }
 
 fn generate(config_file: &str) -> String {
