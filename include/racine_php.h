@@ -66,7 +66,12 @@
  *      average_deal_size {query?}; sales_cycle {query?};
  *      pipeline_velocity {query?}; stage_conversion {query?};
  *      time_in_stage {query?}; owner_performance {query?};
- *      top_clients {query?}; activities {query?}; export {export, path}.
+ *      top_clients {query?}; activities {query?}; export {export, path};
+ *      outbox_events {filter?}; outbox_subscribe {consumer, from?};
+ *      outbox_poll {consumer, limit?}; outbox_ack {consumer, through};
+ *      outbox_consumers; outbox_unsubscribe {consumer};
+ *      outbox_prune {through?}; load_plugin {path, options?}; plugins;
+ *      unload_plugin {name}; deliver_events.
  *    Items may be named by id (7) or by SKU ("OAK-PLANK").
  *    Decimals are JSON strings ("12.5"); instants are RFC 3339 strings.
  *    Example: {"op":"post","movement":{"kind":"issue","item":7,"quantity":"2"},
@@ -117,6 +122,8 @@ typedef enum {
   RACINE_STATUS_STORAGE = 9,
   // The file was written by a newer Racine.
   RACINE_STATUS_SCHEMA_TOO_NEW = 10,
+  // A plugin vetoed the write, failed or could not be loaded; nothing was written.
+  RACINE_STATUS_PLUGIN = 11,
   // The progress callback stopped a long operation; it left nothing behind.
   RACINE_STATUS_CANCELLED = 12,
   // A required pointer argument was NULL.

@@ -48,7 +48,11 @@ use crate::ledger::{
     Movement, MovementFilter, MovementRecord, Posted, StockAt, StockFilter, StockLevel,
 };
 use crate::orders::{FulfilLine, NewOrder, Order, OrderFilter, ReturnLine};
+use crate::outbox::{
+    OutboxBatch, OutboxConsumer, OutboxEvent, OutboxFilter, OutboxPruned, OutboxStart,
+};
 use crate::page::{Page, PageRequest};
+use crate::plugins::{Delivery, PluginInfo, PluginOptions};
 use crate::purchases::{
     NewPurchaseOrder, PurchaseFilter, PurchaseOrder, PurchaseReceipt, PurchaseReceived,
 };
@@ -691,6 +695,47 @@ catalogue! { db =>
     /// writer and report progress.
     Export = "export" { export: crate::exports::Export, path: String } -> ExportSummary, read, spread [export]
         => db.export(&export, &path);
+
+    /// Outbox events in id order, one page at a time, from any position
+    /// (`after`), without a cursor of one's own.
+    OutboxEvents = "outbox_events" { #[serde(default)] filter: OutboxFilter } -> Page<OutboxEvent>, read, spread [filter]
+        => db.outbox_events(&filter);
+    /// Registers a consumer of the outbox, its cursor at the oldest event
+    /// kept (`beginning`) or after the newest (`end`); an existing consumer
+    /// keeps its position.
+    OutboxSubscribe = "outbox_subscribe" { consumer: String, #[serde(default)] from: OutboxStart } -> OutboxConsumer, write, spread []
+        => db.outbox_subscribe(&consumer, from);
+    /// The next events after a consumer's position (at least once: they
+    /// come again until acknowledged).
+    OutboxPoll = "outbox_poll" { consumer: String, #[serde(default)] limit: Option<u32> } -> OutboxBatch, read, spread []
+        => db.outbox_poll(&consumer, limit.unwrap_or(crate::page::DEFAULT_PAGE));
+    /// Moves a consumer's position to event `through`: everything up to it
+    /// is handled. An event already passed changes nothing.
+    OutboxAck = "outbox_ack" { consumer: String, through: i64 } -> OutboxConsumer, write, spread []
+        => db.outbox_ack(&consumer, through);
+    /// Every consumer of the outbox (plugins' cursors included) and how far behind it is.
+    OutboxConsumers = "outbox_consumers" {} -> Vec<OutboxConsumer>, read, spread []
+        => db.outbox_consumers();
+    /// Removes a consumer, so that it no longer holds events back from pruning.
+    OutboxUnsubscribe = "outbox_unsubscribe" { consumer: String } -> OutboxConsumer, write, spread []
+        => db.outbox_unsubscribe(&consumer);
+    /// Removes the events every consumer has acknowledged (up to `through` at most).
+    OutboxPrune = "outbox_prune" { #[serde(default)] through: Option<i64> } -> OutboxPruned, write, spread []
+        => db.outbox_prune(through);
+
+    /// Loads a plugin (a shared library, by absolute path) on this handle:
+    /// validators, event sinks, export formats. A failure is a `plugin`
+    /// error and lists the plugin as failed.
+    LoadPlugin = "load_plugin" { path: String, #[serde(default)] options: PluginOptions } -> PluginInfo, write, spread [options]
+        => db.load_plugin(&path, &options);
+    /// The plugins of this handle with their versions and state.
+    Plugins = "plugins" {} -> Vec<PluginInfo>, read, spread [] => db.plugins();
+    /// Unloads a plugin from this handle (its library stays mapped).
+    UnloadPlugin = "unload_plugin" { name: String } -> PluginInfo, write, spread []
+        => db.unload_plugin(&name);
+    /// Delivers pending outbox events to the loaded event sinks now (also
+    /// done after each write of this handle).
+    DeliverEvents = "deliver_events" {} -> Delivery, write, spread [] => db.deliver_events();
 }
 
 /// One error kind, as the schema file lists it.

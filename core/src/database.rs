@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::closed_set::closed_set;
 use crate::error::{Error, Result};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{IdempotencyRecord, Reads, Store, Writes};
+use crate::store::{Gate, IdempotencyRecord, Reads, Store, Writes};
 use crate::text;
 
 pub use crate::store::sqlite::SCHEMA_VERSION;
@@ -93,6 +93,9 @@ pub struct Database {
     store: Box<dyn Store>,
     path: Option<PathBuf>,
     time_zone: TimeZone,
+    /// The plugins this handle loaded: validators are the gate of its
+    /// writes, sinks are fed after its commits.
+    pub(crate) plugins: crate::plugins::Registry,
 }
 
 impl std::fmt::Debug for Database {
@@ -149,6 +152,7 @@ impl Database {
             store,
             path,
             time_zone: TimeZone::UTC,
+            plugins: Default::default(),
         };
         let set_up = db.read(|r| {
             Ok(match r.setting("time_zone")? {
@@ -227,8 +231,23 @@ impl Database {
     /// The transaction takes the write lock up front, so two writers never
     /// both read a balance and then both try to write it: the second waits
     /// (busy timeout) and then reads the first one's result.
+    ///
+    /// Every event the write appends to the outbox passes the loaded
+    /// validators first; once committed, the loaded event sinks get them.
     pub(crate) fn write<T>(&self, f: impl FnOnce(&dyn Writes) -> Result<T>) -> Result<T> {
-        let tx = self.store.begin()?;
+        let out = self.write_with(&self.plugins, f)?;
+        self.after_commit();
+        Ok(out)
+    }
+
+    /// [`Database::write`] with events checked by `gate`, and no delivery
+    /// after it (the plugins' own bookkeeping).
+    pub(crate) fn write_with<T>(
+        &self,
+        gate: &dyn Gate,
+        f: impl FnOnce(&dyn Writes) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self.store.begin(gate)?;
         let out = f(&*tx)?;
         tx.commit()?;
         Ok(out)

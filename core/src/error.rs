@@ -82,7 +82,8 @@ error_codes! {
     Storage = 9, "storage", None;
     /// The database file was written by a newer Racine.
     SchemaTooNew = 10, "schema_too_new", None;
-    // 11 was `plugin`: retired until plugins exist; it will keep that meaning.
+    /// A plugin vetoed the write, failed, or could not be loaded; nothing was written.
+    Plugin = 11, "plugin", None;
     /// The caller cancelled a long operation (an export); it left nothing behind.
     Cancelled = 12, "cancelled", None;
 }
@@ -210,6 +211,17 @@ pub enum Error {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
     },
 
+    /// A plugin refused the write (a validator's veto), failed, or could not
+    /// be loaded. The write was rolled back whole.
+    #[error("plugin {plugin}: {message}")]
+    Plugin {
+        /// The plugin's name (its file's name when it could not say).
+        plugin: String,
+        /// Its message, or what went wrong with it.
+        #[serde(rename = "reason")]
+        message: String,
+    },
+
     /// The caller's progress callback asked to stop a long operation; what
     /// it was writing was removed.
     #[error("{operation} cancelled after {rows} rows")]
@@ -249,6 +261,7 @@ impl Error {
             Error::Busy => ErrorCode::Busy,
             Error::Storage { .. } => ErrorCode::Storage,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
+            Error::Plugin { .. } => ErrorCode::Plugin,
             Error::Cancelled { .. } => ErrorCode::Cancelled,
         }
     }
@@ -408,6 +421,10 @@ mod tests {
             Error::SchemaTooNew {
                 found: 9,
                 supported: 3,
+            },
+            Error::Plugin {
+                plugin: "p".into(),
+                message: "m".into(),
             },
             Error::Cancelled {
                 operation: "export".into(),

@@ -50,7 +50,9 @@ mod items;
 pub mod kpis;
 mod ledger;
 mod orders;
+pub mod outbox;
 mod page;
+pub mod plugins;
 mod purchases;
 mod store;
 mod suppliers;
@@ -89,7 +91,14 @@ pub use orders::{
     Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderFilter,
     OrderLine, OrderStatus, Reservation, ReservationStatus, ReturnLine, StockPolicy,
 };
+pub use outbox::{
+    EventKind, OutboxBatch, OutboxConsumer, OutboxEvent, OutboxFilter, OutboxPruned, OutboxStart,
+};
 pub use page::{Page, PageRequest, DEFAULT_PAGE, MAX_PAGE};
+pub use plugins::{
+    Capability, Delivery, LogLevel, PluginDelivery, PluginInfo, PluginLog, PluginOptions,
+    PluginState,
+};
 pub use purchases::{
     NewPurchaseLine, NewPurchaseOrder, PurchaseFilter, PurchaseLine, PurchaseOrder,
     PurchaseReceipt, PurchaseReceived, PurchaseStatus, ReceiveLine,

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::items::ItemRef;
 use crate::ledger::posting::{Origin, Posting};
 use crate::ledger::{Movement, MovementRecord};
+use crate::outbox::{self, EventKind};
 use crate::page::{Page, PageRequest};
 use crate::store::{Reads, Writes};
 use crate::{items, suppliers, text, warehouses};
@@ -411,6 +412,30 @@ impl Database {
             }
             posting.finish()?;
             let order = save_status(tx, order)?;
+            let lines = movements
+                .iter()
+                .map(|m| outbox::PurchaseReceivedLine {
+                    line: m.purchase_line_id.unwrap_or_default(),
+                    item: m.item,
+                    sku: &m.sku,
+                    warehouse: m.warehouse,
+                    warehouse_code: &m.warehouse_code,
+                    quantity: m.quantity,
+                    unit_cost: m.unit_cost,
+                    movement: m.id,
+                })
+                .collect();
+            outbox::emit(
+                tx,
+                EventKind::PurchaseReceived,
+                &outbox::PurchaseReceivedEvent {
+                    purchase_order: order.id,
+                    reference: &order.reference,
+                    supplier: order.supplier,
+                    status: order.status,
+                    lines,
+                },
+            )?;
             Ok(PurchaseReceived { order, movements })
         })
     }

@@ -37,8 +37,9 @@ pub use typed::{
 
 /// Version of this C ABI. It changes only when an existing function,
 /// struct or status changes meaning; additions keep it. 2: a malformed
-/// JSON request is `RACINE_STATUS_INVALID_INPUT` (102 retired), status 11
-/// retired, items may be named by SKU in JSON requests.
+/// JSON request is `RACINE_STATUS_INVALID_INPUT` (102 retired), items may
+/// be named by SKU in JSON requests. Status 11 (`plugin`), retired until
+/// plugins existed, is back with the meaning it always had.
 pub const ABI_VERSION: u32 = 2;
 
 /// The library version (`"0.1.0"`): a static NUL-terminated string, never

@@ -35,7 +35,8 @@ pub enum RacineStatus {
     Storage = 9,
     /// The file was written by a newer Racine.
     SchemaTooNew = 10,
-    // 11: retired (`plugin`, until plugins exist).
+    /// A plugin vetoed the write, failed or could not be loaded; nothing was written.
+    Plugin = 11,
     /// The progress callback stopped a long operation; it left nothing behind.
     Cancelled = 12,
     /// A required pointer argument was NULL.
@@ -80,6 +81,7 @@ impl RacineStatus {
             RacineStatus::Busy => "busy\0",
             RacineStatus::Storage => "storage\0",
             RacineStatus::SchemaTooNew => "schema_too_new\0",
+            RacineStatus::Plugin => "plugin\0",
             RacineStatus::Cancelled => "cancelled\0",
             RacineStatus::NullArgument => "null_argument\0",
             RacineStatus::InvalidUtf8 => "invalid_utf8\0",
@@ -103,7 +105,7 @@ pub extern "C" fn racine_status_name(status: u32) -> *const c_char {
     name.as_ptr().cast()
 }
 
-const ALL: [RacineStatus; 16] = [
+const ALL: [RacineStatus; 17] = [
     RacineStatus::Ok,
     RacineStatus::NotFound,
     RacineStatus::InvalidInput,
@@ -115,6 +117,7 @@ const ALL: [RacineStatus; 16] = [
     RacineStatus::Busy,
     RacineStatus::Storage,
     RacineStatus::SchemaTooNew,
+    RacineStatus::Plugin,
     RacineStatus::Cancelled,
     RacineStatus::NullArgument,
     RacineStatus::InvalidUtf8,

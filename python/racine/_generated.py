@@ -101,7 +101,7 @@ ErpTable = Literal["summary", "valuation_by_warehouse", "valuation_by_item", "pu
 CrmTable = Literal["summary", "pipeline_by_stage", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities"]
 """A table of the CRM dashboard."""
 
-Format = Literal["xlsx", "csv"]
+Format = Literal["xlsx", "csv", "plugin"]
 """The file format of an export."""
 
 CsvPreset = Literal["plain", "excel"]
@@ -109,6 +109,21 @@ CsvPreset = Literal["plain", "excel"]
 
 LineEnding = Literal["lf", "crlf"]
 """The end of each record."""
+
+EventKind = Literal["movement_recorded", "order_event_applied", "stock_below_reorder_point", "purchase_received", "opportunity_stage_changed", "contact_merged"]
+"""What an outbox event records."""
+
+OutboxStart = Literal["beginning", "end"]
+"""Where a new consumer's cursor starts."""
+
+Capability = Literal["validator", "event_sink", "exporter"]
+"""What a plugin does."""
+
+PluginState = Literal["active", "failed"]
+"""Whether a plugin is in use."""
+
+LogLevel = Literal["error", "warn", "info", "debug"]
+"""How loud a plugin's log line is."""
 
 Synchronous = Literal["full", "normal"]
 """How hard each commit is pushed to disk."""
@@ -136,9 +151,14 @@ CLOSED_SETS: Dict[str, Tuple[str, ...]] = {
     "LongText": ("cut", "refuse",),
     "ErpTable": ("summary", "valuation_by_warehouse", "valuation_by_item", "purchases_by_supplier", "purchases_by_item", "daily_flows", "top_movers_by_quantity", "top_movers_by_cost", "low_stock",),
     "CrmTable": ("summary", "pipeline_by_stage", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities",),
-    "Format": ("xlsx", "csv",),
+    "Format": ("xlsx", "csv", "plugin",),
     "CsvPreset": ("plain", "excel",),
     "LineEnding": ("lf", "crlf",),
+    "EventKind": ("movement_recorded", "order_event_applied", "stock_below_reorder_point", "purchase_received", "opportunity_stage_changed", "contact_merged",),
+    "OutboxStart": ("beginning", "end",),
+    "Capability": ("validator", "event_sink", "exporter",),
+    "PluginState": ("active", "failed",),
+    "LogLevel": ("error", "warn", "info", "debug",),
     "Synchronous": ("full", "normal",),
 }
 
@@ -1612,6 +1632,120 @@ class ExportSummary:
     """Bytes of the file."""
     cut_cells: int
     """Text cells cut to Excel's 32,767 characters (with a marker)."""
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """One event of the outbox."""
+
+    id: int
+    """Its id: in commit order, stable, never reused."""
+    kind: EventKind
+    """What it records."""
+    recorded_at: datetime
+    """When it was committed."""
+    data: Dict[str, Any]
+    """What happened, as the kind describes (see the `outbox` module docs)."""
+
+
+@dataclass(frozen=True)
+class OutboxConsumer:
+    """A consumer of the outbox and where it is."""
+
+    name: str
+    """Its name."""
+    position: int
+    """The last event it acknowledged (0: none yet)."""
+    pending: int
+    """Events committed after its position, still to handle."""
+    created_at: datetime
+    """When it subscribed."""
+    updated_at: datetime
+    """When its position last moved."""
+
+
+@dataclass(frozen=True)
+class OutboxBatch:
+    """What `Database::outbox_poll` read for a consumer."""
+
+    consumer: OutboxConsumer
+    """The consumer, before this batch is acknowledged."""
+    events: List[OutboxEvent]
+    """The next events after its position, oldest first."""
+
+
+@dataclass(frozen=True)
+class OutboxPruned:
+    """What `Database::outbox_prune` removed."""
+
+    removed: int
+    """Events removed."""
+    through: int
+    """Every event up to this id is gone (0: none)."""
+    held_by: Optional[str] = None
+    """The consumer furthest behind, which keeps what follows (none when there is no consumer)."""
+
+
+@dataclass(frozen=True)
+class PluginLog:
+    """A line a plugin logged."""
+
+    level: LogLevel
+    """Its level."""
+    message: str
+    """What it said."""
+    at: datetime
+    """When."""
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """A plugin loaded (or refused) on this database handle."""
+
+    name: str
+    """Its name (its file's name when it could not say)."""
+    path: str
+    """The file it was loaded from."""
+    capabilities: List[Capability]
+    """What it does."""
+    state: PluginState
+    """Whether it is in use."""
+    delivered: int
+    """Events it received since it was loaded here."""
+    vetoes: int
+    """Writes it vetoed since it was loaded here."""
+    log: List[PluginLog]
+    """Its latest log lines (up to 50), oldest first."""
+    version: Optional[str] = None
+    """Its version, when it loaded far enough to say."""
+    export_format: Optional[str] = None
+    """The export format it writes, if any."""
+    error: Optional[str] = None
+    """Why it failed."""
+    cursor: Optional[int] = None
+    """An event sink: the last event it has handled (its outbox cursor)."""
+
+
+@dataclass(frozen=True)
+class PluginDelivery:
+    """What one event sink received."""
+
+    plugin: str
+    """The plugin."""
+    delivered: int
+    """Events delivered by this call."""
+    cursor: int
+    """Its cursor afterwards."""
+    error: Optional[str] = None
+    """Why delivery stopped early (the plugin failed), if it did."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What `Database::deliver_events` delivered."""
+
+    plugins: List[PluginDelivery]
+    """One entry per active event sink."""
 
 
 @dataclass(frozen=True)
@@ -3676,6 +3810,8 @@ class Operations:
         format: Optional[Format] = None,
         csv: Optional[Union[CsvOptions, Mapping[str, Any]]] = None,
         xlsx: Optional[Union[XlsxOptions, Mapping[str, Any]]] = None,
+        plugin: Optional[str] = None,
+        options: Optional[Mapping[str, Any]] = None,
     ) -> ExportSummary:
         """Exports datasets (movements, stock, orders, contacts, KPIs…) to an xlsx or csv file at `path`, all read in one snapshot; written under a temporary name and renamed once complete. Bindings also stream to a writer and report progress.
 
@@ -3683,9 +3819,138 @@ class Operations:
         format: xlsx (default) or csv.
         csv: How csv is written (ignored for xlsx).
         xlsx: How xlsx is written (ignored for csv).
+        plugin: With `format: plugin`: the export format, as a loaded exporter plugin names it (`accounting-csv`).
+        options: With `format: plugin`: options handed to the plugin as JSON.
         """
-        raw = self._run("export", args({"export": args({"sheets": sheets, "format": format, "csv": csv, "xlsx": xlsx}), "path": path}), ("export",))
+        raw = self._run("export", args({"export": args({"sheets": sheets, "format": format, "csv": csv, "xlsx": xlsx, "plugin": plugin, "options": options}), "path": path}), ("export",))
         return build(ExportSummary, raw)
+
+    def outbox_events(
+        self,
+        *,
+        kinds: Optional[Iterable[EventKind]] = None,
+        limit: Optional[int] = None,
+        after: Optional[IdLike] = None,
+    ) -> Page[OutboxEvent]:
+        """Outbox events in id order, one page at a time, from any position (`after`), without a cursor of one's own.
+
+        kinds: Only these kinds (all when empty).
+        limit: Rows per page, 1–1000 (default 100).
+        after: The `next` cursor of the previous page; `None` for the first page.
+        """
+        raw = self._run("outbox_events", args({"filter": args({"kinds": kinds, "limit": limit, "after": after})}), ("filter",))
+        return build_page(OutboxEvent, raw)
+
+    def iter_outbox_events(
+        self,
+        *,
+        kinds: Optional[Iterable[EventKind]] = None,
+        limit: Optional[int] = None,
+    ) -> Iterator[OutboxEvent]:
+        """Every row of ``outbox_events``, fetched page by page (``limit`` rows a page)."""
+        after: Optional[int] = None
+        while True:
+            page = self.outbox_events(kinds=kinds, limit=limit, after=after)
+            yield from page.items
+            if page.next is None:
+                return
+            after = page.next
+
+    def outbox_subscribe(
+        self,
+        consumer: str,
+        from_: Optional[OutboxStart] = None,
+    ) -> OutboxConsumer:
+        """Registers a consumer of the outbox, its cursor at the oldest event kept (`beginning`) or after the newest (`end`); an existing consumer keeps its position.
+        """
+        raw = self._run("outbox_subscribe", args({"consumer": consumer, "from": from_}), ())
+        return build(OutboxConsumer, raw)
+
+    def outbox_poll(
+        self,
+        consumer: str,
+        limit: Optional[int] = None,
+    ) -> OutboxBatch:
+        """The next events after a consumer's position (at least once: they come again until acknowledged).
+        """
+        raw = self._run("outbox_poll", args({"consumer": consumer, "limit": limit}), ())
+        return build(OutboxBatch, raw)
+
+    def outbox_ack(
+        self,
+        consumer: str,
+        through: IdLike,
+    ) -> OutboxConsumer:
+        """Moves a consumer's position to event `through`: everything up to it is handled. An event already passed changes nothing.
+        """
+        raw = self._run("outbox_ack", args({"consumer": consumer, "through": through}), ())
+        return build(OutboxConsumer, raw)
+
+    def outbox_consumers(
+        self,
+    ) -> List[OutboxConsumer]:
+        """Every consumer of the outbox (plugins' cursors included) and how far behind it is.
+        """
+        raw = self._run("outbox_consumers", args({}), ())
+        return [build(OutboxConsumer, r) for r in raw]
+
+    def outbox_unsubscribe(
+        self,
+        consumer: str,
+    ) -> OutboxConsumer:
+        """Removes a consumer, so that it no longer holds events back from pruning.
+        """
+        raw = self._run("outbox_unsubscribe", args({"consumer": consumer}), ())
+        return build(OutboxConsumer, raw)
+
+    def outbox_prune(
+        self,
+        through: Optional[IdLike] = None,
+    ) -> OutboxPruned:
+        """Removes the events every consumer has acknowledged (up to `through` at most).
+        """
+        raw = self._run("outbox_prune", args({"through": through}), ())
+        return build(OutboxPruned, raw)
+
+    def load_plugin(
+        self,
+        path: str,
+        *,
+        config: Optional[Mapping[str, Any]] = None,
+        start: Optional[OutboxStart] = None,
+    ) -> PluginInfo:
+        """Loads a plugin (a shared library, by absolute path) on this handle: validators, event sinks, export formats. A failure is a `plugin` error and lists the plugin as failed.
+
+        config: Its configuration, handed to the plugin as JSON (`null` when none).
+        start: Where an event sink starts the first time it is loaded on this database: every event still in the outbox (default), or only those committed from now on. Later loads go on from its cursor.
+        """
+        raw = self._run("load_plugin", args({"path": path, "options": args({"config": config, "start": start})}), ("options",))
+        return build(PluginInfo, raw)
+
+    def plugins(
+        self,
+    ) -> List[PluginInfo]:
+        """The plugins of this handle with their versions and state.
+        """
+        raw = self._run("plugins", args({}), ())
+        return [build(PluginInfo, r) for r in raw]
+
+    def unload_plugin(
+        self,
+        name: str,
+    ) -> PluginInfo:
+        """Unloads a plugin from this handle (its library stays mapped).
+        """
+        raw = self._run("unload_plugin", args({"name": name}), ())
+        return build(PluginInfo, raw)
+
+    def deliver_events(
+        self,
+    ) -> Delivery:
+        """Delivers pending outbox events to the loaded event sinks now (also done after each write of this handle).
+        """
+        raw = self._run("deliver_events", args({}), ())
+        return build(Delivery, raw)
 
 
 #: Fractional digits of every decimal (the typed paths speak integers of this scale).
@@ -3697,7 +3962,7 @@ TOO_DEEP = "is nested more than 128 levels deep"
 INVALID_INPUT_MESSAGE = "invalid {field}: {reason}"
 
 #: Every operation of the catalogue, by name.
-OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order", "orders", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities", "export",)
+OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order", "orders", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities", "export", "outbox_events", "outbox_subscribe", "outbox_poll", "outbox_ack", "outbox_consumers", "outbox_unsubscribe", "outbox_prune", "load_plugin", "plugins", "unload_plugin", "deliver_events",)
 
 __all__ = [
     "DecimalLike",
@@ -3732,6 +3997,11 @@ __all__ = [
     "Format",
     "CsvPreset",
     "LineEnding",
+    "EventKind",
+    "OutboxStart",
+    "Capability",
+    "PluginState",
+    "LogLevel",
     "Synchronous",
     "Info",
     "Item",
@@ -3817,6 +4087,14 @@ __all__ = [
     "CrmDashboard",
     "SheetSummary",
     "ExportSummary",
+    "OutboxEvent",
+    "OutboxConsumer",
+    "OutboxBatch",
+    "OutboxPruned",
+    "PluginLog",
+    "PluginInfo",
+    "PluginDelivery",
+    "Delivery",
     "ShortLine",
     "NewPurchaseLine",
     "ReceiveLine",

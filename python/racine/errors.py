@@ -148,6 +148,14 @@ class SchemaTooNewError(RacineError):
     found: int
 
 
+class PluginError(RacineError):
+    """A plugin vetoed the write, failed, or could not be loaded; nothing was written. (status 11)"""
+
+    code = "plugin"
+    reason: str
+    plugin: str
+
+
 class CancelledError(RacineError):
     """The caller cancelled a long operation (an export); it left nothing behind. (status 12)"""
 
@@ -173,6 +181,7 @@ _BY_CODE: Dict[str, Type[RacineError]] = {
     "busy": BusyError,
     "storage": StorageError,
     "schema_too_new": SchemaTooNewError,
+    "plugin": PluginError,
     "cancelled": CancelledError,
     "closed": DatabaseClosedError,
 }
@@ -199,6 +208,7 @@ __all__ = [
     "BusyError",
     "StorageError",
     "SchemaTooNewError",
+    "PluginError",
     "CancelledError",
     "DatabaseClosedError",
 ]

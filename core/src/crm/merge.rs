@@ -15,6 +15,7 @@ use super::contacts::{self, Contact, ContactEmail, ContactKind, ContactPhone, Co
 use super::matching::{self, DuplicateFilter, DuplicatePair};
 use crate::database::Database;
 use crate::error::{Error, Result};
+use crate::outbox::{self, EventKind};
 use crate::store::Writes;
 use crate::text;
 
@@ -208,6 +209,20 @@ impl Database {
             gone.updated_at = now;
             tx.save_contact(&gone, &matching::name_key(&gone.name))?;
             record.id = tx.insert_contact_merge(&record)?;
+            outbox::emit(
+                tx,
+                EventKind::ContactMerged,
+                &outbox::ContactMerged {
+                    merge: record.id,
+                    merged,
+                    into,
+                    interactions: &record.interactions,
+                    opportunities: &record.opportunities,
+                    orders: &record.orders,
+                    people: &record.people,
+                    actor,
+                },
+            )?;
             // The record lists emails and phones: an erasure of either must find it.
             contacts::note_key(tx, merged, idempotency_key)?;
             contacts::note_key(tx, into, idempotency_key)?;

@@ -18,6 +18,7 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::instant::stored;
 use crate::orders::{Customer, NewOrder, NewOrderLine, Order};
+use crate::outbox::{self, EventKind};
 use crate::page::{Page, PageRequest};
 use crate::store::{OpportunityRow, Reads, Writes};
 use crate::text;
@@ -518,7 +519,20 @@ fn step(
         note: meta.note.clone(),
         at,
     };
-    tx.append_transition(row.id, &t)?;
+    let t = Transition {
+        id: tx.append_transition(row.id, &t)?,
+        ..t
+    };
+    if kind != TransitionKind::Created {
+        outbox::emit(
+            tx,
+            EventKind::OpportunityStageChanged,
+            &outbox::StageChanged {
+                opportunity: row.id,
+                transition: &t,
+            },
+        )?;
+    }
     let state = replay(std::slice::from_ref(&t)).ok_or_else(|| Error::Storage {
         reason: "a transition did not replay".into(),
         source: None,

@@ -39,7 +39,7 @@
 mod csv;
 mod dashboard;
 mod datasets;
-mod table;
+pub(crate) mod table;
 mod xlsx;
 
 use crate::closed_set::closed_set;
@@ -71,6 +71,9 @@ closed_set! {
         Xlsx = "xlsx",
         /// A csv file: one dataset.
         Csv = "csv",
+        /// The format of a loaded exporter plugin, named by `plugin`: it
+        /// receives every sheet's rows and writes its own file.
+        Plugin = "plugin",
     }
 }
 
@@ -89,6 +92,13 @@ pub struct Export {
     /// How xlsx is written (ignored for csv).
     #[serde(default)]
     pub xlsx: XlsxOptions,
+    /// With `format: plugin`: the export format, as a loaded exporter
+    /// plugin names it (`accounting-csv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin: Option<String>,
+    /// With `format: plugin`: options handed to the plugin as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Export {
@@ -398,6 +408,11 @@ impl Database {
         progress: &mut dyn FnMut(&Progress<'_>) -> bool,
     ) -> Result<ExportSummary> {
         check(export)?;
+        if export.format == Format::Plugin {
+            // Refused before a temporary file is made.
+            self.plugins
+                .exporter(export.plugin.as_deref().unwrap_or_default())?;
+        }
         match to {
             Destination::Writer(w) => self.export_to(export, w, progress),
             Destination::Path(path) => {
@@ -471,6 +486,23 @@ impl Database {
                     let sheets = sink.save(&mut counted)?;
                     Ok((sheets, rows.total(), cut))
                 }
+                Format::Plugin => {
+                    let format = export.plugin.as_deref().unwrap_or_default();
+                    let plugin = self.plugins.exporter(format)?;
+                    let options = match &export.options {
+                        Some(o) => serde_json::to_string(o).map_err(Error::storage)?,
+                        None => "null".into(),
+                    };
+                    let mut sink =
+                        crate::plugins::PluginSink::begin(&plugin, r, &mut counted, &options)?;
+                    for (i, sheet) in export.sheets.iter().enumerate() {
+                        datasets::write(self, r, sheet, &mut sink, &mut rows)
+                            .map_err(|e| in_sheet(e, i))?;
+                    }
+                    rows.finish()?;
+                    let sheets = sink.finish()?;
+                    Ok((sheets, rows.total(), 0))
+                }
                 Format::Csv => {
                     let mut sink = csv::CsvSink::new(&mut counted, self.time_zone(), &export.csv)?;
                     let sheet = &export.sheets[0];
@@ -504,7 +536,33 @@ fn check(export: &Export) -> Result<()> {
     if export.sheets.is_empty() {
         return Err(Error::invalid("sheets", "name at least one dataset"));
     }
-    if export.format == Format::Csv {
+    match (export.format, &export.plugin) {
+        (Format::Plugin, None) => {
+            return Err(Error::invalid(
+                "plugin",
+                "format plugin needs the name of a plugin's export format (`plugin`)",
+            ))
+        }
+        (Format::Xlsx | Format::Csv, Some(_)) => {
+            return Err(Error::invalid(
+                "plugin",
+                "names a plugin's format: set format to plugin, or leave plugin out",
+            ))
+        }
+        _ => {}
+    }
+    if export.format == Format::Plugin {
+        if let Some(i) = export
+            .sheets
+            .iter()
+            .position(|s| matches!(s.data, Dataset::Dashboards { .. }))
+        {
+            return Err(Error::invalid(
+                format!("sheets[{i}].dataset"),
+                "dashboards (charts and several tables) need xlsx; export single tables with erp_kpi or crm_kpi",
+            ));
+        }
+    } else if export.format == Format::Csv {
         if export.sheets.len() > 1 {
             return Err(Error::invalid(
                 "sheets",

@@ -5,6 +5,7 @@ pub(crate) mod posting;
 pub(crate) mod stock;
 
 pub use movement::{Movement, MovementKind, MovementRecord, Posted, Reason};
+pub(crate) use stock::stock_on;
 pub use stock::{
     CostLayer, CostLayers, MovementFilter, SortOrder, StockAt, StockFilter, StockLevel,
 };

@@ -16,6 +16,7 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::items;
 use crate::ledger::movement::{Movement, MovementKind, MovementRecord, Reason};
+use crate::outbox::{self, EventKind};
 use crate::store::{Balance, ItemRules, NewMovement, TransferLeg, Writes};
 use crate::valuation::CostState;
 use crate::warehouses;
@@ -36,6 +37,9 @@ pub(crate) struct StockState {
     /// The value when loaded: the warehouse's kept value moves by the
     /// difference.
     loaded_value: Decimal,
+    /// Available (on hand − reserved) when loaded: the item's total before
+    /// the write, for the reorder-point event.
+    loaded_available: Decimal,
     dirty: bool,
     /// FIFO / LIFO: open layers live in `cost_layers`.
     layered: bool,
@@ -339,7 +343,7 @@ impl<'t> Posting<'t> {
             TransferLeg::Out => Some(id),
             TransferLeg::In(out) => Some(out),
         };
-        Ok(MovementRecord {
+        let record = MovementRecord {
             id,
             item: l.item,
             sku: self.items[&l.item].sku.clone(),
@@ -361,7 +365,9 @@ impl<'t> Posting<'t> {
             purchase_line_id: l.origin.purchase_line_id,
             order_id: l.origin.order_id,
             order_event_id: l.origin.order_event_id,
-        })
+        };
+        outbox::emit(self.tx, EventKind::MovementRecorded, &record)?;
+        Ok(record)
     }
 
     /// Whether `quantity` more of `item` may leave `warehouse`: the one
@@ -533,6 +539,9 @@ impl<'t> Posting<'t> {
                     )));
                 }
             }
+            if let Some(point) = self.items[&item].reorder_point {
+                self.reorder_alert(item, point, on_hand, reserved)?;
+            }
         }
         if value_changes.iter().all(|(_, c)| *c == 0) {
             return Ok(());
@@ -559,6 +568,50 @@ impl<'t> Posting<'t> {
         let shop: i128 = kept.iter().map(|(_, v)| i128::from(v.raw())).sum();
         if i64::try_from(shop).is_err() {
             return Err(out_of_range("the stock value of all warehouses".into()));
+        }
+        Ok(())
+    }
+}
+
+impl Posting<'_> {
+    /// Writes `stock_below_reorder_point` when this write took the item's
+    /// available stock (all warehouses) from above `point` to at or below
+    /// it: the low-stock KPI's rule, seen as it happens.
+    fn reorder_alert(
+        &self,
+        item: i64,
+        point: Decimal,
+        on_hand: i128,
+        reserved: i128,
+    ) -> Result<()> {
+        // Both fit: checked by the caller.
+        let (on_hand, reserved) = (
+            Decimal::from_raw(on_hand as i64),
+            Decimal::from_raw(reserved as i64),
+        );
+        let available = on_hand.checked_sub(reserved)?;
+        let mut before = available;
+        for ((i, _), state) in &self.states {
+            if *i == item && state.dirty {
+                let now = state.cost.on_hand.checked_sub(state.reserved)?;
+                before = before.checked_add(state.loaded_available.checked_sub(now)?)?;
+            }
+        }
+        if before > point && available <= point {
+            outbox::emit(
+                self.tx,
+                EventKind::StockBelowReorderPoint,
+                &outbox::StockBelowReorderPoint {
+                    item,
+                    sku: &self.items[&item].sku,
+                    reorder_point: point,
+                    available_before: before,
+                    available,
+                    on_hand,
+                    reserved,
+                    shortfall: point.checked_sub(available)?,
+                },
+            )?;
         }
         Ok(())
     }
@@ -596,6 +649,7 @@ fn load_state(tx: &dyn Writes, item: i64, warehouse: i64, layered: bool) -> Resu
         },
         reserved: b.reserved,
         loaded_value: b.value,
+        loaded_available: b.on_hand.checked_sub(b.reserved)?,
         dirty: false,
         layered,
     })

@@ -233,33 +233,7 @@ impl Database {
     /// Served by the balance table: one indexed read, whatever the ledger size.
     pub fn stock(&self, item: impl Into<ItemRef>, warehouse: Option<i64>) -> Result<StockLevel> {
         let item = item.into();
-        self.read(|r| {
-            let id = item.resolve(r)?;
-            let found = match warehouse {
-                // The hot path: one primary-key probe of each table.
-                Some(w) => r.level(id, w)?,
-                None => r
-                    .levels(
-                        &LevelQuery {
-                            warehouse: None,
-                            after: 0,
-                            active_only: false,
-                            low_stock_only: false,
-                            limit: 1,
-                        },
-                        Some(id),
-                    )?
-                    .pop()
-                    .map(|row| (row, true)),
-            };
-            let Some((row, has_balance)) = found else {
-                return Err(Error::not_found("item", &item));
-            };
-            if !has_balance {
-                check_warehouse(r, warehouse)?;
-            }
-            Ok(level(row, warehouse))
-        })
+        self.read(|r| stock_on(r, &item, warehouse))
     }
 
     /// Stock of `item` in each warehouse that ever held it.
@@ -366,6 +340,39 @@ impl Database {
 }
 
 /// One page of [`Database::stock_levels`], read on `r` (an export pages
+/// Stock of `item` in `warehouse` (all warehouses when `None`), read on `r`.
+pub(crate) fn stock_on(
+    r: &dyn Reads,
+    item: &ItemRef,
+    warehouse: Option<i64>,
+) -> Result<StockLevel> {
+    let id = item.resolve(r)?;
+    let found = match warehouse {
+        // The hot path: one primary-key probe of each table.
+        Some(w) => r.level(id, w)?,
+        None => r
+            .levels(
+                &LevelQuery {
+                    warehouse: None,
+                    after: 0,
+                    active_only: false,
+                    low_stock_only: false,
+                    limit: 1,
+                },
+                Some(id),
+            )?
+            .pop()
+            .map(|row| (row, true)),
+    };
+    let Some((row, has_balance)) = found else {
+        return Err(Error::not_found("item", item));
+    };
+    if !has_balance {
+        check_warehouse(r, warehouse)?;
+    }
+    Ok(level(row, warehouse))
+}
+
 /// through a snapshot with it).
 pub(crate) fn stock_levels(r: &dyn Reads, filter: &StockFilter) -> Result<Page<StockLevel>> {
     let limit = filter.page.limit()?;

@@ -31,6 +31,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 
 use crate::instant::stored;
+use crate::outbox::{self, EventKind};
 
 pub use model::{
     Customer, FulfilLine, NewOrder, NewOrderLine, Order, OrderEvent, OrderEventKind, OrderFilter,
@@ -325,7 +326,52 @@ pub(crate) fn place(
         }
     }
     posting.finish()?;
-    load(tx, &order.external_id)
+    applied(tx, load(tx, &order.external_id)?)
+}
+
+/// The order as an event left it, that event written to the outbox (with
+/// the lines and their warehouses' codes, for a validator to judge).
+fn applied(tx: &dyn Writes, order: Order) -> Result<Order> {
+    let Some(event) = order.events.last() else {
+        return Ok(order);
+    };
+    let mut codes: Vec<(i64, String)> = Vec::new();
+    let mut lines = Vec::with_capacity(order.lines.len());
+    for l in &order.lines {
+        let code = match codes.iter().find(|(w, _)| *w == l.warehouse) {
+            Some((_, c)) => c.clone(),
+            None => {
+                let c = crate::warehouses::get(tx, l.warehouse)?.code;
+                codes.push((l.warehouse, c.clone()));
+                c
+            }
+        };
+        lines.push(outbox::OrderEventLine {
+            line: l.line,
+            item: l.item,
+            sku: &l.sku,
+            warehouse: l.warehouse,
+            warehouse_code: code,
+            quantity: l.quantity,
+            reserved: l.reserved,
+            out: l.out,
+            fulfilled: l.fulfilled,
+            returned: l.returned,
+        });
+    }
+    outbox::emit(
+        tx,
+        EventKind::OrderEventApplied,
+        &outbox::OrderEventApplied {
+            order: order.id,
+            external_id: &order.external_id,
+            status: order.status,
+            paid: order.paid,
+            event,
+            lines,
+        },
+    )?;
+    Ok(order)
 }
 
 fn validate_order(o: &NewOrder) -> Result<()> {
@@ -426,7 +472,7 @@ impl Database {
                 revenue_change: kept,
                 at: now,
             })?;
-            load(tx, external_id)
+            applied(tx, load(tx, external_id)?)
         })
     }
 
@@ -552,7 +598,7 @@ impl Database {
             }
             posting.finish()?;
             tx.set_order_status(head.id, status, head.paid, now)?;
-            load(tx, external_id)
+            applied(tx, load(tx, external_id)?)
         })
     }
 
@@ -593,7 +639,7 @@ impl Database {
             )?;
             posting.finish()?;
             tx.set_order_status(head.id, OrderStatus::Cancelled, head.paid, now)?;
-            load(tx, external_id)
+            applied(tx, load(tx, external_id)?)
         })
     }
 
@@ -673,7 +719,7 @@ impl Database {
                 tx.save_order_line(row)?;
             }
             posting.finish()?;
-            load(tx, external_id)
+            applied(tx, load(tx, external_id)?)
         })
     }
 
@@ -709,6 +755,9 @@ impl Database {
                 tx.set_order_status(head.id, OrderStatus::Expired, false, at)?;
             }
             posting.finish()?;
+            for external_id in &due {
+                applied(tx, load(tx, external_id)?)?;
+            }
             Ok(due)
         })
     }

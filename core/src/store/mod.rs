@@ -30,6 +30,7 @@ use crate::ledger::{MovementFilter, MovementRecord, Reason};
 use crate::orders::{
     Customer, OrderEvent, OrderEventKind, OrderFilter, OrderStatus, Reservation, ReservationStatus,
 };
+use crate::outbox::{EventKind, OutboxEvent};
 use crate::purchases::{PurchaseFilter, PurchaseStatus};
 use crate::suppliers::{NewSupplier, Supplier, SupplierFilter};
 use crate::valuation::{Layer, ValuationMethod};
@@ -44,8 +45,9 @@ pub(crate) trait Store: Send + Sync {
     /// A handle whose reads all see one consistent snapshot (for `verify`).
     fn snapshot(&self) -> Result<Box<dyn Reads + '_>>;
     /// Begins a write transaction holding the write lock: committed by
-    /// [`Writes::commit`], rolled back when dropped.
-    fn begin(&self) -> Result<Box<dyn Writes + '_>>;
+    /// [`Writes::commit`], rolled back when dropped. `gate` checks each
+    /// event the transaction appends to the outbox ([`OutboxWrites::gate`]).
+    fn begin<'a>(&'a self, gate: &'a dyn Gate) -> Result<Box<dyn Writes + 'a>>;
     /// The schema version of the open database.
     fn schema_version(&self) -> Result<i64>;
 }
@@ -66,6 +68,7 @@ pub(crate) trait Reads:
     + OpportunityReads
     + KpiReads
     + AuditReads
+    + OutboxReads
 {
 }
 
@@ -83,9 +86,64 @@ pub(crate) trait Writes:
     + InteractionWrites
     + PipelineWrites
     + OpportunityWrites
+    + OutboxWrites
 {
     /// Makes every write of the transaction durable, or none of them.
     fn commit(self: Box<Self>) -> Result<()>;
+}
+
+// -- the outbox ------------------------------------------------------------------
+
+/// What every pending event passes before it is appended: the loaded
+/// validator plugins. The engine only carries it for the transaction.
+pub(crate) trait Gate {
+    /// `Ok` lets the event (`kind`, `data` as JSON) through; an error
+    /// refuses the whole write. `r` reads inside the pending transaction.
+    fn check(&self, r: &dyn Reads, kind: EventKind, data: &str) -> Result<()>;
+}
+
+/// A gate that lets everything through (the plugins' own bookkeeping).
+pub(crate) struct Open;
+
+impl Gate for Open {
+    fn check(&self, _: &dyn Reads, _: EventKind, _: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A consumer's cursor as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct ConsumerRow {
+    pub name: String,
+    pub position: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+pub(crate) trait OutboxReads {
+    /// Up to `limit` events with id above `after`, by id; only `kinds`
+    /// unless empty.
+    fn events_after(&self, after: i64, kinds: &[EventKind], limit: u32)
+        -> Result<Vec<OutboxEvent>>;
+    /// Events with id above `after`.
+    fn count_events_after(&self, after: i64) -> Result<u64>;
+    /// The highest event id ever given (0: none), pruned or not.
+    fn last_event_id(&self) -> Result<i64>;
+    fn outbox_consumer(&self, name: &str) -> Result<Option<ConsumerRow>>;
+    /// Every consumer, by name.
+    fn outbox_consumers(&self) -> Result<Vec<ConsumerRow>>;
+}
+
+pub(crate) trait OutboxWrites {
+    /// The gate this transaction's events pass ([`Store::begin`]).
+    fn gate(&self) -> &dyn Gate;
+    /// Appends an event; returns its id.
+    fn append_event(&self, kind: EventKind, at: Timestamp, data: &str) -> Result<i64>;
+    /// Creates or moves a consumer's cursor.
+    fn put_outbox_consumer(&self, name: &str, position: i64, at: Timestamp) -> Result<()>;
+    fn delete_outbox_consumer(&self, name: &str) -> Result<()>;
+    /// Removes the events up to `through`; returns how many.
+    fn prune_events(&self, through: i64) -> Result<u64>;
 }
 
 // -- settings and idempotency ------------------------------------------------
@@ -125,6 +183,9 @@ pub(crate) struct ItemRules {
     pub valuation: ValuationMethod,
     pub allow_negative: bool,
     pub active: bool,
+    /// Below it (available across warehouses) a `stock_below_reorder_point`
+    /// event is written.
+    pub reorder_point: Option<Decimal>,
 }
 
 pub(crate) trait ItemReads {

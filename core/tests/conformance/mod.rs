@@ -26,6 +26,7 @@ mod ledger;
 mod ledger_model;
 mod order_model;
 mod orders;
+mod outbox;
 mod purchases;
 
 /// How the suite gets databases from an engine.

@@ -20,6 +20,7 @@ final class Kinds
         'busy' => BusyException::class,
         'storage' => StorageException::class,
         'schema_too_new' => SchemaTooNewException::class,
+        'plugin' => PluginException::class,
         'cancelled' => CancelledException::class,
         'null_argument' => InvalidInputException::class,
         'invalid_utf8' => InvalidInputException::class,

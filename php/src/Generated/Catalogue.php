@@ -13,7 +13,7 @@ final class Catalogue
     public const DECIMAL_SCALE = 6;
 
     /** Schema version of the database files this library writes. */
-    public const SCHEMA_VERSION = 7;
+    public const SCHEMA_VERSION = 8;
 
     /** The core's refusals of a value that json_encode gives up on first, and the message of an invalid-input error. */
     public const TOO_DEEP = 'is nested more than 128 levels deep';
@@ -121,6 +121,17 @@ final class Catalogue
         'top_clients' => 'topClients',
         'activities' => 'activities',
         'export' => 'export',
+        'outbox_events' => 'outboxEvents',
+        'outbox_subscribe' => 'outboxSubscribe',
+        'outbox_poll' => 'outboxPoll',
+        'outbox_ack' => 'outboxAck',
+        'outbox_consumers' => 'outboxConsumers',
+        'outbox_unsubscribe' => 'outboxUnsubscribe',
+        'outbox_prune' => 'outboxPrune',
+        'load_plugin' => 'loadPlugin',
+        'plugins' => 'plugins',
+        'unload_plugin' => 'unloadPlugin',
+        'deliver_events' => 'deliverEvents',
     ];
 
     /** Every error code => its stable number. */
@@ -135,6 +146,7 @@ final class Catalogue
         'busy' => 8,
         'storage' => 9,
         'schema_too_new' => 10,
+        'plugin' => 11,
         'cancelled' => 12,
     ];
 
@@ -161,9 +173,14 @@ final class Catalogue
         'LongText' => ['cut', 'refuse'],
         'ErpTable' => ['summary', 'valuation_by_warehouse', 'valuation_by_item', 'purchases_by_supplier', 'purchases_by_item', 'daily_flows', 'top_movers_by_quantity', 'top_movers_by_cost', 'low_stock'],
         'CrmTable' => ['summary', 'pipeline_by_stage', 'stage_conversion', 'time_in_stage', 'owner_performance', 'top_clients', 'activities'],
-        'Format' => ['xlsx', 'csv'],
+        'Format' => ['xlsx', 'csv', 'plugin'],
         'CsvPreset' => ['plain', 'excel'],
         'LineEnding' => ['lf', 'crlf'],
+        'EventKind' => ['movement_recorded', 'order_event_applied', 'stock_below_reorder_point', 'purchase_received', 'opportunity_stage_changed', 'contact_merged'],
+        'OutboxStart' => ['beginning', 'end'],
+        'Capability' => ['validator', 'event_sink', 'exporter'],
+        'PluginState' => ['active', 'failed'],
+        'LogLevel' => ['error', 'warn', 'info', 'debug'],
         'Synchronous' => ['full', 'normal'],
     ];
 

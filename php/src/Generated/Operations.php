@@ -1210,12 +1210,134 @@ trait Operations
      * Exports datasets (movements, stock, orders, contacts, KPIs…) to an xlsx or csv file at `path`, all read in one snapshot; written under a temporary name and renamed once complete. Bindings also stream to a writer and report progress.
      *
      * @param list<array{name?: string|null}> $sheets The sheets, in order: several in an xlsx workbook, exactly one in csv.
-     * @param array{format?: 'xlsx'|'csv', csv?: array{preset?: 'plain'|'excel', delimiter?: string|null, quote_all?: bool|null, line_ending?: 'lf'|'crlf'|null, bom?: bool|null, decimal_separator?: string|null, neutralise_formulas?: bool|null}, xlsx?: array{max_rows_per_sheet?: int|null, long_text?: 'cut'|'refuse'}} $options format, csv, xlsx
+     * @param array{format?: 'xlsx'|'csv'|'plugin', csv?: array{preset?: 'plain'|'excel', delimiter?: string|null, quote_all?: bool|null, line_ending?: 'lf'|'crlf'|null, bom?: bool|null, decimal_separator?: string|null, neutralise_formulas?: bool|null}, xlsx?: array{max_rows_per_sheet?: int|null, long_text?: 'cut'|'refuse'}, plugin?: string, options?: array<string, mixed>} $options format, csv, xlsx, plugin, options
      * @param string $path
-     * @return array{format: 'xlsx'|'csv', sheets: list<array<string, mixed>>, rows: int, bytes: int, cut_cells: int}
+     * @return array{format: 'xlsx'|'csv'|'plugin', sheets: list<array<string, mixed>>, rows: int, bytes: int, cut_cells: int}
      */
     public function export(array $sheets, string $path, array $options = []): array
     {
         return $this->call('export', ['export' => ['sheets' => $sheets] + $options, 'path' => $path]);
+    }
+
+    /**
+     * Outbox events in id order, one page at a time, from any position (`after`), without a cursor of one's own.
+     *
+     * @param array{kinds?: list<'movement_recorded'|'order_event_applied'|'stock_below_reorder_point'|'purchase_received'|'opportunity_stage_changed'|'contact_merged'>, limit?: int, after?: int} $filter kinds, limit, after
+     * @return array{items: list<array{id: int, kind: 'movement_recorded'|'order_event_applied'|'stock_below_reorder_point'|'purchase_received'|'opportunity_stage_changed'|'contact_merged', recorded_at: \DateTimeImmutable, data: array<string, mixed>}>, next: int|null}
+     */
+    public function outboxEvents(array $filter = []): array
+    {
+        return $this->call('outbox_events', ['filter' => (object) $filter]);
+    }
+
+    /**
+     * Registers a consumer of the outbox, its cursor at the oldest event kept (`beginning`) or after the newest (`end`); an existing consumer keeps its position.
+     *
+     * @param string $consumer
+     * @param 'beginning'|'end'|null $from
+     * @return array{name: string, position: int, pending: int, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function outboxSubscribe(string $consumer, ?string $from = null): array
+    {
+        return $this->call('outbox_subscribe', ['consumer' => $consumer, 'from' => $from]);
+    }
+
+    /**
+     * The next events after a consumer's position (at least once: they come again until acknowledged).
+     *
+     * @param string $consumer
+     * @param int|null $limit
+     * @return array{consumer: array{name: string, position: int, pending: int, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}, events: list<array<string, mixed>>}
+     */
+    public function outboxPoll(string $consumer, ?int $limit = null): array
+    {
+        return $this->call('outbox_poll', ['consumer' => $consumer, 'limit' => $limit]);
+    }
+
+    /**
+     * Moves a consumer's position to event `through`: everything up to it is handled. An event already passed changes nothing.
+     *
+     * @param string $consumer
+     * @param int $through
+     * @return array{name: string, position: int, pending: int, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function outboxAck(string $consumer, int $through): array
+    {
+        return $this->call('outbox_ack', ['consumer' => $consumer, 'through' => $through]);
+    }
+
+    /**
+     * Every consumer of the outbox (plugins' cursors included) and how far behind it is.
+     *
+     * @return list<array{name: string, position: int, pending: int, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}>
+     */
+    public function outboxConsumers(): array
+    {
+        return $this->call('outbox_consumers', []);
+    }
+
+    /**
+     * Removes a consumer, so that it no longer holds events back from pruning.
+     *
+     * @param string $consumer
+     * @return array{name: string, position: int, pending: int, created_at: \DateTimeImmutable, updated_at: \DateTimeImmutable}
+     */
+    public function outboxUnsubscribe(string $consumer): array
+    {
+        return $this->call('outbox_unsubscribe', ['consumer' => $consumer]);
+    }
+
+    /**
+     * Removes the events every consumer has acknowledged (up to `through` at most).
+     *
+     * @param int|null $through
+     * @return array{removed: int, through: int, held_by: string|null}
+     */
+    public function outboxPrune(?int $through = null): array
+    {
+        return $this->call('outbox_prune', ['through' => $through]);
+    }
+
+    /**
+     * Loads a plugin (a shared library, by absolute path) on this handle: validators, event sinks, export formats. A failure is a `plugin` error and lists the plugin as failed.
+     *
+     * @param string $path
+     * @param array{config?: array<string, mixed>, start?: 'beginning'|'end'} $options config, start
+     * @return array{name: string, version: string|null, path: string, capabilities: list<'validator'|'event_sink'|'exporter'>, export_format: string|null, state: 'active'|'failed', error: string|null, cursor: int|null, delivered: int, vetoes: int, log: list<array<string, mixed>>}
+     */
+    public function loadPlugin(string $path, array $options = []): array
+    {
+        return $this->call('load_plugin', ['path' => $path, 'options' => (object) $options]);
+    }
+
+    /**
+     * The plugins of this handle with their versions and state.
+     *
+     * @return list<array{name: string, version: string|null, path: string, capabilities: list<'validator'|'event_sink'|'exporter'>, export_format: string|null, state: 'active'|'failed', error: string|null, cursor: int|null, delivered: int, vetoes: int, log: list<array<string, mixed>>}>
+     */
+    public function plugins(): array
+    {
+        return $this->call('plugins', []);
+    }
+
+    /**
+     * Unloads a plugin from this handle (its library stays mapped).
+     *
+     * @param string $name
+     * @return array{name: string, version: string|null, path: string, capabilities: list<'validator'|'event_sink'|'exporter'>, export_format: string|null, state: 'active'|'failed', error: string|null, cursor: int|null, delivered: int, vetoes: int, log: list<array<string, mixed>>}
+     */
+    public function unloadPlugin(string $name): array
+    {
+        return $this->call('unload_plugin', ['name' => $name]);
+    }
+
+    /**
+     * Delivers pending outbox events to the loaded event sinks now (also done after each write of this handle).
+     *
+     * @return array{plugins: list<array<string, mixed>>}
+     */
+    public function deliverEvents(): array
+    {
+        return $this->call('deliver_events', []);
     }
 }

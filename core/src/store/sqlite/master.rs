@@ -86,7 +86,7 @@ impl<T: Conn + ?Sized> ItemReads for T {
             Ok(self
                 .conn()
                 .prepare_cached(
-                    "SELECT sku, valuation, allow_negative, active FROM items WHERE id = ?1",
+                    "SELECT sku, valuation, allow_negative, active, reorder_point FROM items WHERE id = ?1",
                 )?
                 .query_row([id], |r| {
                     Ok(ItemRules {
@@ -97,6 +97,7 @@ impl<T: Conn + ?Sized> ItemReads for T {
                         )?,
                         allow_negative: r.get(2)?,
                         active: r.get(3)?,
+                        reorder_point: r.get::<_, Option<i64>>(4)?.map(Decimal::from_raw),
                     })
                 })
                 .optional()?)

@@ -10,6 +10,7 @@ mod ledger;
 mod master;
 mod opportunities;
 mod orders;
+mod outbox;
 mod purchases;
 mod schema;
 mod wal;
@@ -24,7 +25,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
 use wal::WalLimit;
 
-use super::{IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Writes};
+use super::{Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Writes};
 use crate::database::{OpenOptions, Synchronous};
 use crate::error::{Error, Result};
 
@@ -225,7 +226,7 @@ impl Store for SqliteStore {
         }))
     }
 
-    fn begin(&self) -> Result<Box<dyn Writes + '_>> {
+    fn begin<'a>(&'a self, gate: &'a dyn Gate) -> Result<Box<dyn Writes + 'a>> {
         let conn = self.lock();
         // Cached statements: parsing BEGIN and COMMIT anew each time costs
         // more than a small write itself. IMMEDIATE takes the write lock
@@ -236,6 +237,7 @@ impl Store for SqliteStore {
             wal: &self.wal,
             committed: false,
             next_movement_id: Cell::new(None),
+            gate,
         }))
     }
 
@@ -283,6 +285,8 @@ pub(crate) struct SqliteTx<'s> {
     /// The next movement id: this transaction holds the write lock, so ids
     /// are given in order without asking SQLite each time.
     next_movement_id: Cell<Option<i64>>,
+    /// What each outbox event passes before it is appended.
+    gate: &'s dyn Gate,
 }
 
 impl Conn for SqliteTx<'_> {

@@ -471,6 +471,24 @@ BEGIN
     ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount;
 END;
 "#,
+    // 8: the outbox: every committed change appends its events in the same
+    //    transaction, numbered in commit order (AUTOINCREMENT: an id is never
+    //    given twice, even after the newest events were pruned), and each
+    //    consumer's cursor (the last event it has handled).
+    r#"
+CREATE TABLE outbox (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind        TEXT NOT NULL,
+    recorded_at INTEGER NOT NULL,
+    data        TEXT NOT NULL
+);
+CREATE TABLE outbox_consumers (
+    name       TEXT PRIMARY KEY,
+    position   INTEGER NOT NULL CHECK (position >= 0),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Steps SQL cannot express, run right after the migration to the version
