@@ -351,6 +351,8 @@ class Database(g.Operations):
         format: Optional[g.Format] = None,
         csv: Optional[Union[g.CsvOptions, Mapping[str, Any]]] = None,
         xlsx: Optional[Union[g.XlsxOptions, Mapping[str, Any]]] = None,
+        plugin: Optional[str] = None,
+        options: Optional[Mapping[str, Any]] = None,
         progress: Optional[Callable[[ExportProgress], Optional[bool]]] = None,
     ) -> g.ExportSummary:
         """Exports datasets to the file at ``path`` (written under a temporary
@@ -364,10 +366,15 @@ class Database(g.Operations):
         :class:`ExportProgress`; returning ``False`` cancels the export
         (:class:`CancelledError`), leaving no file behind. The GIL is
         released while rows are written.
+
+        ``format="plugin", plugin="accounting-csv"`` writes the format of a
+        loaded exporter plugin (:meth:`load_plugin`), handing it ``options``.
         """
         if (path is None) == (file is None):
             raise TypeError("give exactly one of path and file")
-        request = args({"sheets": sheets, "format": format, "csv": csv, "xlsx": xlsx})
+        request = args(
+            {"sheets": sheets, "format": format, "csv": csv, "xlsx": xlsx, "plugin": plugin, "options": options}
+        )
         callback = None
         if progress is not None:
             report = progress
@@ -387,6 +394,19 @@ class Database(g.Operations):
         buffer = io.BytesIO()
         self.export(sheets, file=buffer, **options)
         return buffer.getvalue()
+
+    def load_plugin(
+        self,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        config: Optional[Mapping[str, Any]] = None,
+        start: Optional[g.OutboxStart] = None,
+    ) -> g.PluginInfo:
+        """Loads the plugin library at ``path`` (absolute) on this handle; see
+        the generated method for what ``config`` and ``start`` mean. A failure
+        raises :class:`PluginError` and lists the plugin as failed in
+        :meth:`plugins`."""
+        return super().load_plugin(os.fspath(path), config=config, start=start)
 
     def expire_reservations(self, now: Optional[datetime] = None) -> List[str]:
         """Expires unpaid, unshipped orders whose hold ended at or before

@@ -523,11 +523,106 @@ static void exports(void) {
     racine_db_free(db);
 }
 
+/* Plugins through the JSON entry point: the Rust example's validator vetoes
+ * a sale from quarantine (status 11, named), its exporter writes the
+ * journal, the C sink gets its alert; a library that is no plugin is
+ * refused. The plugins are built by scripts/build-plugins into the folder
+ * RACINE_PLUGIN_DIR names. */
+static void plugins(void) {
+    const char *dir = getenv("RACINE_PLUGIN_DIR");
+    if (dir == NULL || dir[0] != '/') {
+        fprintf(stderr, "RACINE_PLUGIN_DIR must name the absolute folder of scripts/build-plugins\n");
+        failed++;
+        return;
+    }
+    RacineDb *db = open_memory();
+    char req[1024];
+    snprintf(req, sizeof req,
+             "{\"op\":\"load_plugin\",\"path\":\"%s/libracine_shop_rules.so\","
+             "\"options\":{\"config\":{\"quarantined\":[\"QUAR\"]}}}", dir);
+    char *out = CALL(db, req, RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"name\":\"shop-rules\"") != NULL);
+    EXPECT(out != NULL && strstr(out, "\"state\":\"active\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"create_warehouse\",\"warehouse\":{\"code\":\"QUAR\",\"name\":\"Q\"}}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"create_item\",\"item\":{\"sku\":\"MUG\",\"name\":\"Mug\",\"reorder_point\":\"5\"}}",
+               RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"post\",\"movement\":{\"kind\":\"receipt\",\"item\":\"MUG\",\"quantity\":\"4\","
+                   "\"unit_cost\":\"2\",\"warehouse\":2}}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = NULL;
+    const char *sale = "{\"op\":\"post\",\"movement\":{\"kind\":\"issue\",\"item\":\"MUG\",\"quantity\":\"1\",\"warehouse\":2}}";
+    EXPECT_STATUS(racine_call(db, sale, strlen(sale), &out), RACINE_STATUS_PLUGIN);
+    EXPECT(out == NULL);
+    EXPECT(strstr(racine_last_error_details(), "\"plugin\":\"shop-rules\"") != NULL);
+    EXPECT(strstr(racine_last_error_message(), "QUAR is quarantined") != NULL);
+    EXPECT(strcmp(racine_status_name(RACINE_STATUS_PLUGIN), "plugin") == 0);
+
+    /* The accounting journal, streamed to a buffer. */
+    const char *journal = "{\"format\":\"plugin\",\"plugin\":\"accounting-csv\",\"sheets\":[{\"dataset\":\"movements\"}]}";
+    Buffer b = {NULL, 0};
+    char *summary = NULL;
+    RacineStatus st = racine_export(db, journal, strlen(journal), NULL, 0, append, &b, NULL, NULL, &summary);
+    EXPECT(st == RACINE_STATUS_OK);
+    EXPECT(b.bytes != NULL && strstr(b.bytes, "date;journal;account;label;debit;credit") == b.bytes);
+    EXPECT(b.bytes != NULL && strstr(b.bytes, ";STK;310000;purchase_receipt MUG x 4;8;;;1") != NULL);
+    racine_string_free(summary);
+    free(b.bytes);
+
+    /* The C sink: an alert once available falls to the reorder point. */
+    char alerts[] = "/tmp/racine-c-alerts-XXXXXX";
+    int fd = mkstemp(alerts);
+    EXPECT(fd >= 0);
+    close(fd);
+    remove(alerts);
+    snprintf(req, sizeof req,
+             "{\"op\":\"load_plugin\",\"path\":\"%s/liblow_stock_alerts.so\","
+             "\"options\":{\"config\":{\"path\":\"%s\"},\"start\":\"end\"}}", dir, alerts);
+    out = CALL(db, req, RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"post\",\"movement\":{\"kind\":\"receipt\",\"item\":\"MUG\",\"quantity\":\"3\","
+                   "\"unit_cost\":\"2\"}}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"post\",\"movement\":{\"kind\":\"issue\",\"item\":\"MUG\",\"quantity\":\"2\"}}",
+               RACINE_STATUS_OK);
+    racine_string_free(out);
+    FILE *f = fopen(alerts, "r");
+    char line[4096] = {0};
+    EXPECT(f != NULL && fgets(line, sizeof line, f) != NULL);
+    EXPECT(strstr(line, "\"kind\":\"stock_below_reorder_point\"") != NULL);
+    EXPECT(strstr(line, "\"name\":\"Mug\"") != NULL);
+    if (f) fclose(f);
+    remove(alerts);
+    out = CALL(db, "{\"op\":\"plugins\"}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"name\":\"low-stock-alerts\"") != NULL);
+    racine_string_free(out);
+
+    /* A library that is not a plugin. */
+    snprintf(req, sizeof req, "{\"op\":\"load_plugin\",\"path\":\"%s/libno_entry.so\"}", dir);
+    out = NULL;
+    EXPECT_STATUS(racine_call(db, req, strlen(req), &out), RACINE_STATUS_PLUGIN);
+    EXPECT(strstr(racine_last_error_message(), "exports no racine_plugin_init") != NULL);
+
+    /* The outbox, followed with a cursor. */
+    out = CALL(db, "{\"op\":\"outbox_subscribe\",\"consumer\":\"c-worker\"}", RACINE_STATUS_OK);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"outbox_poll\",\"consumer\":\"c-worker\",\"limit\":2}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"kind\":\"movement_recorded\"") != NULL);
+    racine_string_free(out);
+    out = CALL(db, "{\"op\":\"outbox_ack\",\"consumer\":\"c-worker\",\"through\":1}", RACINE_STATUS_OK);
+    EXPECT(out != NULL && strstr(out, "\"position\":1") != NULL);
+    racine_string_free(out);
+    racine_db_free(db);
+}
+
 int main(void) {
     EXPECT(racine_abi_version() == 2);
     crm();
     kpis();
     exports();
+    plugins();
     cost_layers_and_supplier_returns();
     null_arguments();
     invalid_utf8_and_json();
