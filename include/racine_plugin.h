@@ -32,12 +32,12 @@
  * contact_merged; README.md ("Outbox") lists each one's data.
  *
  * Rules.
- *  - Every callback returns RACINE_PLUGIN_OK (0), RACINE_PLUGIN_VETO (1, a
- *    validator's refusal) or a negative failure; a message goes through
- *    host->set_message(call, text, len), which copies it. A failure marks the
- *    plugin unusable: its events wait in the outbox, and while a validator is
- *    unusable writes are refused (its rule cannot be checked) until it is
- *    unloaded.
+ *  - Every callback returns RACINE_PLUGIN_OK (0), RACINE_PLUGIN_VETO (1: a
+ *    validator refuses the write; an exporter refuses this one export) or a
+ *    negative failure; a message goes through host->set_message(call, text,
+ *    len), which copies it. A failure marks the plugin unusable: its events
+ *    wait in the outbox, and while a validator is unusable writes are refused
+ *    (its rule cannot be checked) until it is unloaded.
  *  - `call` is valid only during the callback that received it; `host` for
  *    the plugin's life. Strings the host returns are released with
  *    host->free_string; strings the plugin hands over (name, version, format)
@@ -78,7 +78,9 @@
 #define RACINE_PLUGIN_OK 0
 
 // A validator refuses the event: the whole write is rolled back and the
-// caller gets a `plugin` error with the message set by `set_message`.
+// caller gets a `plugin` error with the message set by `set_message`. From
+// an `export_*` callback: this export is refused (its datasets or options
+// do not suit the format); the plugin stays usable.
 #define RACINE_PLUGIN_VETO 1
 
 // The plugin failed (any negative value): the host marks it unusable and

@@ -253,6 +253,16 @@ impl Database {
         Ok(out)
     }
 
+    /// A write of bookkeeping whose loss on a power cut is harmless (an
+    /// event sink's cursor): not synced by itself, but by the next durable
+    /// commit. No gate, no delivery after it.
+    pub(crate) fn write_relaxed<T>(&self, f: impl FnOnce(&dyn Writes) -> Result<T>) -> Result<T> {
+        let tx = self.store.begin_relaxed()?;
+        let out = f(&*tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
     /// Like [`Database::write`], made idempotent by `key`: the first request
     /// under a key stores its result; the same request again returns that
     /// result and writes nothing; a different request under the same key is

@@ -291,8 +291,9 @@ fn the_rust_exporter_writes_an_accounting_journal_from_the_movements() {
         1,
         "no temporary file left"
     );
-    // An exporter that returned an error is unusable until loaded again.
-    assert_eq!(state(&db, "shop-rules").state, PluginState::Failed);
+    // A refused export leaves the plugin in use: its rule still holds.
+    assert_eq!(state(&db, "shop-rules").state, PluginState::Active);
+    assert!(db.post(&Movement::issue(mug, d("1")).warehouse(2)).is_err());
 
     let unknown = Export {
         plugin: Some("nope".into()),
@@ -565,4 +566,59 @@ fn a_crash_between_commit_and_delivery_loses_nothing() {
         assert_eq!(read().len(), expected.len() + 1);
         assert!(db.verify().unwrap().is_clean());
     }
+}
+
+#[test]
+fn two_handles_with_the_same_sink_deliver_each_event_once() {
+    // Two handles on one file are two connections, as two PHP-FPM workers
+    // would be: the delivery's write lock keeps them from both sending.
+    let dir = tempfile::tempdir().unwrap();
+    let (path, log) = (dir.path().join("shop.db"), dir.path().join("events.jsonl"));
+    let record = options(json!({ "mode": "record", "path": log }));
+    let a = Database::open(&path).unwrap();
+    let b = Database::open(&path).unwrap();
+    a.load_plugin(plugin("racine_faulty_plugin"), &record)
+        .unwrap();
+    b.load_plugin(plugin("racine_faulty_plugin"), &record)
+        .unwrap();
+    let mug = a.create_item(&NewItem::new("MUG", "Mug")).unwrap().id;
+    std::thread::scope(|s| {
+        for db in [&a, &b] {
+            s.spawn(move || {
+                for _ in 0..25 {
+                    db.post(&Movement::receipt(mug, d("1"), d("1"))).unwrap();
+                }
+            });
+        }
+    });
+    a.deliver_events().unwrap();
+    b.deliver_events().unwrap();
+    let ids: Vec<i64> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, (1..=50).collect::<Vec<_>>(), "each once, in order");
+    // A sink gets each event exactly as the outbox shows it.
+    let delivered: Vec<Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let shown: Vec<Value> = a
+        .outbox_events(&OutboxFilter::default())
+        .unwrap()
+        .items
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap())
+        .collect();
+    assert_eq!(delivered, shown);
+    assert_eq!(
+        state(&a, "faulty").delivered + state(&b, "faulty").delivered,
+        50
+    );
 }

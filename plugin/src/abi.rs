@@ -28,7 +28,9 @@ pub const RACINE_PLUGIN_EXPORTER: u32 = 4;
 /// A callback succeeded (a validator: the event may be written).
 pub const RACINE_PLUGIN_OK: i32 = 0;
 /// A validator refuses the event: the whole write is rolled back and the
-/// caller gets a `plugin` error with the message set by `set_message`.
+/// caller gets a `plugin` error with the message set by `set_message`. From
+/// an `export_*` callback: this export is refused (its datasets or options
+/// do not suit the format); the plugin stays usable.
 pub const RACINE_PLUGIN_VETO: i32 = 1;
 /// The plugin failed (any negative value): the host marks it unusable and
 /// reports the message set by `set_message`.

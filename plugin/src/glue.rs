@@ -42,6 +42,17 @@ fn fail(host: &Host, message: &str) -> i32 {
     RACINE_PLUGIN_ERROR
 }
 
+/// The status of a refusal, its message set.
+fn refuse(host: &Host, r: Refusal) -> i32 {
+    match r {
+        Refusal::Veto(why) => {
+            host.set_message(&why);
+            RACINE_PLUGIN_VETO
+        }
+        Refusal::Failed(why) => fail(host, &why),
+    }
+}
+
 fn json(s: &str) -> Result<Value, String> {
     if s.is_empty() {
         return Ok(Value::Null);
@@ -162,11 +173,7 @@ unsafe extern "C" fn validate<P: Plugin>(
         };
         match me.plugin.validate(&host, &event) {
             Ok(()) => RACINE_PLUGIN_OK,
-            Err(Refusal::Veto(why)) => {
-                host.set_message(&why);
-                RACINE_PLUGIN_VETO
-            }
-            Err(Refusal::Failed(why)) => fail(&host, &why),
+            Err(r) => refuse(&host, r),
         }
     })
 }
@@ -230,7 +237,7 @@ unsafe extern "C" fn export_begin<P: Plugin>(
                 unsafe { *out = Box::into_raw(boxed).cast() };
                 RACINE_PLUGIN_OK
             }
-            Err(why) => fail(&host, &why),
+            Err(r) => refuse(&host, r),
         }
     })
 }
@@ -270,7 +277,7 @@ unsafe extern "C" fn export_table<P: Plugin>(
         let name = unsafe { text(name, name_len) };
         match ex.export.table(&host, name, &columns) {
             Ok(()) => RACINE_PLUGIN_OK,
-            Err(why) => fail(&host, &why),
+            Err(r) => refuse(&host, r),
         }
     })
 }
@@ -299,7 +306,7 @@ unsafe extern "C" fn export_row<P: Plugin>(
         };
         match ex.export.row(&host, &cells) {
             Ok(()) => RACINE_PLUGIN_OK,
-            Err(why) => fail(&host, &why),
+            Err(r) => refuse(&host, r),
         }
     })
 }
@@ -320,7 +327,7 @@ unsafe extern "C" fn export_end<P: Plugin>(
         let host = unsafe { Host::new(&*api, call) };
         match ex.export.end(&host, complete) {
             Ok(()) => RACINE_PLUGIN_OK,
-            Err(why) => fail(&host, &why),
+            Err(r) => refuse(&host, r),
         }
     })
 }

@@ -92,35 +92,41 @@ pub trait Plugin: Sized + Send + 'static {
     }
 
     /// Starts an export in [`Plugin::EXPORT_FORMAT`], with the export's
-    /// `options` (`null` when none).
-    fn begin_export(&mut self, host: &Host, options: &Value) -> Result<Self::Export, String> {
+    /// `options` (`null` when none). [`Refusal::Veto`] refuses this export
+    /// (the plugin stays usable); [`Refusal::Failed`] marks the plugin failed.
+    fn begin_export(&mut self, host: &Host, options: &Value) -> Result<Self::Export, Refusal> {
         let _ = (host, options);
-        Err(format!("{} writes no export format", Self::NAME))
+        Err(Refusal::Veto(format!(
+            "{} writes no export format",
+            Self::NAME
+        )))
     }
 }
 
-/// One export in a plugin's format: tables, rows, then the end.
+/// One export in a plugin's format: tables, rows, then the end. Each
+/// method may refuse the export ([`Refusal::Veto`]: a dataset the format
+/// cannot hold) or fail ([`Refusal::Failed`]: the plugin is marked unusable).
 pub trait Export: Sized + 'static {
     /// Starts a table (one per sheet of the export).
-    fn table(&mut self, host: &Host, name: &str, columns: &[Column<'_>]) -> Result<(), String>;
+    fn table(&mut self, host: &Host, name: &str, columns: &[Column<'_>]) -> Result<(), Refusal>;
     /// One row of the current table.
-    fn row(&mut self, host: &Host, cells: &[Cell<'_>]) -> Result<(), String>;
+    fn row(&mut self, host: &Host, cells: &[Cell<'_>]) -> Result<(), Refusal>;
     /// The end: `complete` is false when the export stopped early (the host
     /// discards the file).
-    fn end(self, host: &Host, complete: bool) -> Result<(), String>;
+    fn end(self, host: &Host, complete: bool) -> Result<(), Refusal>;
 }
 
 /// The exporter of a plugin that writes no export format.
 pub enum NoExport {}
 
 impl Export for NoExport {
-    fn table(&mut self, _: &Host, _: &str, _: &[Column<'_>]) -> Result<(), String> {
+    fn table(&mut self, _: &Host, _: &str, _: &[Column<'_>]) -> Result<(), Refusal> {
         match *self {}
     }
-    fn row(&mut self, _: &Host, _: &[Cell<'_>]) -> Result<(), String> {
+    fn row(&mut self, _: &Host, _: &[Cell<'_>]) -> Result<(), Refusal> {
         match *self {}
     }
-    fn end(self, _: &Host, _: bool) -> Result<(), String> {
+    fn end(self, _: &Host, _: bool) -> Result<(), Refusal> {
         match self {}
     }
 }

@@ -366,7 +366,7 @@ impl<'t> Posting<'t> {
             order_id: l.origin.order_id,
             order_event_id: l.origin.order_event_id,
         };
-        outbox::emit(self.tx, EventKind::MovementRecorded, &record)?;
+        outbox::emit_movement(self.tx, &record)?;
         Ok(record)
     }
 

@@ -7,16 +7,30 @@ use serde::Serialize;
 use super::EventKind;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
+use crate::ledger::MovementRecord;
 use crate::orders::{OrderEvent, OrderStatus};
 use crate::purchases::PurchaseStatus;
-use crate::store::Writes;
+use crate::store::{EventData, Writes};
 
 /// Writes one event in the transaction `tx`, after every loaded validator
 /// let it through (a veto is the caller's error, and rolls everything back).
 pub(crate) fn emit(tx: &dyn Writes, kind: EventKind, data: &impl Serialize) -> Result<()> {
     let data = serde_json::to_string(data).map_err(Error::storage)?;
     tx.gate().check(tx, kind, &data)?;
-    tx.append_event(kind, crate::instant::now(), &data)?;
+    tx.append_event(kind, crate::instant::now(), EventData::Json(&data))?;
+    Ok(())
+}
+
+/// `movement_recorded` for a movement just appended. The outbox keeps only
+/// its id (the ledger row is its data, and never changes), so the JSON is
+/// built only when a validator is there to read it.
+pub(crate) fn emit_movement(tx: &dyn Writes, record: &MovementRecord) -> Result<()> {
+    let kind = EventKind::MovementRecorded;
+    if tx.gate().checks() {
+        let data = serde_json::to_string(record).map_err(Error::storage)?;
+        tx.gate().check(tx, kind, &data)?;
+    }
+    tx.append_event(kind, record.recorded_at, EventData::Movement(record.id))?;
     Ok(())
 }
 

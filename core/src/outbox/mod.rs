@@ -41,10 +41,10 @@ use crate::closed_set::closed_set;
 use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::page::{Page, PageRequest};
-use crate::store::{ConsumerRow, Reads, Writes};
+use crate::store::{ConsumerRow, Reads, StoredData, StoredEvent, Writes};
 
 pub(crate) use events::{
-    emit, ContactMerged, OrderEventApplied, OrderEventLine, PurchaseReceivedEvent,
+    emit, emit_movement, ContactMerged, OrderEventApplied, OrderEventLine, PurchaseReceivedEvent,
     PurchaseReceivedLine, StageChanged, StockBelowReorderPoint,
 };
 
@@ -82,6 +82,49 @@ pub struct OutboxEvent {
     pub recorded_at: Timestamp,
     /// What happened, as the kind describes (see the `outbox` module docs).
     pub data: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StoredEvent {
+    /// The event as callers see it.
+    pub(crate) fn into_event(self) -> Result<OutboxEvent> {
+        let data = match self.data {
+            StoredData::Json(json) => serde_json::from_str(&json).map_err(Error::storage)?,
+            StoredData::Movement(record) => {
+                match serde_json::to_value(record).map_err(Error::storage)? {
+                    serde_json::Value::Object(map) => map,
+                    _ => Default::default(),
+                }
+            }
+        };
+        Ok(OutboxEvent {
+            id: self.id,
+            kind: self.kind,
+            recorded_at: self.recorded_at,
+            data,
+        })
+    }
+
+    /// The event's JSON, as [`OutboxEvent`] serialises, written straight
+    /// from what is stored (a sink gets this for every event: no
+    /// intermediate value is built).
+    pub(crate) fn to_json(&self) -> Result<String> {
+        let data = match &self.data {
+            StoredData::Json(json) => std::borrow::Cow::Borrowed(json.as_str()),
+            StoredData::Movement(record) => serde_json::to_string(record)
+                .map_err(Error::storage)?
+                .into(),
+        };
+        let at = serde_json::to_string(&self.recorded_at).map_err(Error::storage)?;
+        Ok(format!(
+            r#"{{"id":{},"kind":"{}","recorded_at":{at},"data":{data}}}"#,
+            self.id,
+            self.kind.as_str()
+        ))
+    }
+}
+
+fn events(rows: Vec<StoredEvent>) -> Result<Vec<OutboxEvent>> {
+    rows.into_iter().map(StoredEvent::into_event).collect()
 }
 
 /// Which events [`Database::outbox_events`] reads.
@@ -206,7 +249,7 @@ impl Database {
         let limit = filter.page.limit()?;
         self.read(|r| {
             let rows = r.events_after(filter.page.after.unwrap_or(0), &filter.kinds, limit + 1)?;
-            Ok(Page::from_rows(rows, limit, |e| e.id))
+            Ok(Page::from_rows(events(rows)?, limit, |e| e.id))
         })
     }
 
@@ -231,7 +274,7 @@ impl Database {
         let limit = PageRequest::first(limit).limit()?;
         self.read(|r| {
             let row = find(r, consumer)?;
-            let events = r.events_after(row.position, &[], limit)?;
+            let events = events(r.events_after(row.position, &[], limit)?)?;
             Ok(OutboxBatch {
                 consumer: self::consumer(r, row)?,
                 events,

@@ -76,9 +76,15 @@ impl<'a> PluginSink<'a> {
                 )
             }
         };
-        if status != abi::RACINE_PLUGIN_OK {
-            let message = call.message_or("no message");
-            return Err(plugin.fail("export_begin", status, message));
+        match status {
+            abi::RACINE_PLUGIN_OK => {}
+            abi::RACINE_PLUGIN_VETO => {
+                return Err(Error::Plugin {
+                    plugin: plugin.name.clone(),
+                    message: call.message_or("refused the export"),
+                })
+            }
+            s => return Err(plugin.fail("export_begin", s, call.message_or("no message"))),
         }
         Ok(PluginSink {
             plugin,
@@ -90,13 +96,17 @@ impl<'a> PluginSink<'a> {
         })
     }
 
+    /// A refusal stops this export; a failure also marks the plugin unusable.
     fn check(&self, what: &str, status: i32) -> Result<()> {
-        if status == abi::RACINE_PLUGIN_OK {
-            Ok(())
-        } else {
-            Err(self
+        match status {
+            abi::RACINE_PLUGIN_OK => Ok(()),
+            abi::RACINE_PLUGIN_VETO => Err(Error::Plugin {
+                plugin: self.plugin.name.clone(),
+                message: self.call.message_or("refused the export"),
+            }),
+            s => Err(self
                 .plugin
-                .fail(what, status, self.call.message_or("no message")))
+                .fail(what, s, self.call.message_or("no message"))),
         }
     }
 

@@ -30,7 +30,7 @@ use crate::ledger::{MovementFilter, MovementRecord, Reason};
 use crate::orders::{
     Customer, OrderEvent, OrderEventKind, OrderFilter, OrderStatus, Reservation, ReservationStatus,
 };
-use crate::outbox::{EventKind, OutboxEvent};
+use crate::outbox::EventKind;
 use crate::purchases::{PurchaseFilter, PurchaseStatus};
 use crate::suppliers::{NewSupplier, Supplier, SupplierFilter};
 use crate::valuation::{Layer, ValuationMethod};
@@ -48,6 +48,10 @@ pub(crate) trait Store: Send + Sync {
     /// [`Writes::commit`], rolled back when dropped. `gate` checks each
     /// event the transaction appends to the outbox ([`OutboxWrites::gate`]).
     fn begin<'a>(&'a self, gate: &'a dyn Gate) -> Result<Box<dyn Writes + 'a>>;
+    /// Like [`Store::begin`], for bookkeeping that may be lost on a power
+    /// cut (an event sink's cursor: losing it only delivers again): its
+    /// commit is not pushed to disk by itself, but by the next durable one.
+    fn begin_relaxed(&self) -> Result<Box<dyn Writes + '_>>;
     /// The schema version of the open database.
     fn schema_version(&self) -> Result<i64>;
 }
@@ -97,6 +101,9 @@ pub(crate) trait Writes:
 /// What every pending event passes before it is appended: the loaded
 /// validator plugins. The engine only carries it for the transaction.
 pub(crate) trait Gate {
+    /// Whether [`Gate::check`] looks at events at all (else their JSON need
+    /// not be built).
+    fn checks(&self) -> bool;
     /// `Ok` lets the event (`kind`, `data` as JSON) through; an error
     /// refuses the whole write. `r` reads inside the pending transaction.
     fn check(&self, r: &dyn Reads, kind: EventKind, data: &str) -> Result<()>;
@@ -106,9 +113,38 @@ pub(crate) trait Gate {
 pub(crate) struct Open;
 
 impl Gate for Open {
+    fn checks(&self) -> bool {
+        false
+    }
+
     fn check(&self, _: &dyn Reads, _: EventKind, _: &str) -> Result<()> {
         Ok(())
     }
+}
+
+/// What an outbox row keeps of its event's data.
+pub(crate) enum EventData<'a> {
+    /// `movement_recorded`: the movement's id; its record is the data.
+    Movement(i64),
+    /// Any other kind: the data as JSON.
+    Json(&'a str),
+}
+
+/// An outbox event as stored: its data as JSON, or the movement whose
+/// record it is (the outbox module turns either into what callers see).
+pub(crate) struct StoredEvent {
+    pub id: i64,
+    pub kind: EventKind,
+    pub recorded_at: Timestamp,
+    pub data: StoredData,
+}
+
+/// The data of a [`StoredEvent`].
+pub(crate) enum StoredData {
+    /// `movement_recorded`: the movement, read back from the ledger.
+    Movement(Box<MovementRecord>),
+    /// Any other kind: the JSON written with it.
+    Json(String),
 }
 
 /// A consumer's cursor as stored.
@@ -124,7 +160,7 @@ pub(crate) trait OutboxReads {
     /// Up to `limit` events with id above `after`, by id; only `kinds`
     /// unless empty.
     fn events_after(&self, after: i64, kinds: &[EventKind], limit: u32)
-        -> Result<Vec<OutboxEvent>>;
+        -> Result<Vec<StoredEvent>>;
     /// Events with id above `after`.
     fn count_events_after(&self, after: i64) -> Result<u64>;
     /// The highest event id ever given (0: none), pruned or not.
@@ -138,7 +174,7 @@ pub(crate) trait OutboxWrites {
     /// The gate this transaction's events pass ([`Store::begin`]).
     fn gate(&self) -> &dyn Gate;
     /// Appends an event; returns its id.
-    fn append_event(&self, kind: EventKind, at: Timestamp, data: &str) -> Result<i64>;
+    fn append_event(&self, kind: EventKind, at: Timestamp, data: EventData<'_>) -> Result<i64>;
     /// Creates or moves a consumer's cursor.
     fn put_outbox_consumer(&self, name: &str, position: i64, at: Timestamp) -> Result<()>;
     fn delete_outbox_consumer(&self, name: &str) -> Result<()>;

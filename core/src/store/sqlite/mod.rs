@@ -130,6 +130,7 @@ pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
 pub(crate) struct SqliteStore {
     conn: Mutex<Connection>,
     wal: WalLimit,
+    synchronous: Synchronous,
 }
 
 impl SqliteStore {
@@ -196,8 +197,36 @@ impl SqliteStore {
             Ok(SqliteStore {
                 conn: Mutex::new(conn),
                 wal,
+                synchronous: o.synchronous,
             })
         })
+    }
+
+    fn begin_tx<'a>(&'a self, gate: &'a dyn Gate, relaxed: bool) -> Result<Box<dyn Writes + 'a>> {
+        let conn = self.lock();
+        if relaxed {
+            // In WAL mode a NORMAL commit is appended to the log unsynced;
+            // the next FULL commit's sync covers it. Set back at the end.
+            run(|| {
+                Ok(conn
+                    .prepare_cached("PRAGMA synchronous = NORMAL")?
+                    .execute([])?)
+            })?;
+        }
+        // Cached statements: parsing BEGIN and COMMIT anew each time costs
+        // more than a small write itself. IMMEDIATE takes the write lock
+        // now, so the rules' read-decide-write is never interleaved.
+        let tx = SqliteTx {
+            conn,
+            wal: &self.wal,
+            committed: false,
+            next_movement_id: Cell::new(None),
+            next_event_id: Cell::new(None),
+            gate,
+            relaxed,
+        };
+        run(|| Ok(tx.conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?))?;
+        Ok(Box::new(tx))
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -227,18 +256,11 @@ impl Store for SqliteStore {
     }
 
     fn begin<'a>(&'a self, gate: &'a dyn Gate) -> Result<Box<dyn Writes + 'a>> {
-        let conn = self.lock();
-        // Cached statements: parsing BEGIN and COMMIT anew each time costs
-        // more than a small write itself. IMMEDIATE takes the write lock
-        // now, so the rules' read-decide-write is never interleaved.
-        run(|| Ok(conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?))?;
-        Ok(Box::new(SqliteTx {
-            conn,
-            wal: &self.wal,
-            committed: false,
-            next_movement_id: Cell::new(None),
-            gate,
-        }))
+        self.begin_tx(gate, false)
+    }
+
+    fn begin_relaxed(&self) -> Result<Box<dyn Writes + '_>> {
+        self.begin_tx(&super::Open, self.synchronous == Synchronous::Full)
     }
 
     fn schema_version(&self) -> Result<i64> {
@@ -285,8 +307,12 @@ pub(crate) struct SqliteTx<'s> {
     /// The next movement id: this transaction holds the write lock, so ids
     /// are given in order without asking SQLite each time.
     next_movement_id: Cell<Option<i64>>,
+    /// The next outbox event id, likewise.
+    next_event_id: Cell<Option<i64>>,
     /// What each outbox event passes before it is appended.
     gate: &'s dyn Gate,
+    /// Committed with `synchronous = NORMAL`, set back to FULL at the end.
+    relaxed: bool,
 }
 
 impl Conn for SqliteTx<'_> {
@@ -301,6 +327,13 @@ impl Drop for SqliteTx<'_> {
         // COMMIT itself failed, SQLite may have ended the transaction.
         if !self.committed && !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if self.relaxed {
+            // Outside any transaction now: every later commit is FULL again.
+            let _ = self
+                .conn
+                .prepare_cached("PRAGMA synchronous = FULL")
+                .and_then(|mut s| s.execute([]));
         }
     }
 }

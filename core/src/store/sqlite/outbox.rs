@@ -5,26 +5,36 @@ use rusqlite::OptionalExtension;
 
 use super::{instant, micros, run, stored, Conn, SqliteTx};
 use crate::error::{Error, Result};
-use crate::outbox::{EventKind, OutboxEvent};
-use crate::store::{ConsumerRow, Gate, OutboxReads, OutboxWrites};
+use crate::outbox::EventKind;
+use crate::store::{
+    ConsumerRow, EventData, Gate, LedgerReads, OutboxReads, OutboxWrites, StoredData, StoredEvent,
+};
 
-fn event(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxEvent> {
+/// An outbox row: its data as JSON, or the movement whose record it is.
+struct Row {
+    id: i64,
+    kind: EventKind,
+    recorded_at: Timestamp,
+    movement: Option<i64>,
+    data: Option<String>,
+}
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     let kind: String = r.get(1)?;
-    let data: String = r.get(3)?;
-    let data = serde_json::from_str(&data).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(
-            3,
-            rusqlite::types::Type::Text,
-            Box::new(Error::storage(e)),
-        )
-    })?;
-    Ok(OutboxEvent {
+    Ok(Row {
         id: r.get(0)?,
         kind: stored(EventKind::from_stored(&kind), 1)?,
         recorded_at: instant(r.get(2)?),
-        data,
+        movement: r.get(3)?,
+        data: r.get(4)?,
     })
 }
+
+/// The highest id given so far (0: none): the newest row's, or the last one
+/// pruning removed, whichever is higher.
+const LAST_ID: &str = "SELECT max(COALESCE((SELECT max(id) FROM outbox), 0),
+                                  COALESCE((SELECT CAST(value AS INTEGER) FROM settings
+                                            WHERE key = 'outbox_pruned_through'), 0))";
 
 fn consumer(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConsumerRow> {
     Ok(ConsumerRow {
@@ -41,31 +51,52 @@ impl<T: Conn + ?Sized> OutboxReads for T {
         after: i64,
         kinds: &[EventKind],
         limit: u32,
-    ) -> Result<Vec<OutboxEvent>> {
-        run(|| {
-            let sql =
-                "SELECT id, kind, recorded_at, data FROM outbox WHERE id > ?1 ORDER BY id LIMIT ?2";
+    ) -> Result<Vec<StoredEvent>> {
+        let rows: Vec<Row> = run(|| {
+            let columns = "SELECT id, kind, recorded_at, movement_id, data FROM outbox";
             if kinds.is_empty() {
                 return Ok(self
                     .conn()
-                    .prepare_cached(sql)?
-                    .query_map(rusqlite::params![after, limit], event)?
+                    .prepare_cached(&format!("{columns} WHERE id > ?1 ORDER BY id LIMIT ?2"))?
+                    .query_map(rusqlite::params![after, limit], row)?
                     .collect::<rusqlite::Result<_>>()?);
             }
             // A closed set of names: joined as a JSON array, read back by json_each.
-            let names =
-                serde_json::to_string(&kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>())
-                    .map_err(Error::storage)?;
+            let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+            let names = serde_json::to_string(&names).map_err(Error::storage)?;
             Ok(self
                 .conn()
-                .prepare_cached(
-                    "SELECT id, kind, recorded_at, data FROM outbox
-                     WHERE id > ?1 AND kind IN (SELECT value FROM json_each(?3))
-                     ORDER BY id LIMIT ?2",
-                )?
-                .query_map(rusqlite::params![after, limit, names], event)?
+                .prepare_cached(&format!(
+                    "{columns} WHERE id > ?1 AND kind IN (SELECT value FROM json_each(?3))
+                     ORDER BY id LIMIT ?2"
+                ))?
+                .query_map(rusqlite::params![after, limit, names], row)?
                 .collect::<rusqlite::Result<_>>()?)
-        })
+        })?;
+        rows.into_iter()
+            .map(|r| {
+                let data = match (r.movement, r.data) {
+                    (_, Some(json)) => StoredData::Json(json),
+                    (Some(m), None) => {
+                        let record = self.movement(m)?.ok_or_else(|| Error::Storage {
+                            reason: format!(
+                                "outbox event {} names movement {m}, which does not exist",
+                                r.id
+                            ),
+                            source: None,
+                        })?;
+                        StoredData::Movement(Box::new(record))
+                    }
+                    (None, None) => StoredData::Json("{}".into()),
+                };
+                Ok(StoredEvent {
+                    id: r.id,
+                    kind: r.kind,
+                    recorded_at: r.recorded_at,
+                    data,
+                })
+            })
+            .collect()
     }
 
     fn count_events_after(&self, after: i64) -> Result<u64> {
@@ -80,14 +111,10 @@ impl<T: Conn + ?Sized> OutboxReads for T {
 
     fn last_event_id(&self) -> Result<i64> {
         run(|| {
-            // AUTOINCREMENT keeps the highest id ever given here, even once
-            // those events are pruned.
             Ok(self
                 .conn()
-                .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'")?
-                .query_row([], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0))
+                .prepare_cached(LAST_ID)?
+                .query_row([], |r| r.get(0))?)
         })
     }
 
@@ -121,13 +148,34 @@ impl OutboxWrites for SqliteTx<'_> {
         self.gate
     }
 
-    fn append_event(&self, kind: EventKind, at: Timestamp, data: &str) -> Result<i64> {
+    fn append_event(&self, kind: EventKind, at: Timestamp, data: EventData<'_>) -> Result<i64> {
+        // This transaction holds the write lock: ids are given in order
+        // without asking SQLite each time.
+        let id = match self.next_event_id.get() {
+            Some(id) => id,
+            None => self.last_event_id()? + 1,
+        };
+        let (movement, json) = match data {
+            EventData::Movement(m) => (Some(m), None),
+            EventData::Json(j) => (None, Some(j)),
+        };
         run(|| {
             self.conn()
-                .prepare_cached("INSERT INTO outbox(kind, recorded_at, data) VALUES (?1, ?2, ?3)")?
-                .execute(rusqlite::params![kind.as_str(), micros(at), data])?;
-            Ok(self.conn().last_insert_rowid())
-        })
+                .prepare_cached(
+                    "INSERT INTO outbox(id, kind, recorded_at, movement_id, data)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(rusqlite::params![
+                    id,
+                    kind.as_str(),
+                    micros(at),
+                    movement,
+                    json
+                ])?;
+            Ok(())
+        })?;
+        self.next_event_id.set(Some(id + 1));
+        Ok(id)
     }
 
     fn put_outbox_consumer(&self, name: &str, position: i64, at: Timestamp) -> Result<()> {
@@ -155,10 +203,19 @@ impl OutboxWrites for SqliteTx<'_> {
 
     fn prune_events(&self, through: i64) -> Result<u64> {
         run(|| {
-            Ok(self
+            let removed = self
                 .conn()
                 .prepare_cached("DELETE FROM outbox WHERE id <= ?1")?
-                .execute([through])? as u64)
+                .execute([through])? as u64;
+            // So that the ids pruned are never given again.
+            self.conn()
+                .prepare_cached(
+                    "INSERT INTO settings(key, value) VALUES ('outbox_pruned_through', ?1)
+                     ON CONFLICT(key) DO UPDATE
+                     SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+                )?
+                .execute([through])?;
+            Ok(removed)
         })
     }
 }

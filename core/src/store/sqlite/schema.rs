@@ -472,15 +472,19 @@ BEGIN
 END;
 "#,
     // 8: the outbox: every committed change appends its events in the same
-    //    transaction, numbered in commit order (AUTOINCREMENT: an id is never
-    //    given twice, even after the newest events were pruned), and each
-    //    consumer's cursor (the last event it has handled).
+    //    transaction, numbered in commit order, and each consumer's cursor
+    //    (the last event it has handled). A movement's event keeps only the
+    //    movement's id: the ledger row is immutable, so its data is read from
+    //    there, and the write path pays one small row. Ids are never given
+    //    twice: pruning records how far it went (`outbox_pruned_through`).
     r#"
 CREATE TABLE outbox (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          INTEGER PRIMARY KEY,
     kind        TEXT NOT NULL,
     recorded_at INTEGER NOT NULL,
-    data        TEXT NOT NULL
+    movement_id INTEGER,
+    data        TEXT,
+    CHECK ((movement_id IS NULL) <> (data IS NULL))
 );
 CREATE TABLE outbox_consumers (
     name       TEXT PRIMARY KEY,

@@ -142,10 +142,10 @@ impl Plugin for ShopRules {
         Ok(())
     }
 
-    fn begin_export(&mut self, _host: &Host, options: &Value) -> Result<Journal, String> {
+    fn begin_export(&mut self, _host: &Host, options: &Value) -> Result<Journal, Refusal> {
         let mut books = self.books.clone();
         if !options.is_null() {
-            books.journal = string(options, "journal", &books.journal)?;
+            books.journal = string(options, "journal", &books.journal).map_err(Refusal::Veto)?;
         }
         Ok(Journal {
             books,
@@ -174,27 +174,31 @@ struct Journal {
 }
 
 impl Journal {
-    fn write_record(&self, host: &Host, fields: &[&str]) -> Result<(), String> {
+    /// One journal line. A failure here is the destination's (a full
+    /// disk): the export stops, the plugin is fine.
+    fn write_record(&self, host: &Host, fields: &[&str]) -> Result<(), Refusal> {
         let mut w = csv::WriterBuilder::new()
             .delimiter(b';')
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
-        w.write_record(fields).map_err(|e| e.to_string())?;
-        let bytes = w.into_inner().map_err(|e| e.to_string())?;
-        host.write(&bytes)
+        w.write_record(fields)
+            .map_err(|e| Refusal::Failed(e.to_string()))?;
+        let bytes = w.into_inner().map_err(|e| Refusal::Failed(e.to_string()))?;
+        host.write(&bytes).map_err(Refusal::Veto)
     }
 }
 
 impl Export for Journal {
-    fn table(&mut self, host: &Host, name: &str, columns: &[Column<'_>]) -> Result<(), String> {
+    fn table(&mut self, host: &Host, name: &str, columns: &[Column<'_>]) -> Result<(), Refusal> {
+        // Another dataset is the caller's mistake: this export is refused.
         let find = |title: &str| {
             columns
                 .iter()
                 .position(|c| c.title == title)
                 .ok_or_else(|| {
-                    format!(
+                    Refusal::Veto(format!(
                         "accounting-csv writes the movements dataset: table {name:?} has no {title:?} column"
-                    )
+                    ))
                 })
         };
         self.columns = Some(Positions {
@@ -225,8 +229,11 @@ impl Export for Journal {
         Ok(())
     }
 
-    fn row(&mut self, host: &Host, cells: &[Cell<'_>]) -> Result<(), String> {
-        let p = self.columns.as_ref().ok_or("a row before its table")?;
+    fn row(&mut self, host: &Host, cells: &[Cell<'_>]) -> Result<(), Refusal> {
+        let p = self
+            .columns
+            .as_ref()
+            .ok_or_else(|| Refusal::Failed("a row before its table".into()))?;
         let cell = |i: usize| cells.get(i).map_or("", |c| c.text);
         let value = cell(p.value_change);
         if value.is_empty() || value.trim_start_matches(['-', '0', '.']).is_empty() {
@@ -281,7 +288,7 @@ impl Export for Journal {
         )
     }
 
-    fn end(self, _host: &Host, _complete: bool) -> Result<(), String> {
+    fn end(self, _host: &Host, _complete: bool) -> Result<(), Refusal> {
         Ok(())
     }
 }
