@@ -319,6 +319,36 @@ fn w1(dir: &Path, seconds: f64) {
         "    ratio racine / fsync ceiling: {:.2}  (target ≥ 0.9)",
         w1 / ceiling
     );
+    // The same with an event sink loaded (the C example, which handles an
+    // event in a few hundred instructions): each commit is followed by its
+    // delivery (a batch read, the plugin called, its cursor committed).
+    let sink =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/plugins/liblow_stock_alerts.so");
+    let built = std::process::Command::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scripts/build-plugins"
+    ))
+    .status()
+    .is_ok_and(|s| s.success());
+    if built {
+        let db = open(&dir.join("w1-sink.db"), Synchronous::Full);
+        let (items, wh) = seed(&db);
+        let options = racine::PluginOptions {
+            config: serde_json::json!({ "path": dir.join("w1-alerts.jsonl") })
+                .as_object()
+                .cloned(),
+            ..Default::default()
+        };
+        db.load_plugin(sink.canonicalize().unwrap(), &options)
+            .unwrap();
+        let (with_sink, mut lat) = single_commits(&db, &items, &wh, seconds);
+        println!(
+            "    racine post() + delivery to a sink:      {with_sink:>9.0} /s   p50 {}  p99 {}   ratio / post(): {:.2}",
+            us(lat.pct(0.5)),
+            us(lat.pct(0.99)),
+            with_sink / w1
+        );
+    }
 }
 
 /// What a shop writes by hand (the seed's StockService): per movement, in

@@ -19,9 +19,9 @@ use racine::{
     Export, InteractionFilter, InteractionKind, InteractionWhen, ItemKind, Movement,
     MovementFilter, NewContact, NewInteraction, NewItem, NewOpportunity, NewOrder, NewOrderLine,
     NewPipeline, NewPurchaseLine, NewPurchaseOrder, NewStage, NewSupplier, NewWarehouse,
-    OpportunityFilter, OpportunityLine, OpportunityStatus, PageRequest, PurchaseReceipt, Ratio,
-    Reason, ReceiveLine, SortOrder, StageKind, StockFilter, TransitionMeta, ValuationMethod,
-    WinOrder,
+    OpportunityFilter, OpportunityLine, OpportunityStatus, OutboxStart, PageRequest,
+    PurchaseReceipt, Ratio, Reason, ReceiveLine, SortOrder, StageKind, StockFilter, TransitionMeta,
+    ValuationMethod, WinOrder,
 };
 
 fn d(s: &str) -> Decimal {
@@ -54,6 +54,8 @@ fn main() -> Result<(), Box<dyn StdError>> {
         Database::sqlite_version()
     );
     println!("A day at Menuiserie Racine, database {}\n", path.display());
+    // The back office follows what happens through the outbox, with a cursor of its own.
+    db.outbox_subscribe("back-office", OutboxStart::Beginning)?;
 
     // Master data.
     let atelier = db.default_warehouse()?.id;
@@ -301,6 +303,7 @@ fn main() -> Result<(), Box<dyn StdError>> {
 
     dashboards(&db)?;
     exports(&db, &path)?;
+    outbox(&db)?;
 
     let report = db.verify()?;
     println!(
@@ -310,6 +313,45 @@ fn main() -> Result<(), Box<dyn StdError>> {
     if !report.is_clean() {
         return Err("the ledger and the balances disagree".into());
     }
+    Ok(())
+}
+
+/// 20:00 — the back office reads the day's events from the outbox (every
+/// one was written in the transaction of its change), then acknowledges them.
+fn outbox(db: &Database) -> Result<(), Box<dyn StdError>> {
+    let mut counts: Vec<(&'static str, u64)> = Vec::new();
+    let mut alerts = Vec::new();
+    loop {
+        let batch = db.outbox_poll("back-office", 500)?;
+        let Some(last) = batch.events.last().map(|e| e.id) else {
+            break;
+        };
+        for e in &batch.events {
+            match counts.iter_mut().find(|(k, _)| *k == e.kind.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((e.kind.as_str(), 1)),
+            }
+            if e.kind == racine::EventKind::StockBelowReorderPoint {
+                alerts.push(format!(
+                    "{} ({} available, reorder at {})",
+                    e.data["sku"].as_str().unwrap_or("?"),
+                    e.data["available"].as_str().unwrap_or("?"),
+                    e.data["reorder_point"].as_str().unwrap_or("?")
+                ));
+            }
+        }
+        db.outbox_ack("back-office", last)?;
+    }
+    let listed: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!(
+        "\n20:00 outbox, read by the back office: {}",
+        listed.join(", ")
+    );
+    if !alerts.is_empty() {
+        println!("  reorder alerts: {}", alerts.join(", "));
+    }
+    let pruned = db.outbox_prune(None)?;
+    println!("  {} events acknowledged and pruned", pruned.removed);
     Ok(())
 }
 

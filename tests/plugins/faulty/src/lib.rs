@@ -72,7 +72,7 @@ impl Plugin for Faulty {
         Ok(())
     }
 
-    fn begin_export(&mut self, _host: &Host, _options: &Value) -> Result<Panicking, String> {
+    fn begin_export(&mut self, _host: &Host, _options: &Value) -> Result<Panicking, Refusal> {
         Ok(Panicking)
     }
 }
@@ -93,13 +93,13 @@ fn die() -> ! {
 struct Panicking;
 
 impl Export for Panicking {
-    fn table(&mut self, _: &Host, _: &str, _: &[Column<'_>]) -> Result<(), String> {
+    fn table(&mut self, _: &Host, _: &str, _: &[Column<'_>]) -> Result<(), Refusal> {
         Ok(())
     }
-    fn row(&mut self, _: &Host, _: &[Cell<'_>]) -> Result<(), String> {
+    fn row(&mut self, _: &Host, _: &[Cell<'_>]) -> Result<(), Refusal> {
         panic!("export_panic: panicked on purpose")
     }
-    fn end(self, _: &Host, _: bool) -> Result<(), String> {
+    fn end(self, _: &Host, _: bool) -> Result<(), Refusal> {
         Ok(())
     }
 }
