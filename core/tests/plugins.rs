@@ -69,6 +69,22 @@ fn state(db: &Database, name: &str) -> PluginInfo {
         .unwrap_or_else(|| panic!("{name} is not listed"))
 }
 
+/// What the recording sink wrote: one event per line.
+fn recorded(log: &Path) -> Vec<Value> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn recorded_ids(log: &Path) -> Vec<i64> {
+    recorded(log)
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect()
+}
+
 fn events(db: &Database) -> Vec<OutboxEvent> {
     db.outbox_events(&OutboxFilter::default()).unwrap().items
 }
@@ -427,15 +443,7 @@ fn a_failing_sink_keeps_its_events_for_the_next_load() {
             &options(json!({ "mode": "record", "path": log })),
         )
         .unwrap();
-        let got: Vec<i64> = std::fs::read_to_string(&log)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Value>(l).unwrap()["id"]
-                    .as_i64()
-                    .unwrap()
-            })
-            .collect();
+        let got = recorded_ids(&log);
         assert_eq!(got, [1, 2], "{mode}: both events, once each, in order");
     }
 }
@@ -537,22 +545,15 @@ fn a_crash_between_commit_and_delivery_loses_nothing() {
             &options(json!({ "mode": "record", "path": log })),
         )
         .unwrap();
-        let read = || -> Vec<Value> {
-            std::fs::read_to_string(&log)
-                .unwrap_or_default()
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect()
-        };
-        let ids: Vec<i64> = read().iter().map(|e| e["id"].as_i64().unwrap()).collect();
+        let ids = recorded_ids(&log);
         assert_eq!(ids, expected, "kill {kill}");
-        assert!(read()
+        assert!(recorded(&log)
             .iter()
             .all(|e| e["kind"] == "movement_recorded" && e["data"]["sku"] == "MUG"));
         // Delivered now: the next write's events come once.
         db.post(&Movement::issue(ItemRef::Sku("MUG".into()), d("1")))
             .unwrap();
-        let ids: Vec<i64> = read().iter().map(|e| e["id"].as_i64().unwrap()).collect();
+        let ids = recorded_ids(&log);
         assert_eq!(ids.last(), Some(&2));
         assert_eq!(ids.len(), expected.len() + 1);
         drop(db);
@@ -563,7 +564,7 @@ fn a_crash_between_commit_and_delivery_loses_nothing() {
             &options(json!({ "mode": "record", "path": log })),
         )
         .unwrap();
-        assert_eq!(read().len(), expected.len() + 1);
+        assert_eq!(recorded(&log).len(), expected.len() + 1);
         assert!(db.verify().unwrap().is_clean());
     }
 }
@@ -593,22 +594,10 @@ fn two_handles_with_the_same_sink_deliver_each_event_once() {
     });
     a.deliver_events().unwrap();
     b.deliver_events().unwrap();
-    let ids: Vec<i64> = std::fs::read_to_string(&log)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<Value>(l).unwrap()["id"]
-                .as_i64()
-                .unwrap()
-        })
-        .collect();
+    let ids = recorded_ids(&log);
     assert_eq!(ids, (1..=50).collect::<Vec<_>>(), "each once, in order");
     // A sink gets each event exactly as the outbox shows it.
-    let delivered: Vec<Value> = std::fs::read_to_string(&log)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let delivered = recorded(&log);
     let shown: Vec<Value> = a
         .outbox_events(&OutboxFilter::default())
         .unwrap()

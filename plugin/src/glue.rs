@@ -249,6 +249,17 @@ unsafe fn exporting<'a, E>(export: *mut c_void) -> &'a mut Exporting<E> {
     unsafe { &mut *export.cast::<Exporting<E>>() }
 }
 
+/// # Safety
+/// `ptr` points at `count` values valid for the call, or is NULL.
+unsafe fn slice<'a, T>(ptr: *const T, count: usize) -> &'a [T] {
+    if ptr.is_null() {
+        &[]
+    } else {
+        // SAFETY: as the caller promises.
+        unsafe { std::slice::from_raw_parts(ptr, count) }
+    }
+}
+
 unsafe extern "C" fn export_table<P: Plugin>(
     export: *mut c_void,
     call: *const RacineHostCall,
@@ -263,16 +274,12 @@ unsafe extern "C" fn export_table<P: Plugin>(
     guard(api, call, || {
         // SAFETY: as in `validate`.
         let host = unsafe { Host::new(&*api, call) };
-        let columns: Vec<Column<'_>> = if columns.is_null() {
-            Vec::new()
-        } else {
-            // SAFETY: `count` columns at `columns`, valid for the call.
-            unsafe { std::slice::from_raw_parts(columns, count) }
-                .iter()
-                // SAFETY: each column as the host passed it.
-                .map(|c| unsafe { Column::from_abi(c) })
-                .collect()
-        };
+        // SAFETY: `count` columns at `columns`, valid for the call; each
+        // as the host passed it.
+        let columns: Vec<Column<'_>> = unsafe { slice(columns, count) }
+            .iter()
+            .map(|c| unsafe { Column::from_abi(c) })
+            .collect();
         // SAFETY: `name_len` bytes at `name`.
         let name = unsafe { text(name, name_len) };
         match ex.export.table(&host, name, &columns) {
@@ -294,16 +301,11 @@ unsafe extern "C" fn export_row<P: Plugin>(
     guard(api, call, || {
         // SAFETY: as in `validate`.
         let host = unsafe { Host::new(&*api, call) };
-        let cells: Vec<Cell<'_>> = if cells.is_null() {
-            Vec::new()
-        } else {
-            // SAFETY: `count` cells, valid for the call.
-            unsafe { std::slice::from_raw_parts(cells, count) }
-                .iter()
-                // SAFETY: each cell as the host passed it.
-                .map(|c| unsafe { Cell::from_abi(c) })
-                .collect()
-        };
+        // SAFETY: `count` cells, valid for the call; each as the host passed it.
+        let cells: Vec<Cell<'_>> = unsafe { slice(cells, count) }
+            .iter()
+            .map(|c| unsafe { Cell::from_abi(c) })
+            .collect();
         match ex.export.row(&host, &cells) {
             Ok(()) => RACINE_PLUGIN_OK,
             Err(r) => refuse(&host, r),
