@@ -549,7 +549,7 @@ impl Database {
             // Whatever was committed while it was away (a crash between a
             // commit and its delivery included) arrives now; a failure here
             // is the plugin's state, not the load's.
-            let _ = self.deliver_to(&plugin);
+            self.feed(&plugin);
         }
         Ok(plugin.info())
     }
@@ -602,7 +602,20 @@ impl Database {
         }
         for p in self.plugins.all() {
             if p.has(Capability::EventSink) && p.is_active() {
-                let _ = self.deliver_to(&p);
+                self.feed(&p);
+            }
+        }
+    }
+
+    /// Delivers to `p` what is pending, where no caller waits for the
+    /// outcome. The plugin's own failure is already in its state; any other
+    /// (the database busy past the timeout) only postpones delivery to the
+    /// next write or poll, and is logged with the plugin.
+    fn feed(&self, p: &Loaded) {
+        if let Err(e) = self.deliver_to(p) {
+            if p.is_active() {
+                p.log
+                    .push(abi::RACINE_LOG_WARN, format!("delivery postponed: {e}"));
             }
         }
     }
