@@ -449,9 +449,71 @@ fn a_failing_sink_keeps_its_events_for_the_next_load() {
 }
 
 #[test]
-fn a_panicking_exporter_fails_the_export_and_leaves_no_file() {
+fn an_exporter_receives_the_rows_of_the_built_in_exports() {
     let db = Database::open_in_memory().unwrap();
     db.load_plugin(plugin("racine_faulty_plugin"), &faulty("record"))
+        .unwrap();
+    let oak = db.create_item(&NewItem::new("00042", "Oak")).unwrap().id;
+    db.post(&Movement::receipt(oak, d("10"), d("4.5")).note("=1+1"))
+        .unwrap();
+    db.post(&Movement::issue(oak, d("2.5")).reference("INV-1"))
+        .unwrap();
+    let sheets = vec![Dataset::Movements {
+        filter: MovementFilter::default(),
+    }
+    .into()];
+    let recorded = db
+        .export_bytes(&Export {
+            sheets: sheets.clone(),
+            format: Format::Plugin,
+            plugin: Some("faulty".into()),
+            ..Export::default()
+        })
+        .unwrap();
+    let lines: Vec<Value> = String::from_utf8(recorded)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let csv = Export {
+        sheets,
+        csv: CsvOptions {
+            neutralise_formulas: Some(false),
+            ..CsvOptions::default()
+        },
+        ..Export::csv(vec![])
+    };
+    let csv = String::from_utf8(db.export_bytes(&csv).unwrap()).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let titles: Vec<&str> = lines[0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[0].as_str().unwrap())
+        .collect();
+    assert_eq!(lines[0]["table"], "Movements");
+    assert_eq!(titles, header, "the same columns");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(lines.len() - 1, rows.len(), "the same rows");
+    for (cells, row) in lines[1..].iter().zip(&rows) {
+        for ((cell, text), title) in cells.as_array().unwrap().iter().zip(row).zip(&titles) {
+            // Instants: UTC for the plugin, the business zone's offset in csv.
+            if cell[0] == 4 {
+                let a: jiff::Timestamp = cell[1].as_str().unwrap().parse().unwrap();
+                let b: jiff::Timestamp = text.parse().unwrap();
+                assert_eq!(a, b, "{title}");
+            } else {
+                assert_eq!(cell[1], text, "{title}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_panicking_exporter_fails_the_export_and_leaves_no_file() {
+    let db = Database::open_in_memory().unwrap();
+    db.load_plugin(plugin("racine_faulty_plugin"), &faulty("export_panic"))
         .unwrap();
     let mug = db.create_item(&NewItem::new("MUG", "Mug")).unwrap().id;
     db.post(&Movement::receipt(mug, d("2"), d("1"))).unwrap();

@@ -6,7 +6,8 @@
 //! `validate_panic`, `sink_error`, `sink_panic`, `export_panic`, or
 //! `record` (an event sink appending each event to `"path"` as JSON Lines;
 //! with `"kill": "before"` or `"after"` it kills its own process with
-//! SIGKILL on the first event, before or after recording it).
+//! SIGKILL on the first event, before or after recording it). Its export
+//! format, `faulty`, writes the tables and cells it receives as JSON Lines.
 
 use std::io::Write;
 
@@ -26,7 +27,7 @@ impl Plugin for Faulty {
     const VALIDATES: bool = true;
     const RECEIVES_EVENTS: bool = true;
     const EXPORT_FORMAT: Option<&'static str> = Some("faulty");
-    type Export = Panicking;
+    type Export = Recording;
 
     fn init(_host: &Host, config: &Value) -> Result<Self, String> {
         let mode = config["mode"].as_str().unwrap_or("record").to_string();
@@ -72,8 +73,10 @@ impl Plugin for Faulty {
         Ok(())
     }
 
-    fn begin_export(&mut self, _host: &Host, _options: &Value) -> Result<Panicking, Refusal> {
-        Ok(Panicking)
+    fn begin_export(&mut self, _host: &Host, _options: &Value) -> Result<Recording, Refusal> {
+        Ok(Recording {
+            panic: self.mode == "export_panic",
+        })
     }
 }
 
@@ -92,15 +95,38 @@ fn die() -> ! {
     }
 }
 
-/// An exporter that panics on its first row.
-struct Panicking;
+/// An exporter that writes what it receives as JSON Lines — a table's
+/// name and columns, then each row's cells — or, in `export_panic` mode,
+/// panics on the first row.
+struct Recording {
+    panic: bool,
+}
 
-impl Export for Panicking {
-    fn table(&mut self, _: &Host, _: &str, _: &[Column<'_>]) -> Result<(), Refusal> {
-        Ok(())
+fn line(host: &Host, value: Value) -> Result<(), Refusal> {
+    host.write(format!("{value}\n").as_bytes())
+        .map_err(Refusal::Veto)
+}
+
+impl Export for Recording {
+    fn table(&mut self, host: &Host, name: &str, columns: &[Column<'_>]) -> Result<(), Refusal> {
+        let columns: Vec<Value> = columns
+            .iter()
+            .map(|c| serde_json::json!([c.title, c.kind]))
+            .collect();
+        line(
+            host,
+            serde_json::json!({ "table": name, "columns": columns }),
+        )
     }
-    fn row(&mut self, _: &Host, _: &[Cell<'_>]) -> Result<(), Refusal> {
-        panic!("export_panic: panicked on purpose")
+    fn row(&mut self, host: &Host, cells: &[Cell<'_>]) -> Result<(), Refusal> {
+        if self.panic {
+            panic!("export_panic: panicked on purpose")
+        }
+        let cells: Vec<Value> = cells
+            .iter()
+            .map(|c| serde_json::json!([c.kind, c.text]))
+            .collect();
+        line(host, Value::Array(cells))
     }
     fn end(self, _: &Host, _: bool) -> Result<(), Refusal> {
         Ok(())
