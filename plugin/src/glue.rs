@@ -154,11 +154,17 @@ unsafe fn instance<'a, P>(state: *mut c_void) -> &'a mut Instance<P> {
     unsafe { &mut *state.cast::<Instance<P>>() }
 }
 
-unsafe extern "C" fn validate<P: Plugin>(
+/// One guarded callback on the plugin with the JSON the host sent (an
+/// event, an export's options); `f` gets the plugin, the host and the value.
+///
+/// # Safety
+/// `state` is an `Instance<P>` this module made; `ptr` holds `len` bytes.
+unsafe fn with_json<P: Plugin>(
     state: *mut c_void,
     call: *const RacineHostCall,
-    event: *const c_char,
+    ptr: *const c_char,
     len: usize,
+    f: impl FnOnce(&mut P, &Host, Value, *const RacineHostApi) -> i32,
 ) -> i32 {
     // SAFETY: the host passes back the state it was given.
     let me = unsafe { instance::<P>(state) };
@@ -166,16 +172,29 @@ unsafe extern "C" fn validate<P: Plugin>(
     guard(api, call, || {
         // SAFETY: the host's table and the current call.
         let host = unsafe { Host::new(&*api, call) };
-        // SAFETY: `len` bytes of event JSON.
-        let event = match json(unsafe { text(event, len) }) {
-            Ok(e) => e,
-            Err(e) => return fail(&host, &e),
-        };
-        match me.plugin.validate(&host, &event) {
-            Ok(()) => RACINE_PLUGIN_OK,
-            Err(r) => refuse(&host, r),
+        // SAFETY: `len` bytes of JSON, as the caller promises.
+        match json(unsafe { text(ptr, len) }) {
+            Ok(value) => f(&mut me.plugin, &host, value, api),
+            Err(e) => fail(&host, &e),
         }
     })
+}
+
+unsafe extern "C" fn validate<P: Plugin>(
+    state: *mut c_void,
+    call: *const RacineHostCall,
+    event: *const c_char,
+    len: usize,
+) -> i32 {
+    // SAFETY: the host's state and `len` bytes of event JSON.
+    unsafe {
+        with_json::<P>(state, call, event, len, |p, host, event, _| {
+            match p.validate(host, &event) {
+                Ok(()) => RACINE_PLUGIN_OK,
+                Err(r) => refuse(host, r),
+            }
+        })
+    }
 }
 
 unsafe extern "C" fn on_event<P: Plugin>(
@@ -186,21 +205,14 @@ unsafe extern "C" fn on_event<P: Plugin>(
     len: usize,
 ) -> i32 {
     // SAFETY: as in `validate`.
-    let me = unsafe { instance::<P>(state) };
-    let api = me.api;
-    guard(api, call, || {
-        // SAFETY: as in `validate`.
-        let host = unsafe { Host::new(&*api, call) };
-        // SAFETY: as in `validate`.
-        let event = match json(unsafe { text(event, len) }) {
-            Ok(e) => e,
-            Err(e) => return fail(&host, &e),
-        };
-        match me.plugin.on_event(&host, &event) {
-            Ok(()) => RACINE_PLUGIN_OK,
-            Err(why) => fail(&host, &why),
-        }
-    })
+    unsafe {
+        with_json::<P>(state, call, event, len, |p, host, event, _| {
+            match p.on_event(host, &event) {
+                Ok(()) => RACINE_PLUGIN_OK,
+                Err(why) => fail(host, &why),
+            }
+        })
+    }
 }
 
 /// One export in progress: the plugin's exporter and the host's table.
@@ -216,30 +228,22 @@ unsafe extern "C" fn export_begin<P: Plugin>(
     len: usize,
     out: *mut *mut c_void,
 ) -> i32 {
-    // SAFETY: as in `validate`.
-    let me = unsafe { instance::<P>(state) };
-    let api = me.api;
-    guard(api, call, || {
-        // SAFETY: as in `validate`.
-        let host = unsafe { Host::new(&*api, call) };
+    let begin = |p: &mut P, host: &Host, options: Value, api| {
         if out.is_null() {
-            return fail(&host, "no place for the export's state");
+            return fail(host, "no place for the export's state");
         }
-        // SAFETY: `len` bytes of options JSON.
-        let options = match json(unsafe { text(options, len) }) {
-            Ok(o) => o,
-            Err(e) => return fail(&host, &e),
-        };
-        match me.plugin.begin_export(&host, &options) {
+        match p.begin_export(host, &options) {
             Ok(export) => {
                 let boxed = Box::new(Exporting { export, api });
                 // SAFETY: checked non-NULL above.
                 unsafe { *out = Box::into_raw(boxed).cast() };
                 RACINE_PLUGIN_OK
             }
-            Err(r) => refuse(&host, r),
+            Err(r) => refuse(host, r),
         }
-    })
+    };
+    // SAFETY: the host's state and `len` bytes of options JSON.
+    unsafe { with_json::<P>(state, call, options, len, begin) }
 }
 
 /// # Safety

@@ -192,7 +192,9 @@ pub struct OutboxPruned {
 /// Consumers named `plugin:<name>` are the event-sink plugins' own cursors.
 pub(crate) const PLUGIN_PREFIX: &str = "plugin:";
 
-fn check_name(name: &str, own: bool) -> Result<()> {
+/// A name a caller may subscribe under (the `plugin:` ones are taken by the
+/// plugins themselves when they load).
+fn check_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()
         && name.len() <= 100
         && name
@@ -204,7 +206,7 @@ fn check_name(name: &str, own: bool) -> Result<()> {
             format!("{name:?}: use 1 to 100 letters, digits or _ - . : @ /"),
         ));
     }
-    if own && name.starts_with(PLUGIN_PREFIX) {
+    if name.starts_with(PLUGIN_PREFIX) {
         return Err(Error::invalid(
             "consumer",
             format!("{name:?}: names starting with {PLUGIN_PREFIX} are the plugins' own cursors"),
@@ -257,9 +259,15 @@ impl Database {
     /// the end of the outbox; a consumer that exists keeps its position (so
     /// a worker may subscribe each time it starts).
     pub fn outbox_subscribe(&self, consumer: &str, from: OutboxStart) -> Result<OutboxConsumer> {
-        check_name(consumer, true)?;
-        if let Some(row) = self.read(|r| r.outbox_consumer(consumer))? {
-            return self.read(|r| self::consumer(r, row));
+        check_name(consumer)?;
+        // A worker subscribing each time it starts only reads.
+        let known = self.read(|r| {
+            r.outbox_consumer(consumer)?
+                .map(|row| self::consumer(r, row))
+                .transpose()
+        })?;
+        if let Some(c) = known {
+            return Ok(c);
         }
         self.write(|tx| {
             let row = subscribe(tx, consumer, from)?;
