@@ -3,7 +3,8 @@
 
 use crate::{root, Generated};
 
-/// `include/racine.h`, `include/racine_php.h` and `include/racine_plugin.h`.
+/// `include/racine.h`, `include/racine_php.h` (and the PHP package's copy,
+/// `php/include/racine_php.h`) and `include/racine_plugin.h`.
 pub fn files() -> Vec<Generated> {
     let mut out: Vec<Generated> = [
         ("cbindgen.toml", "racine.h"),
@@ -15,6 +16,13 @@ pub fn files() -> Vec<Generated> {
         text: generate(config),
     })
     .collect();
+    // The Composer package carries its own copy, so that an install copied
+    // into vendor/ (a dist archive) finds it without the repository around it.
+    let php = out[1].text.clone();
+    out.push(Generated {
+        path: "php/include/racine_php.h".into(),
+        text: php,
+    });
     out.push(Generated {
         path: "include/racine_plugin.h".into(),
         text: plugin_header(),

@@ -1,6 +1,7 @@
 //! The PHP surface: `src/Generated/Operations.php` (a trait with one typed
 //! method per operation, PHPDoc array shapes for arguments and results),
-//! one exception class per error kind, and the Laravel facade's docblock.
+//! one exception class per error kind, the contract `Racine\RacineInterface`
+//! and the Laravel facade with its docblock.
 
 use std::fmt::Write;
 
@@ -424,24 +425,94 @@ fn classes_map(c: &Catalogue) -> String {
     out
 }
 
-/// Methods `Racine\Database` adds by hand (the facade lists them too).
-const ERGONOMIC: &[&str] = &[
-    "array receive(int|string $item, string|int $quantity, string|int|null $unitCost, array $options = [], ?string $idempotencyKey = null)",
-    "array issue(int|string $item, string|int $quantity, array $options = [], ?string $idempotencyKey = null)",
-    "array adjust(int|string $item, string|int $quantity, string $reason, array $options = [], ?string $idempotencyKey = null)",
-    "array count(int|string $item, string|int $counted, array $options = [], ?string $idempotencyKey = null)",
-    "array transfer(int|string $item, int $from, int $to, string|int $quantity, array $options = [], ?string $idempotencyKey = null)",
-    "array postBatch(array $movements, ?string $idempotencyKey = null, bool $withMovements = false)",
-    "array exportTo(callable $write, array $sheets, array $options = [], ?callable $progress = null)",
-    "string exportBytes(array $sheets, array $options = [])",
-    "mixed call(string $op, array $args = [])",
+/// Methods `Racine\Database` adds by hand over the generated operations:
+/// their signature (as `Racine\Database` declares it) and one line of doc.
+/// The contract and the facade list them too.
+const BY_HAND: &[(&str, &str)] = &[
+    ("array stock(int|string $item, ?int $warehouse = null)", "Stock of an item (by id: the typed hot path) in a warehouse, or all of them: on_hand, reserved, available, value."),
+    ("array receive(int|string $item, string|int|float $quantity, string|int|float|null $unitCost, array $options = [], ?string $idempotencyKey = null)", "Receives stock at a unit cost (a purchase receipt unless options['reason'] says otherwise)."),
+    ("array issue(int|string $item, string|int|float $quantity, array $options = [], ?string $idempotencyKey = null)", "Issues stock (a sale unless options['reason'] says otherwise)."),
+    ("array adjust(int|string $item, string|int|float $quantity, string $reason, array $options = [], ?string $idempotencyKey = null)", "Adjusts stock by a signed quantity for a reason (breakage, loss, inventory_count…)."),
+    ("array count(int|string $item, string|int|float $counted, array $options = [], ?string $idempotencyKey = null)", "Records an inventory count; the ledger posts the difference."),
+    ("array transfer(int|string $item, int $from, int $to, string|int|float $quantity, array $options = [], ?string $idempotencyKey = null)", "Moves stock between warehouses in one transaction, cost carried along."),
+    ("array postBatch(array $movements, ?string $idempotencyKey = null, bool $withMovements = false)", "Posts many movements in one transaction: all or none."),
+    ("array export(array $sheets, string $path, array $options = [], ?callable $progress = null)", "Exports datasets from one snapshot to a file (xlsx or csv), renamed into place when complete."),
+    ("array exportTo(callable $write, array $sheets, array $options = [], ?callable $progress = null)", "Streams an export to a callback, chunk by chunk (a StreamedResponse)."),
+    ("string exportBytes(array $sheets, array $options = [])", "The exported file's bytes."),
+    ("mixed call(string $op, array $args = [])", "Runs one request of the JSON entry point by the operation's name."),
+    ("void close()", "Closes the database; later calls throw DatabaseClosedException."),
+    ("bool isClosed()", "Whether close() was called."),
 ];
+
+/// Operations whose PHP method is written by hand in `Racine\Database`.
+fn by_hand(op: &str) -> bool {
+    matches!(op, "post_batch" | "stock" | "export")
+}
+
+/// `array stock(int|string $item)` as `public function stock(int|string $item): array`.
+fn declaration(signature: &str) -> String {
+    let (ret, rest) = signature.split_once(' ').expect("a return type and a name");
+    format!("public function {rest}: {ret}")
+}
+
+/// `Racine\RacineInterface`: every method of `Racine\Database`, so that an
+/// application type-hints the contract and a test can mock it.
+fn contract(c: &Catalogue) -> String {
+    let mut out = prologue("Racine");
+    out.push_str(
+        r#"/**
+ * What a Racine database does: every operation of the catalogue and the
+ * conveniences of Racine\Database, which implements it.
+ *
+ * Type-hint this interface rather than the final class: a Laravel test can
+ * then mock it (Racine::shouldReceive()) or swap in a real in-memory
+ * database (Racine::fake()).
+ */
+interface RacineInterface
+{
+"#,
+    );
+    for op in c.ops() {
+        if by_hand(&op.name) {
+            continue;
+        }
+        let m = method(c, &op);
+        writeln!(out, "    /**\n     * {}", op.summary).unwrap();
+        if op.keyed {
+            out.push_str("     * With $idempotencyKey, the same request again returns the first result and writes nothing.\n");
+        }
+        out.push_str("     *\n");
+        for d in &m.docs {
+            writeln!(out, "     * {}", d.trim_end()).unwrap();
+        }
+        writeln!(out, "     * @return {}\n     */", m.ret_doc).unwrap();
+        writeln!(
+            out,
+            "    public function {}({}): {};\n",
+            m.name,
+            m.params.join(", "),
+            m.ret
+        )
+        .unwrap();
+    }
+    for (signature, doc) in BY_HAND {
+        writeln!(
+            out,
+            "    /** {doc} */\n    {};\n",
+            declaration(signature)
+        )
+        .unwrap();
+    }
+    out.truncate(out.trim_end().len());
+    out.push_str("\n}\n");
+    out
+}
 
 fn facade(c: &Catalogue) -> String {
     let mut lines = Vec::new();
     for op in c.ops() {
-        if op.name == "post_batch" || op.name == "stock" || op.name == "export" {
-            continue; // declared by hand in Racine\Database
+        if by_hand(&op.name) {
+            continue;
         }
         let m = method(c, &op);
         lines.push(format!(
@@ -451,10 +522,8 @@ fn facade(c: &Catalogue) -> String {
             m.params.join(", ")
         ));
     }
-    lines.push(" * @method static array stock(int|string $item, ?int $warehouse = null)".into());
-    lines.push(" * @method static array export(array $sheets, string $path, array $options = [], ?callable $progress = null)".into());
-    for e in ERGONOMIC {
-        lines.push(format!(" * @method static {e}"));
+    for (signature, _) in BY_HAND {
+        lines.push(format!(" * @method static {signature}"));
     }
     format!(
         r#"<?php
@@ -466,21 +535,46 @@ declare(strict_types=1);
 namespace Racine\Laravel\Facades;
 
 use Illuminate\Support\Facades\Facade;
+use Racine\Database;
+use Racine\RacineInterface;
 
 /**
  * Racine::issue($item, '2', ['reference' => 'ORDER-1042']) and so on: static
- * access to the container's Racine\Database, one method per operation of
- * the catalogue.
+ * access to the container's Racine\RacineInterface (a Racine\Database opened
+ * on first use), one method per operation of the catalogue.
+ *
+ * In tests, Racine::fake() swaps in a real in-memory database and
+ * Racine::shouldReceive() a Mockery mock of the interface.
  *
 {}
  *
+ * @see \Racine\RacineInterface
  * @see \Racine\Database
  */
 class Racine extends Facade
 {{
+    /**
+     * Swaps in a real, empty in-memory Racine for the rest of the test (the
+     * container's binding too, so observers and commands get it); returns it.
+     *
+     * @param array<string, mixed> $options open options (time_zone, default_warehouse…)
+     */
+    public static function fake(array $options = []): Database
+    {{
+        $fake = Database::lazy(':memory:', $options);
+        static::swap($fake);
+        return $fake;
+    }}
+
     protected static function getFacadeAccessor(): string
     {{
-        return \Racine\Database::class;
+        return RacineInterface::class;
+    }}
+
+    /** Mocks the contract: the bound class is final, and resolving it would open it. */
+    protected static function getMockableClass(): string
+    {{
+        return RacineInterface::class;
     }}
 }}
 "#,
@@ -505,6 +599,10 @@ pub fn files(c: &Catalogue) -> Vec<Generated> {
         Generated {
             path: "php/src/Laravel/Facades/Racine.php".into(),
             text: facade(c),
+        },
+        Generated {
+            path: "php/src/RacineInterface.php".into(),
+            text: contract(c),
         },
     ];
     let kinds = c.errors();

@@ -20,7 +20,9 @@ use Racine\Generated\Operations;
  * Every operation of the catalogue is a method (the generated trait
  * {@see Operations}); this class adds the connection, the typed hot path
  * for stock and a few conveniences (receive, issue, adjust, count, transfer).
- * Opened in the constructor, closed in the destructor (or by close()).
+ * Opened in the constructor (or on first use, with {@see Database::lazy()}),
+ * closed in the destructor (or by close()). It implements
+ * {@see RacineInterface}: type-hint that.
  * Quantities and money are decimal strings ("12.5"); an int is accepted, a
  * float is refused by the core (it cannot hold most amounts exactly).
  * Instants are DateTimeImmutable in results and any DateTimeInterface in
@@ -37,32 +39,74 @@ use Racine\Generated\Operations;
  *     $db->receive($oak['id'], '10', '100');
  *     $db->issue($oak['id'], '2', ['reference' => 'ORDER-1042'], 'order-1042-paid');
  */
-final class Database
+final class Database implements RacineInterface
 {
     use Operations;
 
-    private FFI $ffi;
-    private ?CData $handle;
+    /** The database file; ':memory:' for a private in-memory one. */
+    public readonly string $path;
+
+    /** @var array<string, mixed> */
+    private array $options;
+    private ?string $library;
+    private ?string $header;
+    /** Run once after the connection opens (Laravel applies its config there). */
+    private ?\Closure $opened;
+
+    private ?FFI $ffi = null;
+    private ?CData $handle = null;
+    /** The process that opened $handle: a forked child must not share it. */
+    private int $pid = 0;
+    private bool $closed = false;
 
     /**
+     * Opens the database now: a wrong path, library or option fails here.
+     *
      * @param string               $path    database file; ':memory:' for a private in-memory one
      * @param array{synchronous?: 'full'|'normal', busy_timeout_ms?: int, time_zone?: string, default_warehouse?: string, cache_size_kib?: int} $options
      *        see open_options in schema/racine.json; what is left out takes the core's default
-     * @param string|null          $library absolute path to libracine_ffi.so (default: RACINE_LIB)
-     * @param string|null          $header  path to racine_php.h (default: RACINE_HEADER or the package's)
+     * @param string|null          $library absolute path to libracine_ffi.so (default: RACINE_LIB, then the package's own)
+     * @param string|null          $header  path to racine_php.h (default: RACINE_HEADER, then the package's own)
      */
     public function __construct(
-        public readonly string $path = ':memory:',
+        string $path = ':memory:',
         array $options = [],
         ?string $library = null,
         ?string $header = null,
     ) {
-        $this->ffi = Native::ffi($library, $header);
-        $handle = $this->ffi->new('RacineDb*');
-        $json = $options === [] ? null : self::encode(self::texts($options));
-        $status = $this->ffi->racine_db_open($path, strlen($path), $json, $json === null ? 0 : strlen($json), FFI::addr($handle));
-        $this->check($status);
-        $this->handle = $handle;
+        $this->configure($path, $options, $library, $header, null);
+        $this->handle();
+    }
+
+    /**
+     * A database opened on first use: nothing is loaded or opened until a
+     * method needs the connection, so an application can bind it at boot
+     * (artisan commands that never touch it work without the library), and
+     * every process (a PHP-FPM worker, a queue worker) opens its own.
+     *
+     * @param array<string, mixed> $options see the constructor
+     * @param (\Closure(Database): void)|null $opened run once, right after the connection opens
+     */
+    public static function lazy(
+        string $path = ':memory:',
+        array $options = [],
+        ?string $library = null,
+        ?string $header = null,
+        ?\Closure $opened = null,
+    ): self {
+        $db = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
+        $db->configure($path, $options, $library, $header, $opened);
+        return $db;
+    }
+
+    /** @param array<string, mixed> $options */
+    private function configure(string $path, array $options, ?string $library, ?string $header, ?\Closure $opened): void
+    {
+        $this->path = $path;
+        $this->options = $options;
+        $this->library = $library;
+        $this->header = $header;
+        $this->opened = $opened;
     }
 
     public function __destruct()
@@ -73,15 +117,50 @@ final class Database
     /** Closes the database; later calls throw DatabaseClosedException. */
     public function close(): void
     {
-        if ($this->handle !== null) {
+        if ($this->handle !== null && $this->ffi !== null && $this->pid === getmypid()) {
             $this->ffi->racine_db_free($this->handle);
-            $this->handle = null;
         }
+        $this->handle = null;
+        $this->closed = true;
     }
 
     public function isClosed(): bool
     {
-        return $this->handle === null;
+        return $this->closed;
+    }
+
+    /**
+     * A copy opens its own connection on first use: two objects never share
+     * (and never both free) one handle.
+     */
+    public function __clone()
+    {
+        $this->handle = null;
+        $this->pid = 0;
+    }
+
+    /**
+     * What a queued job or a cached object keeps: where the database is and
+     * how to open it, never the connection (FFI data cannot be serialised).
+     * It reopens on first use after unserialize().
+     *
+     * @return array<string, mixed>
+     */
+    public function __serialize(): array
+    {
+        if ($this->path === ':memory:' || $this->path === '') {
+            throw new RacineException(
+                'an in-memory Racine database cannot be serialised: its data lives only in this process (resolve Racine inside the job\'s handle() instead)',
+                ['code' => 'not_serialisable'],
+            );
+        }
+        return ['path' => $this->path, 'options' => $this->options, 'library' => $this->library, 'header' => $this->header];
+    }
+
+    /** @param array{path: string, options: array<string, mixed>, library: ?string, header: ?string} $data */
+    public function __unserialize(array $data): void
+    {
+        $this->configure($data['path'], $data['options'], $data['library'], $data['header'], null);
     }
 
     /**
@@ -103,12 +182,14 @@ final class Database
     private function callJson(string $op, array $args): mixed
     {
         $request = self::request(['op' => $op] + $args);
-        $out = $this->ffi->new('char*');
-        $this->check($this->ffi->racine_call($this->handle(), $request, strlen($request), FFI::addr($out)));
+        $handle = $this->handle(); // opens on first use, and sets $this->ffi
+        $ffi = $this->ffi;
+        $out = $ffi->new('char*');
+        $this->check($ffi->racine_call($handle, $request, strlen($request), FFI::addr($out)));
         try {
             $json = FFI::string($out);
         } finally {
-            $this->ffi->racine_string_free($out);
+            $ffi->racine_string_free($out);
         }
         return json_decode($json, true, 512, JSON_THROW_ON_ERROR);
     }
@@ -198,9 +279,10 @@ final class Database
                 return 1;
             }
         };
+        $handle = $this->handle();
         $out = $this->ffi->new('char*');
         $status = $this->ffi->racine_export(
-            $this->handle(),
+            $handle,
             $json,
             strlen($json),
             $path,
@@ -314,8 +396,9 @@ final class Database
             $level = $this->call('stock', ['item' => $item, 'warehouse' => $warehouse]);
             return array_intersect_key($level, ['on_hand' => 1, 'reserved' => 1, 'available' => 1, 'value' => 1]);
         }
+        $handle = $this->handle();
         $out = $this->ffi->new('RacineStock');
-        $this->check($this->ffi->racine_stock($this->handle(), $item, $warehouse ?? 0, FFI::addr($out)));
+        $this->check($this->ffi->racine_stock($handle, $item, $warehouse ?? 0, FFI::addr($out)));
         return [
             'on_hand' => Decimal::fromMillionths($out->on_hand),
             'reserved' => Decimal::fromMillionths($out->reserved),
@@ -326,12 +409,35 @@ final class Database
 
     // -- conversions ---------------------------------------------------------
 
+    /** The connection, opened on first use (again in a forked child). */
     private function handle(): CData
     {
-        if ($this->handle === null) {
+        if ($this->handle !== null && $this->pid === getmypid()) {
+            return $this->handle;
+        }
+        if ($this->closed) {
             throw new DatabaseClosedException('the database was closed', ['code' => 'closed']);
         }
-        return $this->handle;
+        // A handle inherited through fork() belongs to the parent: using it
+        // from two processes would corrupt SQLite's locks, and freeing it
+        // here would free the parent's. The child opens its own.
+        $this->handle = null;
+        $ffi = $this->ffi();
+        $handle = $ffi->new('RacineDb*');
+        $json = $this->options === [] ? null : self::encode(self::texts($this->options));
+        $path = $this->path;
+        $this->check($ffi->racine_db_open($path, strlen($path), $json, $json === null ? 0 : strlen($json), FFI::addr($handle)));
+        $this->handle = $handle;
+        $this->pid = getmypid();
+        if ($this->opened !== null) {
+            ($this->opened)($this);
+        }
+        return $handle;
+    }
+
+    private function ffi(): FFI
+    {
+        return $this->ffi ??= Native::ffi($this->library, $this->header);
     }
 
     /** Throws the exception of the last error unless $status is OK (0). */
@@ -340,7 +446,7 @@ final class Database
         if ($status === 0) {
             return;
         }
-        $details = json_decode((string) $this->ffi->racine_last_error_details(), true) ?: [];
+        $details = json_decode((string) $this->ffi()->racine_last_error_details(), true) ?: [];
         throw RacineException::fromDetails($details + ['status' => $status]);
     }
 

@@ -25,4 +25,23 @@ final class Decimal
         $frac = rtrim(substr($digits, -$scale), '0');
         return $sign . $int . ($frac === '' ? '' : '.' . $frac);
     }
+
+    /**
+     * The shortest text of a decimal string or int: "2.50" -> "2.5",
+     * "007" -> "7", "-0.0" -> "0"; what comparing two amounts as text needs.
+     */
+    public static function canonical(string|int $value): string
+    {
+        $text = trim((string) $value);
+        $sign = '';
+        if ($text !== '' && ($text[0] === '-' || $text[0] === '+')) {
+            $sign = $text[0] === '-' ? '-' : '';
+            $text = substr($text, 1);
+        }
+        [$int, $frac] = array_pad(explode('.', $text, 2), 2, '');
+        $int = ltrim($int, '0');
+        $frac = rtrim($frac, '0');
+        $text = ($int === '' ? '0' : $int) . ($frac === '' ? '' : '.' . $frac);
+        return $text === '0' ? '0' : $sign . $text;
+    }
 }

@@ -29,9 +29,9 @@ final class Native
      * header parsed once with the library at an absolute path.
      *
      * @param string|null $library absolute path to libracine_ffi.so; defaults to
-     *                             the RACINE_LIB environment variable
+     *                             RACINE_LIB, then the package's bundled library
      * @param string|null $header  path to racine_php.h; defaults to RACINE_HEADER,
-     *                             then the header shipped beside this package
+     *                             then the package's include/racine_php.h
      */
     public static function ffi(?string $library = null, ?string $header = null): FFI
     {
@@ -52,12 +52,26 @@ final class Native
         self::$ffi = null;
     }
 
-    /** The absolute library path from the argument or RACINE_LIB, checked. */
+    /**
+     * The library: the argument (Laravel: config racine.library), else
+     * RACINE_LIB, else the one a dist archive of this package carries for
+     * this platform ({@see Native::bundledLibrary()}); checked to exist and
+     * made absolute.
+     */
     public static function libraryPath(?string $library): string
     {
         $library ??= getenv('RACINE_LIB') ?: null;
         if ($library === null || $library === '') {
-            throw new RacineException('no Racine library given: pass its absolute path or set RACINE_LIB (e.g. /var/www/vendor/racine/lib/libracine_ffi.so)', ['code' => 'library_missing']);
+            $bundled = self::bundledLibrary();
+            if ($bundled === null || !is_file($bundled)) {
+                $where = $bundled === null ? 'this package carries none for ' . PHP_OS_FAMILY . ' ' . php_uname('m') : "{$bundled} is missing";
+                throw new RacineException(
+                    "no Racine library: {$where}. Set RACINE_LIB (Laravel: racine.library) to the absolute path of libracine_ffi.so, "
+                    . 'or install the package from a dist archive built by scripts/package-php',
+                    ['code' => 'library_missing', 'path' => $bundled],
+                );
+            }
+            $library = $bundled;
         }
         // FFI resolves a relative path against the current directory, which
         // differs between CLI, FPM and queue workers: insist on an absolute one.
@@ -68,10 +82,33 @@ final class Native
         return $real;
     }
 
-    /** The header path from the argument, RACINE_HEADER or the package's default. */
+    /**
+     * Where a dist archive of this package keeps the library for this
+     * platform: lib/<os>-<arch>-<libc>/libracine_ffi.so (linux-x86_64-gnu,
+     * linux-aarch64-gnu); null on a platform it is never built for.
+     */
+    public static function bundledLibrary(): ?string
+    {
+        if (PHP_OS_FAMILY !== 'Linux') {
+            return null;
+        }
+        $arch = match (php_uname('m')) {
+            'x86_64', 'amd64' => 'x86_64',
+            'aarch64', 'arm64' => 'aarch64',
+            default => null,
+        };
+        if ($arch === null) {
+            return null;
+        }
+        // musl (Alpine) cannot load a glibc build.
+        $libc = glob('/lib/ld-musl-*') ? 'musl' : 'gnu';
+        return dirname(__DIR__) . "/lib/linux-{$arch}-{$libc}/libracine_ffi.so";
+    }
+
+    /** The header path from the argument, RACINE_HEADER or the package's own copy. */
     public static function headerPath(?string $header): string
     {
-        $header ??= getenv('RACINE_HEADER') ?: (__DIR__ . '/../../include/racine_php.h');
+        $header ??= getenv('RACINE_HEADER') ?: (dirname(__DIR__) . '/include/racine_php.h');
         if (!is_file($header)) {
             throw new RacineException("the Racine header {$header} does not exist", ['code' => 'header_missing', 'path' => $header]);
         }
@@ -87,12 +124,27 @@ final class Native
         try {
             return FFI::cdef($declarations, $library);
         } catch (\FFI\Exception $e) {
-            $mode = (string) ini_get('ffi.enable');
-            $hint = $mode === 'preload'
-                ? ' (ffi.enable=preload allows FFI only in preloaded code: preload Racine, see Racine\\Preload, or set ffi.enable=true)'
-                : '';
-            throw new RacineException('cannot load the Racine library: ' . $e->getMessage() . $hint, ['code' => 'ffi_unavailable'], $e);
+            throw new RacineException('cannot load the Racine library: ' . $e->getMessage() . self::iniHint(), ['code' => 'ffi_unavailable'], $e);
         }
+    }
+
+    /**
+     * What to change in php.ini when FFI is restricted: the line, the file
+     * it lives in and the alternative (preloading), for this SAPI.
+     */
+    public static function iniHint(): string
+    {
+        $mode = strtolower((string) ini_get('ffi.enable'));
+        $ini = php_ini_loaded_file() ?: 'php.ini';
+        $sapi = PHP_SAPI;
+        $preload = dirname(__DIR__) . '/preload.php';
+        return match ($mode) {
+            'preload' => " (ffi.enable=preload in {$ini}: under the {$sapi} SAPI, FFI is allowed only in code compiled by opcache.preload."
+                . " Either add opcache.preload={$preload} (with opcache.preload_user=www-data when the master runs as root) and restart,"
+                . ' or set ffi.enable=1)',
+            '0', 'false', 'off', '' => " (ffi.enable={$mode} in {$ini}: set ffi.enable=1, or ffi.enable=preload with opcache.preload={$preload})",
+            default => '',
+        };
     }
 
     private static function preloaded(): ?FFI

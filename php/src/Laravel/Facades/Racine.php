@@ -7,11 +7,16 @@ declare(strict_types=1);
 namespace Racine\Laravel\Facades;
 
 use Illuminate\Support\Facades\Facade;
+use Racine\Database;
+use Racine\RacineInterface;
 
 /**
  * Racine::issue($item, '2', ['reference' => 'ORDER-1042']) and so on: static
- * access to the container's Racine\Database, one method per operation of
- * the catalogue.
+ * access to the container's Racine\RacineInterface (a Racine\Database opened
+ * on first use), one method per operation of the catalogue.
+ *
+ * In tests, Racine::fake() swaps in a real in-memory database and
+ * Racine::shouldReceive() a Mockery mock of the interface.
  *
  * @method static array info()
  * @method static array createItem(string $sku, string $name, array $options = [])
@@ -121,23 +126,45 @@ use Illuminate\Support\Facades\Facade;
  * @method static array unloadPlugin(string $name)
  * @method static array deliverEvents()
  * @method static array stock(int|string $item, ?int $warehouse = null)
- * @method static array export(array $sheets, string $path, array $options = [], ?callable $progress = null)
- * @method static array receive(int|string $item, string|int $quantity, string|int|null $unitCost, array $options = [], ?string $idempotencyKey = null)
- * @method static array issue(int|string $item, string|int $quantity, array $options = [], ?string $idempotencyKey = null)
- * @method static array adjust(int|string $item, string|int $quantity, string $reason, array $options = [], ?string $idempotencyKey = null)
- * @method static array count(int|string $item, string|int $counted, array $options = [], ?string $idempotencyKey = null)
- * @method static array transfer(int|string $item, int $from, int $to, string|int $quantity, array $options = [], ?string $idempotencyKey = null)
+ * @method static array receive(int|string $item, string|int|float $quantity, string|int|float|null $unitCost, array $options = [], ?string $idempotencyKey = null)
+ * @method static array issue(int|string $item, string|int|float $quantity, array $options = [], ?string $idempotencyKey = null)
+ * @method static array adjust(int|string $item, string|int|float $quantity, string $reason, array $options = [], ?string $idempotencyKey = null)
+ * @method static array count(int|string $item, string|int|float $counted, array $options = [], ?string $idempotencyKey = null)
+ * @method static array transfer(int|string $item, int $from, int $to, string|int|float $quantity, array $options = [], ?string $idempotencyKey = null)
  * @method static array postBatch(array $movements, ?string $idempotencyKey = null, bool $withMovements = false)
+ * @method static array export(array $sheets, string $path, array $options = [], ?callable $progress = null)
  * @method static array exportTo(callable $write, array $sheets, array $options = [], ?callable $progress = null)
  * @method static string exportBytes(array $sheets, array $options = [])
  * @method static mixed call(string $op, array $args = [])
+ * @method static void close()
+ * @method static bool isClosed()
  *
+ * @see \Racine\RacineInterface
  * @see \Racine\Database
  */
 class Racine extends Facade
 {
+    /**
+     * Swaps in a real, empty in-memory Racine for the rest of the test (the
+     * container's binding too, so observers and commands get it); returns it.
+     *
+     * @param array<string, mixed> $options open options (time_zone, default_warehouse…)
+     */
+    public static function fake(array $options = []): Database
+    {
+        $fake = Database::lazy(':memory:', $options);
+        static::swap($fake);
+        return $fake;
+    }
+
     protected static function getFacadeAccessor(): string
     {
-        return \Racine\Database::class;
+        return RacineInterface::class;
+    }
+
+    /** Mocks the contract: the bound class is final, and resolving it would open it. */
+    protected static function getMockableClass(): string
+    {
+        return RacineInterface::class;
     }
 }

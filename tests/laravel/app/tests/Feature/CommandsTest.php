@@ -1,0 +1,83 @@
+<?php
+
+namespace Tests\Feature;
+
+use App\Models\LedgerEvent;
+use Illuminate\Support\Facades\Artisan;
+use Symfony\Component\Console\Output\BufferedOutput;
+use Tests\TestCase;
+
+/** The racine:* artisan commands, and the outbox on Laravel's event bus. */
+class CommandsTest extends TestCase
+{
+    private function command(string $command, array $args = []): array
+    {
+        $output = new BufferedOutput();
+        $code = Artisan::call($command, $args, $output);
+        return [$code, $output->fetch()];
+    }
+
+    public function testDoctorVerifyStockAndDashboard(): void
+    {
+        $this->racine()->createItem('MUG', 'Mug', ['reorder_point' => '5']);
+        $this->racine()->receive('MUG', '3', '2');
+        [$code, $out] = $this->command('racine:doctor');
+        $this->assertSame(0, $code, $out);
+        $this->assertStringContainsString('C ABI: version 2', $out);
+        $this->assertStringContainsString('opcache.preload=', $out);
+
+        [$code, $out] = $this->command('racine:verify');
+        $this->assertSame([0, true], [$code, str_contains($out, 'The ledger is clean.')], $out);
+
+        [$code, $out] = $this->command('racine:stock', ['--low' => true, '--json' => true]);
+        $this->assertSame(0, $code);
+        $this->assertSame([['SKU' => 'MUG', 'Warehouse' => 'all', 'On hand' => '3', 'Reserved' => '0', 'Available' => '3', 'Value' => '6', 'Reorder point' => '5']], json_decode($out, true));
+        [, $out] = $this->command('racine:stock', ['item' => 'MUG']);
+        $this->assertMatchesRegularExpression('/\| MUG +\| 1 +\| 3 +\|/', $out);
+
+        [$code, $out] = $this->command('racine:dashboard', ['which' => 'erp', '--period' => 'this_month']);
+        $this->assertSame(0, $code, $out);
+        $this->assertMatchesRegularExpression('/valuation\.total +\| 6 /', $out);
+        [$code, $out] = $this->command('racine:dashboard', ['which' => 'crm', '--json' => true]);
+        $this->assertSame(0, $code);
+        $this->assertArrayHasKey('win_rate', json_decode($out, true));
+        [$code] = $this->command('racine:dashboard', ['which' => 'hr']);
+        $this->assertSame(2, $code);
+    }
+
+    public function testExportWritesXlsxAndCsv(): void
+    {
+        $this->racine()->createItem('MUG', 'Mug');
+        $this->racine()->receive('MUG', '3', '2');
+        $dir = sys_get_temp_dir() . '/racine-export-' . bin2hex(random_bytes(4));
+        mkdir($dir);
+        [$code, $out] = $this->command('racine:export', ['path' => "{$dir}/day.xlsx", '--dataset' => ['movements', 'stock']]);
+        $this->assertSame(0, $code, $out);
+        $this->assertStringContainsString('2 sheet(s)', $out);
+        $this->assertSame('PK', substr((string) file_get_contents("{$dir}/day.xlsx"), 0, 2));
+        [$code] = $this->command('racine:export', ['path' => "{$dir}/stock.csv", '--dataset' => ['stock']]);
+        $this->assertSame(0, $code);
+        $this->assertStringContainsString('MUG', (string) file_get_contents("{$dir}/stock.csv"));
+        array_map('unlink', glob("{$dir}/*") ?: []);
+        rmdir($dir);
+    }
+
+    public function testTheOutboxIsDispatchedAsLaravelEventsOnce(): void
+    {
+        $this->racine()->createItem('MUG', 'Mug', ['reorder_point' => '2']);
+        $this->racine()->receive('MUG', '3', '2');
+        $this->racine()->issue('MUG', '2'); // below the reorder point: two events
+        [$code] = $this->command('racine:outbox', ['--once' => true, '--from' => 'beginning']);
+        $this->assertSame(0, $code);
+        $this->assertSame(
+            ['movement_recorded', 'movement_recorded', 'stock_below_reorder_point'],
+            LedgerEvent::orderBy('outbox_id')->pluck('kind')->all(),
+        );
+        $this->assertSame('MUG', LedgerEvent::first()->data['sku']);
+        $this->racine()->issue('MUG', '1');
+        $this->command('racine:outbox', ['--once' => true]);
+        $this->command('racine:outbox', ['--once' => true]); // nothing new: nothing twice
+        $this->assertSame(4, LedgerEvent::count());
+        $this->assertSame(0, $this->racine()->outboxConsumers()[0]['pending']);
+    }
+}
