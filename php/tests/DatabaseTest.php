@@ -205,4 +205,71 @@ final class DatabaseTest extends TestCase
         $again->close();
         array_map('unlink', glob($path . '*') ?: []);
     }
+
+    public function testALazyDatabaseOpensOnFirstUseAndRunsItsHook(): void
+    {
+        $opened = 0;
+        $lazy = Database::lazy(':memory:', ['time_zone' => 'Europe/Paris'], '/nonexistent/libracine_ffi.so', null, function (Database $db) use (&$opened) {
+            $opened++;
+        });
+        self::assertFalse($lazy->isClosed(), 'nothing loaded, nothing opened, nothing failed');
+        $good = Database::lazy(':memory:', ['time_zone' => 'Europe/Paris'], null, null, function (Database $db) use (&$opened) {
+            $opened++;
+            $db->setStockPolicy('decrement_on_sale');
+        });
+        self::assertSame(0, $opened);
+        self::assertSame('Europe/Paris', $good->info()['time_zone']);
+        $good->info();
+        self::assertSame([1, 'decrement_on_sale'], [$opened, $good->stockPolicy()]);
+        $good->close();
+        $this->expectException(\Racine\Exception\DatabaseClosedException::class);
+        $good->info();
+    }
+
+    public function testSerialisedAsItsPathAndReopenedOnUse(): void
+    {
+        $path = sys_get_temp_dir() . '/racine-serial-' . bin2hex(random_bytes(4)) . '.db';
+        $db = new Database($path, ['busy_timeout_ms' => 2000]);
+        $id = $db->createItem('MUG', 'Mug')['id'];
+        $text = serialize($db);
+        self::assertStringNotContainsString('FFI', $text);
+        $again = unserialize($text);
+        $again->receive($id, '2', '3');
+        self::assertSame('6', $db->stock($id)['value'], 'the same file, through its own connection');
+        $copy = clone $db; // its own handle: closing one leaves the other open
+        $db->close();
+        self::assertSame('6', $copy->stock($id)['value']);
+        $copy->close();
+        $again->close();
+        array_map('unlink', glob($path . '*') ?: []);
+        try {
+            serialize(new Database());
+            self::fail('an in-memory database cannot travel');
+        } catch (\Racine\Exception\RacineException $e) {
+            self::assertSame('not_serialisable', $e->errorCode);
+        }
+    }
+
+    public function testAForkedChildOpensItsOwnConnection(): void
+    {
+        if (!function_exists('pcntl_fork')) {
+            self::markTestSkipped('pcntl is not loaded');
+        }
+        $path = sys_get_temp_dir() . '/racine-fork-' . bin2hex(random_bytes(4)) . '.db';
+        $db = new Database($path);
+        $id = $db->createItem('MUG', 'Mug')['id'];
+        $pid = pcntl_fork();
+        if ($pid === 0) {
+            // The child must not use (or free) the parent's handle.
+            $db->receive($id, '5', '1', [], 'child');
+            exit(0);
+        }
+        pcntl_waitpid($pid, $status);
+        self::assertSame(0, pcntl_wexitstatus($status));
+        self::assertSame('5', $db->stock($id)['on_hand']);
+        $db->receive($id, '1', '1');
+        self::assertTrue($db->verify()['is_clean']);
+        $db->close();
+        array_map('unlink', glob($path . '*') ?: []);
+    }
 }
