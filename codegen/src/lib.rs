@@ -6,8 +6,9 @@
 //! - `include/racine.h`, `include/racine_php.h`: the C headers (cbindgen
 //!   over `ffi/src`, with the catalogue's operation list in the top comment);
 //! - `python/racine/_generated.py`, `python/racine/errors.py`;
-//! - `php/src/Generated/Operations.php`, the PHP exception classes and the
-//!   Laravel facade's docblock.
+//! - `php/src/Generated/Operations.php`, the contract `php/src/RacineInterface.php`,
+//!   the PHP exception classes, the Laravel facade with its docblock, and the
+//!   package's copy of the header (`php/include/racine_php.h`).
 //!
 //! `cargo run -p racine-codegen` writes them; `cargo test -p racine-codegen`
 //! fails when a committed one differs from what the catalogue gives.

@@ -496,12 +496,7 @@ interface RacineInterface
         .unwrap();
     }
     for (signature, doc) in BY_HAND {
-        writeln!(
-            out,
-            "    /** {doc} */\n    {};\n",
-            declaration(signature)
-        )
-        .unwrap();
+        writeln!(out, "    /** {doc} */\n    {};\n", declaration(signature)).unwrap();
     }
     out.truncate(out.trim_end().len());
     out.push_str("\n}\n");

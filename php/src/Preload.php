@@ -5,24 +5,24 @@ declare(strict_types=1);
 namespace Racine;
 
 /**
- * Preloading for PHP-FPM, so that web requests never parse the header and
- * FFI can stay restricted to preloaded code (ffi.enable=preload, PHP's
- * default).
+ * The optional half of the php-fpm recipe: a scoped header, so that the
+ * FPM master parses Racine's declarations once instead of each worker at
+ * its first request.
  *
- * At deploy time, write Racine's scoped header once:
+ * Under php-fpm and the built-in server, ffi.enable=preload allows FFI
+ * only in code compiled by opcache.preload, whatever ffi.preload loaded:
+ * the package's preload.php is what makes Racine work there. This adds to
+ * it. At deploy time, write the scoped header once:
  *
  *     php -r 'require "vendor/autoload.php";
- *             Racine\Preload::writeScopedHeader("/var/www/lib/libracine_ffi.so", "/var/www/racine.h");'
+ *             Racine\Preload::writeScopedHeader("/var/www/shop/vendor/racine/racine/lib/linux-x86_64-gnu/libracine_ffi.so", "/var/www/racine.h");'
  *
- * then in php.ini (FPM):
+ * then in FPM's php.ini, beside opcache.preload:
  *
- *     ffi.enable=preload
  *     ffi.preload=/var/www/racine.h
  *
- * PHP loads it at start-up as the scope "RACINE"; {@see Native::ffi()} finds
- * the scope and every request skips the header. (FFI::load() from an
- * opcache.preload script is refused by PHP when opcache.preload_user is
- * set, as it must be when FPM starts as root: ffi.preload has no such limit.)
+ * PHP loads it at start-up as the scope "RACINE"; {@see Native::ffi()} takes
+ * the scope, and no request reads the header.
  */
 final class Preload
 {

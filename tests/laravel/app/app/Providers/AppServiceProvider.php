@@ -2,6 +2,7 @@
 
 namespace App\Providers;
 
+use App\Listeners\QueueLowStockAlert;
 use App\Listeners\RecordOutboxEvent;
 use Illuminate\Support\Facades\Event;
 use Illuminate\Support\ServiceProvider;
@@ -14,5 +15,6 @@ class AppServiceProvider extends ServiceProvider
         // The order observer is registered by Racine's provider from
         // config('racine.orders.model'); only the app's own listener here.
         Event::listen(OutboxEvent::class, RecordOutboxEvent::class);
+        Event::listen(OutboxEvent::class, QueueLowStockAlert::class);
     }
 }

@@ -74,6 +74,10 @@ class CommandsTest extends TestCase
             LedgerEvent::orderBy('outbox_id')->pluck('kind')->all(),
         );
         $this->assertSame('MUG', LedgerEvent::first()->data['sku']);
+        // The queued listener got its event through the database queue.
+        $this->assertSame(0, $this->artisan('queue:work', ['--stop-when-empty' => true]));
+        $this->assertSame(['2', '1'], [LedgerEvent::where('kind', 'alert')->sole()->data['reorder_point'], LedgerEvent::where('kind', 'alert')->sole()->data['available']]);
+        LedgerEvent::where('kind', 'alert')->delete();
         $this->racine()->issue('MUG', '1');
         $this->command('racine:outbox', ['--once' => true]);
         $this->command('racine:outbox', ['--once' => true]); // nothing new: nothing twice

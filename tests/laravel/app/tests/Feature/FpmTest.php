@@ -15,6 +15,8 @@ class FpmTest extends TestCase
 {
     private static string $dir;
     private ?int $master = null;
+    /** @var array<string, string> more environment for the workers */
+    private array $workerEnv = [];
     /** @var resource|null */
     private $process = null;
 
@@ -68,7 +70,7 @@ class FpmTest extends TestCase
         $dir = self::$dir;
         file_put_contents("{$dir}/php.ini", implode("\n", $ini) . "\n");
         $env = '';
-        foreach ($this->env() as $k => $v) {
+        foreach ($this->env() + $this->workerEnv as $k => $v) {
             $env .= "env[{$k}] = {$v}\n";
         }
         file_put_contents("{$dir}/fpm.conf", <<<CONF
@@ -177,6 +179,21 @@ class FpmTest extends TestCase
     {
         $this->fpm([
             'ffi.enable=preload',
+            'opcache.enable=1',
+            'opcache.preload=' . self::app('vendor/racine/racine/preload.php'),
+            'opcache.preload_user=' . $this->user(),
+        ]);
+        $this->flows();
+    }
+
+    /** The optional ffi.preload scope: the master parses the header once, preloaded code takes the scope. */
+    public function testThePreloadRecipeWithAScopedHeader(): void
+    {
+        $scoped = \Racine\Preload::writeScopedHeader(getenv('RACINE_LIB') ?: (string) \Racine\Native::bundledLibrary(), self::$dir . '/racine.h');
+        $this->workerEnv = ['RACINE_HEADER' => '/nonexistent/racine_php.h']; // only the scope can work
+        $this->fpm([
+            'ffi.enable=preload',
+            'ffi.preload=' . $scoped,
             'opcache.enable=1',
             'opcache.preload=' . self::app('vendor/racine/racine/preload.php'),
             'opcache.preload_user=' . $this->user(),

@@ -2,6 +2,8 @@
 
 namespace Tests\Feature;
 
+use Racine\Exception\BusyException;
+use Racine\Laravel\Facades\Racine;
 use Tests\TestCase;
 
 /** Refusals as HTTP responses, and an export as a download. */
@@ -34,6 +36,13 @@ class HttpTest extends TestCase
         $this->getJson('/api/stock/MUG')->assertStatus(500);
         $this->assertStringContainsString('library_missing', $this->logged() . ' library_missing');
         $this->assertStringContainsString('ERROR', $this->logged());
+    }
+
+    public function testABusyDatabaseIsA503WithRetryAfter(): void
+    {
+        Racine::shouldReceive('stock')->andThrow(BusyException::fromDetails(['code' => 'busy', 'message' => 'the database is busy', 'status' => 8]));
+        $this->getJson('/api/stock/MUG')->assertStatus(503)->assertHeader('Retry-After', '1')->assertJsonPath('error.code', 'busy');
+        $this->assertStringContainsString('ERROR', $this->logged(), 'a fault is reported');
     }
 
     public function testAnExportDownloadsAsAStream(): void
