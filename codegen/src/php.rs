@@ -210,6 +210,19 @@ fn method(c: &Catalogue, op: &Op) -> Method {
     }
 }
 
+/// An operation's PHPDoc: its summary, the idempotency note, parameters and result.
+fn doc_block(out: &mut String, op: &Op, m: &Method) {
+    writeln!(out, "    /**\n     * {}", op.summary).unwrap();
+    if op.keyed {
+        out.push_str("     * With $idempotencyKey, the same request again returns the first result and writes nothing.\n");
+    }
+    out.push_str("     *\n");
+    for d in &m.docs {
+        writeln!(out, "     * {}", d.trim_end()).unwrap();
+    }
+    writeln!(out, "     * @return {}\n     */", m.ret_doc).unwrap();
+}
+
 fn operations(c: &Catalogue) -> String {
     let mut out = prologue("Racine\\Generated");
     out.push_str(
@@ -234,15 +247,8 @@ trait Operations
     );
     for op in c.ops() {
         let m = method(c, &op);
-        writeln!(out, "\n    /**\n     * {}", op.summary).unwrap();
-        if op.keyed {
-            out.push_str("     * With $idempotencyKey, the same request again returns the first result and writes nothing.\n");
-        }
-        out.push_str("     *\n");
-        for d in &m.docs {
-            writeln!(out, "     * {}", d.trim_end()).unwrap();
-        }
-        writeln!(out, "     * @return {}\n     */", m.ret_doc).unwrap();
+        out.push('\n');
+        doc_block(&mut out, &op, &m);
         writeln!(
             out,
             "    public function {}({}): {}\n    {{\n        {}\n    }}",
@@ -477,15 +483,7 @@ interface RacineInterface
             continue;
         }
         let m = method(c, &op);
-        writeln!(out, "    /**\n     * {}", op.summary).unwrap();
-        if op.keyed {
-            out.push_str("     * With $idempotencyKey, the same request again returns the first result and writes nothing.\n");
-        }
-        out.push_str("     *\n");
-        for d in &m.docs {
-            writeln!(out, "     * {}", d.trim_end()).unwrap();
-        }
-        writeln!(out, "     * @return {}\n     */", m.ret_doc).unwrap();
+        doc_block(&mut out, &op, &m);
         writeln!(
             out,
             "    public function {}({}): {};\n",

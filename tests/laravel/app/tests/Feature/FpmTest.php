@@ -207,6 +207,52 @@ class FpmTest extends TestCase
         $this->flows();
     }
 
+    /**
+     * php -S (what `artisan serve` runs) has the same restriction; the same
+     * preload script, with opcache on for the CLI binary, lifts it.
+     */
+    public function testTheBuiltInServerWithThePreloadRecipe(): void
+    {
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        $port = (int) substr(strrchr(stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $flags = [
+            '-d', 'ffi.enable=preload', '-d', 'opcache.enable=1', '-d', 'opcache.enable_cli=1',
+            '-d', 'opcache.preload=' . self::app('vendor/racine/racine/preload.php'), '-d', 'opcache.preload_user=' . $this->user(),
+        ];
+        $this->process = proc_open(
+            array_merge([PHP_BINARY], $flags, ['-S', "127.0.0.1:{$port}", '-t', self::app('public'), self::app('public/index.php')]),
+            [1 => ['file', self::$dir . '/server.out', 'a'], 2 => ['file', self::$dir . '/server.out', 'a']],
+            $pipes, null, $this->env() + getenv(),
+        );
+        $this->master = proc_get_status($this->process)['pid'];
+        $http = function (string $method, string $uri, ?array $json = null) use ($port): array {
+            $context = stream_context_create(['http' => [
+                'method' => $method, 'ignore_errors' => true,
+                'header' => "Accept: application/json\r\nContent-Type: application/json\r\n",
+                'content' => $json === null ? '' : json_encode($json),
+            ]]);
+            for ($i = 0; $i < 50; $i++) {
+                $body = @file_get_contents("http://127.0.0.1:{$port}{$uri}", false, $context);
+                if ($body !== false) {
+                    preg_match('/ (\d{3}) /', $http_response_header[0], $m);
+                    return [(int) $m[1], json_decode($body, true)];
+                }
+                usleep(100_000); // still starting
+            }
+            $this->fail('the built-in server did not answer: ' . @file_get_contents(self::$dir . '/server.out'));
+        };
+        $ledger = new Database(self::$dir . '/stock.db');
+        $ledger->createItem('MUG', 'Mug');
+        $ledger->receive('MUG', '3', '4');
+        [$status, $info] = $http('GET', '/api/info');
+        $this->assertSame([200, 'cli-server', 'preload'], [$status, $info['sapi'] ?? null, $info['ffi_enable'] ?? null], print_r($info, true));
+        [$status, $order] = $http('POST', '/api/orders', ['status' => 'paid', 'lines' => [['sku' => 'MUG', 'quantity' => '2']]]);
+        $this->assertSame([201, 'reserved'], [$status, $order['stock_status'] ?? null], print_r($order, true));
+        $this->assertSame(409, $http('POST', '/api/checkout', ['sku' => 'MUG', 'quantity' => '2'])[0]);
+        $this->assertSame('2', $ledger->stock('MUG')['reserved']);
+    }
+
     public function testAWrongSettingNamesTheIniLineToChange(): void
     {
         $this->fpm(['ffi.enable=preload', 'opcache.enable=1']);
