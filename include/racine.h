@@ -32,6 +32,7 @@
  *      pay_order {external_id, idempotency_key?};
  *      fulfil_order {external_id, lines?, idempotency_key?};
  *      cancel_order {external_id, idempotency_key?};
+ *      replace_order {external_id, order, idempotency_key?};
  *      return_order {external_id, lines, idempotency_key?};
  *      expire_reservations {now}; order {external_id}; orders {filter?};
  *      crm_settings; set_default_country {country?, idempotency_key?};

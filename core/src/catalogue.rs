@@ -425,6 +425,15 @@ catalogue! { db =>
         external_id: String,
         #[serde(default)] idempotency_key: Option<String>,
     } -> Order, write, spread [] => db.cancel_order(&external_id, idempotency_key.as_deref());
+    /// Replaces an order nothing of which has shipped by a new one in one
+    /// transaction: the old one cancelled, the new one placed (and paid when
+    /// the old one was); a short replacement leaves the old order as it was.
+    ReplaceOrder = "replace_order" {
+        external_id: String,
+        order: NewOrder,
+        #[serde(default)] idempotency_key: Option<String>,
+    } -> Order, write, spread []
+        => db.replace_order(&external_id, &order, idempotency_key.as_deref());
     /// Records goods coming back: restocked at the cost they left with, or scrapped.
     ReturnOrder = "return_order" {
         external_id: String,

@@ -128,6 +128,12 @@ final class Native
         }
     }
 
+    /** The package's opcache.preload script (see php/preload.php). */
+    public static function preloadScript(): string
+    {
+        return dirname(__DIR__) . '/preload.php';
+    }
+
     /**
      * What to change in php.ini when FFI is restricted: the line, the file
      * it lives in and the alternative (preloading), for this SAPI.
@@ -137,7 +143,7 @@ final class Native
         $mode = strtolower((string) ini_get('ffi.enable'));
         $ini = php_ini_loaded_file() ?: 'php.ini';
         $sapi = PHP_SAPI;
-        $preload = dirname(__DIR__) . '/preload.php';
+        $preload = self::preloadScript();
         return match ($mode) {
             'preload' => " (ffi.enable=preload in {$ini}: under the {$sapi} SAPI, FFI is allowed only in code compiled by opcache.preload."
                 . " Either add opcache.preload={$preload} (with opcache.preload_user=www-data when the master runs as root) and restart,"

@@ -1847,6 +1847,26 @@ class FulfilLine:
 
 
 @dataclass(frozen=True)
+class NewOrder:
+    """What `crate::Database::place_order` needs."""
+
+    external_id: str
+    """The host application's order id (unique)."""
+    lines: Iterable[Union[NewOrderLine, Mapping[str, Any]]]
+    """At least one line."""
+    customer: Optional[Union[Customer, Mapping[str, Any]]] = None
+    """Who ordered."""
+    currency: Optional[str] = None
+    """ISO 4217 currency code (`EUR`); `XXX` (ISO's "no currency") when absent."""
+    placed_at: Optional[datetime] = None
+    """When it was placed; now if absent."""
+    expires_at: Optional[datetime] = None
+    """For a cart hold: when its reservations expire unless paid."""
+    create_contact: Optional[bool] = None
+    """Link the customer to a new contact when no contact matches its external id or email (an order always links to a matching one)."""
+
+
+@dataclass(frozen=True)
 class ReturnLine:
     """Quantity of one line coming back."""
 
@@ -2610,6 +2630,21 @@ class Operations:
         result and writes nothing.
         """
         raw = self._run("cancel_order", args({"external_id": external_id, "idempotency_key": idempotency_key}), ())
+        return build(Order, raw)
+
+    def replace_order(
+        self,
+        external_id: str,
+        order: Union[NewOrder, Mapping[str, Any]],
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> Order:
+        """Replaces an order nothing of which has shipped by a new one in one transaction: the old one cancelled, the new one placed (and paid when the old one was); a short replacement leaves the old order as it was.
+
+        With ``idempotency_key``, the same request again returns the first
+        result and writes nothing.
+        """
+        raw = self._run("replace_order", args({"external_id": external_id, "order": order, "idempotency_key": idempotency_key}), ())
         return build(Order, raw)
 
     def return_order(
@@ -3962,7 +3997,7 @@ TOO_DEEP = "is nested more than 128 levels deep"
 INVALID_INPUT_MESSAGE = "invalid {field}: {reason}"
 
 #: Every operation of the catalogue, by name.
-OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "return_order", "expire_reservations", "order", "orders", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities", "export", "outbox_events", "outbox_subscribe", "outbox_poll", "outbox_ack", "outbox_consumers", "outbox_unsubscribe", "outbox_prune", "load_plugin", "plugins", "unload_plugin", "deliver_events",)
+OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "replace_order", "return_order", "expire_reservations", "order", "orders", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities", "export", "outbox_events", "outbox_subscribe", "outbox_poll", "outbox_ack", "outbox_consumers", "outbox_unsubscribe", "outbox_prune", "load_plugin", "plugins", "unload_plugin", "deliver_events",)
 
 __all__ = [
     "DecimalLike",
@@ -4100,6 +4135,7 @@ __all__ = [
     "ReceiveLine",
     "NewOrderLine",
     "FulfilLine",
+    "NewOrder",
     "ReturnLine",
     "NewStage",
     "WinOrder",

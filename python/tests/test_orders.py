@@ -75,6 +75,18 @@ def test_short_order_lists_every_line(db: Database) -> None:
         db.place_order("10", [{"sku": "MUG", "quantity": 1.0, "unit_price": 1}], currency="EUR")
 
 
+def test_replacing_an_edited_order(db: Database) -> None:
+    db.place_order("E1", lines(("MUG", "8")), currency="EUR")
+    db.pay_order("E1")
+    new = db.replace_order("E1", {"external_id": "E1~2", "currency": "EUR", "lines": lines(("MUG", "9"))},
+                           idempotency_key="shop:E1:edit")
+    assert (new.external_id, new.paid, db.order("E1").status) == ("E1~2", True, "cancelled")
+    assert db.stock("MUG").reserved == D("9")
+    with pytest.raises(racine.InsufficientAvailableError):
+        db.replace_order("E1~2", {"external_id": "E1~3", "currency": "EUR", "lines": lines(("MUG", "11"))})
+    assert (db.order("E1~2").status, db.stock("MUG").reserved) == ("placed", D("9"))
+
+
 def test_returns_and_expiry(db: Database) -> None:
     db.place_order("R", lines(("MUG", "2"), ("CUP", "1")), currency="EUR")
     db.fulfil_order("R")

@@ -141,6 +141,68 @@ fn unwind(
     Ok(())
 }
 
+/// Places an order linked to its customer's contact (found, or created
+/// when the order asks): what placing and replacing an order share.
+fn place_for_customer(tx: &dyn Writes, order: &NewOrder, key: Option<&str>) -> Result<Order> {
+    let contact = crate::crm::link_customer(tx, &order.customer, order.create_contact, key)?;
+    if let (Some(c), Some(key)) = (contact, key) {
+        // The stored request and result carry the customer's data.
+        tx.link_personal_key(c, key)?;
+    }
+    place(tx, order, key, contact)
+}
+
+/// Records the payment of an open, unpaid order: its kept value becomes
+/// revenue (what paying and replacing a paid order share).
+fn pay(tx: &dyn Writes, head: &OrderHead, key: Option<&str>) -> Result<()> {
+    let now = crate::instant::now();
+    let kept = kept_value(&lines(tx, head.id)?)?;
+    tx.set_order_status(head.id, head.status, true, now)?;
+    tx.insert_order_event(&NewOrderEvent {
+        order_id: head.id,
+        kind: OrderEventKind::Paid,
+        status_after: head.status,
+        key,
+        detail: "{}",
+        revenue_change: kept,
+        at: now,
+    })?;
+    Ok(())
+}
+
+/// Cancels an open order: pending reservations released, whatever was
+/// issued back as customer returns at the cost it left with, a paid
+/// order's revenue reversed (what cancelling and replacing share).
+fn cancel(tx: &dyn Writes, head: &OrderHead, key: Option<&str>) -> Result<()> {
+    let now = crate::instant::now();
+    let reversed = if head.paid {
+        kept_value(&lines(tx, head.id)?)?.checked_neg()?
+    } else {
+        Decimal::ZERO
+    };
+    let event = tx.insert_order_event(&NewOrderEvent {
+        order_id: head.id,
+        kind: OrderEventKind::Cancelled,
+        status_after: OrderStatus::Cancelled,
+        key,
+        detail: "{}",
+        revenue_change: reversed,
+        at: now,
+    })?;
+    let origin = origin(head.id, event);
+    let mut posting = Posting::new(tx, key);
+    unwind(
+        tx,
+        &mut posting,
+        head,
+        ReservationStatus::Released,
+        &meta(&head.external_id, None),
+        &origin,
+    )?;
+    posting.finish()?;
+    tx.set_order_status(head.id, OrderStatus::Cancelled, head.paid, now)
+}
+
 /// Index of line number `line` in `rows`, or NotFound.
 fn line_index(rows: &[LineState], external_id: &str, line: u32) -> Result<usize> {
     rows.iter()
@@ -431,17 +493,7 @@ impl Database {
     pub fn place_order(&self, order: &NewOrder, idempotency_key: Option<&str>) -> Result<Order> {
         validate_order(order)?;
         self.write_once("place_order", idempotency_key, order, |tx| {
-            let contact = crate::crm::link_customer(
-                tx,
-                &order.customer,
-                order.create_contact,
-                idempotency_key,
-            )?;
-            if let (Some(c), Some(key)) = (contact, idempotency_key) {
-                // The stored request and result carry the customer's data.
-                tx.link_personal_key(c, key)?;
-            }
-            place(tx, order, idempotency_key, contact)
+            place_for_customer(tx, order, idempotency_key)
         })
     }
 
@@ -460,18 +512,7 @@ impl Database {
                     action: "pay again".into(),
                 });
             }
-            let now = crate::instant::now();
-            let kept = kept_value(&self::lines(tx, head.id)?)?;
-            tx.set_order_status(head.id, head.status, true, now)?;
-            tx.insert_order_event(&NewOrderEvent {
-                order_id: head.id,
-                kind: OrderEventKind::Paid,
-                status_after: head.status,
-                key: idempotency_key,
-                detail: "{}",
-                revenue_change: kept,
-                at: now,
-            })?;
+            pay(tx, &head, idempotency_key)?;
             applied(tx, load(tx, external_id)?)
         })
     }
@@ -611,35 +652,48 @@ impl Database {
             if !head.status.is_open() {
                 return Err(transition(&head, "cancel"));
             }
-            let now = crate::instant::now();
-            // A paid order's revenue goes back out with it.
-            let reversed = if head.paid {
-                kept_value(&self::lines(tx, head.id)?)?.checked_neg()?
-            } else {
-                Decimal::ZERO
-            };
-            let event = tx.insert_order_event(&NewOrderEvent {
-                order_id: head.id,
-                kind: OrderEventKind::Cancelled,
-                status_after: OrderStatus::Cancelled,
-                key: idempotency_key,
-                detail: "{}",
-                revenue_change: reversed,
-                at: now,
-            })?;
-            let origin = origin(head.id, event);
-            let mut posting = Posting::new(tx, idempotency_key);
-            unwind(
-                tx,
-                &mut posting,
-                &head,
-                ReservationStatus::Released,
-                &meta(external_id, None),
-                &origin,
-            )?;
-            posting.finish()?;
-            tx.set_order_status(head.id, OrderStatus::Cancelled, head.paid, now)?;
+            cancel(tx, &head, idempotency_key)?;
             applied(tx, load(tx, external_id)?)
+        })
+    }
+
+    /// Replaces an order nothing of which has shipped by a new one, in one
+    /// transaction: the old order is cancelled (its reservations released,
+    /// or with `decrement_on_sale` its goods back at the cost they left
+    /// with) and `order` is placed under its own external id, its lines
+    /// checked against the stock the old one freed. A paid order's
+    /// replacement is paid. A short replacement refuses the whole: the old
+    /// order stays as it was. Returns the replacement.
+    ///
+    /// What an application calls when a customer edits an order after
+    /// placing it.
+    pub fn replace_order(
+        &self,
+        external_id: &str,
+        order: &NewOrder,
+        idempotency_key: Option<&str>,
+    ) -> Result<Order> {
+        validate_order(order)?;
+        let request = (external_id, order);
+        self.write_once("replace_order", idempotency_key, &request, |tx| {
+            let old = head(tx, external_id)?;
+            // Placed is the only state with nothing shipped or returned:
+            // what shipped is a return or a new order, not an edit.
+            if old.status != OrderStatus::Placed {
+                return Err(transition(&old, "replace"));
+            }
+            // The key names the replacement, as the result shows it: the
+            // old order's cancellation is written without it (the key's
+            // record still stops a replay of both).
+            cancel(tx, &old, None)?;
+            applied(tx, load(tx, external_id)?)?;
+            let placed = place_for_customer(tx, order, idempotency_key)?;
+            if !old.paid {
+                return Ok(placed);
+            }
+            let new = head(tx, &order.external_id)?;
+            pay(tx, &new, idempotency_key)?;
+            applied(tx, load(tx, &order.external_id)?)
         })
     }
 

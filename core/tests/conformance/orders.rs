@@ -550,3 +550,101 @@ fn bad_orders_are_refused_before_anything_is_read() {
         "placed"
     );
 }
+
+#[test]
+fn replacing_an_order_is_one_transaction_against_the_stock_the_old_one_freed() {
+    let s = shop(StockPolicy::Reserve);
+    s.db.place_order(&order("R1", &[("MUG", "8")]), Some("shop:R1:placed"))
+        .unwrap();
+    s.db.pay_order("R1", Some("shop:R1:paid")).unwrap();
+    // 9 mugs fit only once the old order's 8 are released: same transaction.
+    let edit = order("R1~2", &[("MUG", "9"), ("CUP", "2")]);
+    let new =
+        s.db.replace_order("R1", &edit, Some("shop:R1:edit"))
+            .unwrap();
+    assert_eq!(
+        (new.external_id.as_str(), new.status, new.paid),
+        ("R1~2", OrderStatus::Placed, true),
+        "a paid order's replacement is paid"
+    );
+    assert_eq!(levels(&s, s.mug), lv("10", "9", "1"));
+    assert_eq!(levels(&s, s.cup), lv("5", "2", "3"));
+    let old = s.db.order("R1").unwrap();
+    assert_eq!(old.status, OrderStatus::Cancelled);
+    // Revenue: paid 8 × 9.90, reversed with the cancellation, 11 × 9.90 paid again.
+    let revenue = |o: &Order| {
+        o.events
+            .iter()
+            .map(|e| e.revenue_change.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(revenue(&old), ["0", "79.2", "-79.2"]);
+    assert_eq!(revenue(&new), ["0", "108.9"]);
+    // A retried edit replays; the same key for another edit is a conflict.
+    let again =
+        s.db.replace_order("R1", &edit, Some("shop:R1:edit"))
+            .unwrap();
+    assert_eq!(again.id, new.id);
+    let other = order("R1~3", &[("MUG", "1")]);
+    assert_eq!(
+        s.db.replace_order("R1", &other, Some("shop:R1:edit"))
+            .unwrap_err()
+            .code(),
+        ErrorCode::IdempotencyConflict
+    );
+
+    // A short replacement refuses the whole: the order stays as it was.
+    let short = order("R1~3", &[("MUG", "11")]);
+    assert!(matches!(
+        s.db.replace_order("R1~2", &short, None),
+        Err(Error::InsufficientAvailable { .. })
+    ));
+    assert_eq!(s.db.order("R1~2").unwrap().status, OrderStatus::Placed);
+    assert_eq!(s.db.order("R1~3").unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(levels(&s, s.mug), lv("10", "9", "1"));
+
+    // Only an order nothing of which shipped can be replaced, by a new id.
+    for (from, to, code) in [
+        ("R1", "R1~4", ErrorCode::InvalidTransition), // cancelled
+        ("R1~2", "R1", ErrorCode::AlreadyExists),
+        ("NOPE", "R9", ErrorCode::NotFound),
+    ] {
+        let err =
+            s.db.replace_order(from, &order(to, &[("MUG", "1")]), None)
+                .unwrap_err();
+        assert_eq!(err.code(), code, "{from} -> {to}: {err}");
+    }
+    s.db.fulfil_order(
+        "R1~2",
+        Some(&[FulfilLine {
+            line: 1,
+            quantity: d("1"),
+        }]),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        s.db.replace_order("R1~2", &order("R1~5", &[("MUG", "1")]), None)
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidTransition
+    );
+    assert_eq!(levels(&s, s.mug), lv("9", "8", "1"));
+    let report = s.db.verify().unwrap();
+    assert!(report.is_clean(), "{report:?}");
+}
+
+#[test]
+fn replacing_under_decrement_on_sale_brings_the_old_goods_back_first() {
+    let s = shop(StockPolicy::DecrementOnSale);
+    s.db.place_order(&order("D1", &[("MUG", "3")]), None)
+        .unwrap();
+    assert_eq!(levels(&s, s.mug), lv("7", "0", "7"));
+    let new =
+        s.db.replace_order("D1", &order("D1~2", &[("MUG", "10")]), None)
+            .unwrap();
+    assert!(!new.paid);
+    assert_eq!(levels(&s, s.mug), lv("0", "0", "0"));
+    assert_eq!(s.db.stock(s.mug, None).unwrap().value, d("0"));
+    assert!(s.db.verify().unwrap().is_clean());
+}

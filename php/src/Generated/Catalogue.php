@@ -62,6 +62,7 @@ final class Catalogue
         'pay_order' => 'payOrder',
         'fulfil_order' => 'fulfilOrder',
         'cancel_order' => 'cancelOrder',
+        'replace_order' => 'replaceOrder',
         'return_order' => 'returnOrder',
         'expire_reservations' => 'expireReservations',
         'order' => 'order',

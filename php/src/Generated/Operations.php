@@ -495,6 +495,20 @@ trait Operations
     }
 
     /**
+     * Replaces an order nothing of which has shipped by a new one in one transaction: the old one cancelled, the new one placed (and paid when the old one was); a short replacement leaves the old order as it was.
+     * With $idempotencyKey, the same request again returns the first result and writes nothing.
+     *
+     * @param string $externalId
+     * @param array{external_id: string, customer?: array{external_id?: string|null, email?: string|null, name?: string|null}, currency?: string, lines: list<array<string, mixed>>, placed_at?: \DateTimeInterface|null, expires_at?: \DateTimeInterface|null, create_contact?: bool} $order
+     * @param string|null $idempotencyKey
+     * @return array{id: int, external_id: string, customer: array{external_id: string|null, email: string|null, name: string|null}, contact: int|null, currency: string, status: 'placed'|'partially_fulfilled'|'fulfilled'|'cancelled'|'expired', paid: bool, total: string, placed_at: \DateTimeImmutable, expires_at: \DateTimeImmutable|null, lines: list<array<string, mixed>>, reservations: list<array<string, mixed>>, movements: list<int>, events: list<array<string, mixed>>}
+     */
+    public function replaceOrder(string $externalId, array $order, ?string $idempotencyKey = null): array
+    {
+        return $this->call('replace_order', ['external_id' => $externalId, 'order' => $order, 'idempotency_key' => $idempotencyKey]);
+    }
+
+    /**
      * Records goods coming back: restocked at the cost they left with, or scrapped.
      * With $idempotencyKey, the same request again returns the first result and writes nothing.
      *

@@ -34,8 +34,7 @@ final class ErrorResponse
             $e instanceof IdempotencyConflictException,
             $e instanceof InvalidTransitionException,
             $e instanceof AlreadyExistsException,
-            $e instanceof PluginException,
-            $e instanceof OrderOutOfSyncException => 409,
+            $e instanceof PluginException => 409,
             $e instanceof InvalidInputException => 422,
             $e instanceof NotFoundException => 404,
             $e instanceof BusyException => 503,
@@ -54,7 +53,7 @@ final class ErrorResponse
      * application's handler (a 500). JSON when the client wants it:
      * {"message": …, "error": {"code": "insufficient_available", "status": 7, …fields}}.
      */
-    public static function render(RacineException|OrderOutOfSyncException $e, Request $request): JsonResponse|Response|null
+    public static function render(RacineException $e, Request $request): JsonResponse|Response|null
     {
         $status = self::status($e);
         if ($status === 500) {
@@ -64,9 +63,7 @@ final class ErrorResponse
         if (!$request->expectsJson()) {
             return new Response($e->getMessage(), $status, $headers + ['Content-Type' => 'text/plain; charset=UTF-8']);
         }
-        $error = $e instanceof RacineException
-            ? ['code' => $e->errorCode] + $e->details
-            : ['code' => 'order_out_of_sync', 'external_id' => $e->externalId];
+        $error = ['code' => $e->errorCode] + $e->details;
         unset($error['message']);
         return new JsonResponse(['message' => $e->getMessage(), 'error' => $error], $status, $headers);
     }

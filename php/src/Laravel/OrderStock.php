@@ -23,8 +23,9 @@ use Racine\RacineInterface;
  *   so a row id SQLite hands out again after a rollback or a delete starts
  *   a new Racine order instead of replaying an old one. Idempotency keys
  *   derive from it: a retried job or a second save changes nothing.
- * - Lines edited while nothing has shipped: the Racine order is cancelled
- *   and placed again with the new lines as a revision (`1042-…~2`).
+ * - Lines edited while nothing has shipped: the Racine order is replaced,
+ *   in one transaction, by a revision with the new lines (`1042-…~2`);
+ *   once something shipped, Racine refuses the edit (invalid_transition).
  * - A refusal is written to the stock status column before it is thrown
  *   (and dispatched as {@see OrderStockRefused}), so the app sees it.
  */
@@ -101,11 +102,10 @@ class OrderStock
         }
         try {
             if ($current !== null && !$this->sameLines($lines, $current['lines'])) {
-                if (!$this->editable($current)) {
-                    throw new OrderOutOfSyncException($external, 'its lines changed after some of it shipped: record a return or a new order instead');
-                }
-                $this->racine->cancelOrder($external, $this->key($external, 'superseded'));
-                [$external, $current] = [$this->revision($order, $external), null];
+                // One transaction in Racine; refused (invalid_transition) once something shipped.
+                $next = $this->revision($order, $external);
+                $current = $this->racine->replaceOrder($external, ['external_id' => $next, 'lines' => $lines, 'currency' => $order->stockCurrency()], $this->key($next, 'placed'));
+                $external = $next;
             }
             if ($current === null) {
                 $current = $this->racine->placeOrder($external, $lines, ['currency' => $order->stockCurrency()], $this->key($external, 'placed'));
@@ -119,7 +119,7 @@ class OrderStock
             if ($target === 'returned') {
                 $current = $this->returnAll($external, $current);
             }
-        } catch (RacineException|OrderOutOfSyncException $e) {
+        } catch (RacineException $e) {
             if (!ErrorResponse::isRefusal($e)) {
                 throw $e; // a fault (busy, storage): the status stays pending, a retry syncs
             }
@@ -239,17 +239,6 @@ class OrderStock
         return $back === [] ? $current : $this->racine->returnOrder($external, $back, $this->key($external, 'returned'));
     }
 
-    /** @param array<string, mixed> $current */
-    private function editable(array $current): bool
-    {
-        foreach ($current['lines'] as $line) {
-            if (Decimal::canonical($line['fulfilled']) !== '0' || Decimal::canonical($line['returned']) !== '0') {
-                return false;
-            }
-        }
-        return $current['status'] === 'placed';
-    }
-
     /**
      * @param list<array<string, mixed>> $app
      * @param list<array<string, mixed>> $racine
@@ -298,7 +287,7 @@ class OrderStock
         return false;
     }
 
-    private function refused(Model $order, RacineException|OrderOutOfSyncException $e): void
+    private function refused(Model $order, RacineException $e): void
     {
         $changes = [];
         if ($this->config['stock_status_attribute'] !== null) {

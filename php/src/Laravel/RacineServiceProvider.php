@@ -90,10 +90,8 @@ class RacineServiceProvider extends ServiceProvider
                 return;
             }
             $handler->renderable(static fn (RacineException $e, $request) => ErrorResponse::render($e, $request));
-            $handler->renderable(static fn (OrderOutOfSyncException $e, $request) => ErrorResponse::render($e, $request));
             // A refusal is the client's business, not a fault to log.
             $handler->reportable(static fn (RacineException $e) => ErrorResponse::isRefusal($e) ? false : null);
-            $handler->reportable(static fn (OrderOutOfSyncException $e) => false);
         });
 
         if ($this->app->runningInConsole()) {

@@ -39,11 +39,10 @@ class DoctorCommand extends Command
         });
         $check('ffi.enable', static function (): string {
             $mode = (string) ini_get('ffi.enable');
-            $ini = php_ini_loaded_file() ?: 'php.ini';
             if (in_array(strtolower($mode), ['', '0', 'false', 'off'], true)) {
-                throw new \RuntimeException("ffi.enable={$mode} in {$ini}: set ffi.enable=1, or ffi.enable=preload with opcache.preload=" . dirname(__DIR__, 3) . '/preload.php');
+                throw new \RuntimeException(trim(Native::iniHint(), ' ()'));
             }
-            return "{$mode} here (" . PHP_SAPI . ", {$ini})";
+            return "{$mode} here (" . PHP_SAPI . ', ' . (php_ini_loaded_file() ?: 'php.ini') . ')';
         });
         $library = $check('library', static fn (): string => Native::libraryPath($config['library'] ?? null));
         $check('header', static fn (): string => Native::headerPath($config['header'] ?? null));
@@ -61,7 +60,7 @@ class DoctorCommand extends Command
         $this->newLine();
         $this->line('Web requests run under php-fpm or the built-in server, where PHP\'s default ffi.enable=preload');
         $this->line('allows FFI only in preloaded code. In FPM\'s php.ini either set ffi.enable=1, or keep it and add:');
-        $this->line('    opcache.preload=' . dirname(__DIR__, 3) . '/preload.php');
+        $this->line('    opcache.preload=' . Native::preloadScript());
         $this->line('    opcache.preload_user=www-data   ; when the master starts as root');
         $this->line('and restart php-fpm.');
         return $failed ? self::FAILURE : self::SUCCESS;

@@ -11,7 +11,8 @@ use Racine\RacineInterface;
 class StockCommand extends Command
 {
     protected $signature = 'racine:stock
-        {item? : SKU or id of one item (every item when left out)}
+        {sku? : SKU of one item (every item when left out)}
+        {--id= : Id of one item, instead of its SKU}
         {--warehouse= : Warehouse id}
         {--low : Only items at or below their reorder point}
         {--json : Print JSON}';
@@ -20,9 +21,10 @@ class StockCommand extends Command
 
     public function handle(RacineInterface $racine): int
     {
-        $item = $this->argument('item');
+        // A SKU may be all digits ("007"): only --id names an item by id.
+        $item = $this->option('id') !== null ? (int) $this->option('id') : $this->argument('sku');
         if ($item !== null) {
-            $levels = $racine->stockByWarehouse(ctype_digit($item) ? (int) $item : $item);
+            $levels = $racine->stockByWarehouse($item);
         } else {
             $filter = array_filter([
                 'warehouse' => $this->option('warehouse') === null ? null : (int) $this->option('warehouse'),

@@ -56,6 +56,7 @@ use Racine\RacineInterface;
  * @method static array payOrder(string $externalId, ?string $idempotencyKey = null)
  * @method static array fulfilOrder(string $externalId, ?array $lines = null, ?string $idempotencyKey = null)
  * @method static array cancelOrder(string $externalId, ?string $idempotencyKey = null)
+ * @method static array replaceOrder(string $externalId, array $order, ?string $idempotencyKey = null)
  * @method static array returnOrder(string $externalId, array $lines, ?string $idempotencyKey = null)
  * @method static array expireReservations(\DateTimeInterface $now)
  * @method static array order(string $externalId)

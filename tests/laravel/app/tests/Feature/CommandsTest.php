@@ -32,7 +32,7 @@ class CommandsTest extends TestCase
         [$code, $out] = $this->command('racine:stock', ['--low' => true, '--json' => true]);
         $this->assertSame(0, $code);
         $this->assertSame([['SKU' => 'MUG', 'Warehouse' => 'all', 'On hand' => '3', 'Reserved' => '0', 'Available' => '3', 'Value' => '6', 'Reorder point' => '5']], json_decode($out, true));
-        [, $out] = $this->command('racine:stock', ['item' => 'MUG']);
+        [, $out] = $this->command('racine:stock', ['sku' => 'MUG']);
         $this->assertMatchesRegularExpression('/\| MUG +\| 1 +\| 3 +\|/', $out);
 
         [$code, $out] = $this->command('racine:dashboard', ['which' => 'erp', '--period' => 'this_month']);
@@ -43,6 +43,14 @@ class CommandsTest extends TestCase
         $this->assertArrayHasKey('win_rate', json_decode($out, true));
         [$code] = $this->command('racine:dashboard', ['which' => 'hr']);
         $this->assertSame(2, $code);
+
+        // A SKU of digits is a SKU, not an id.
+        $this->racine()->createItem('007', 'Spy mug');
+        $this->racine()->receive('007', '4', '1');
+        [, $out] = $this->command('racine:stock', ['sku' => '007', '--json' => true]);
+        $this->assertSame(['007', '4'], [json_decode($out, true)[0]['SKU'], json_decode($out, true)[0]['On hand']]);
+        [, $out] = $this->command('racine:stock', ['--id' => '1', '--json' => true]);
+        $this->assertSame('MUG', json_decode($out, true)[0]['SKU']);
     }
 
     public function testExportWritesXlsxAndCsv(): void

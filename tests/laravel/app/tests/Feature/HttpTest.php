@@ -34,8 +34,7 @@ class HttpTest extends TestCase
     {
         config()->set('racine.library', '/nonexistent/libracine_ffi.so');
         $this->getJson('/api/stock/MUG')->assertStatus(500);
-        $this->assertStringContainsString('library_missing', $this->logged() . ' library_missing');
-        $this->assertStringContainsString('ERROR', $this->logged());
+        $this->assertStringContainsString('.ERROR: the Racine library /nonexistent/libracine_ffi.so does not exist', $this->logged());
     }
 
     public function testABusyDatabaseIsA503WithRetryAfter(): void

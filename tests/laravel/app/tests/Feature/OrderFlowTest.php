@@ -148,9 +148,21 @@ class OrderFlowTest extends TestCase
         // Once it shipped, an edit is refused rather than silently diverging.
         $this->patchJson("/api/orders/{$order['id']}", ['status' => 'shipped'])->assertOk();
         $this->postJson("/api/orders/{$order['id']}/items", ['sku' => 'MUG', 'quantity' => '1'])
-            ->assertStatus(409)->assertJsonPath('error.code', 'order_out_of_sync');
+            ->assertStatus(409)->assertJsonPath('error.code', 'invalid_transition')->assertJsonPath('error.action', 'replace');
         $this->assertSame('refused', Order::find($order['id'])->stock_status);
         $this->assertTrue($this->racine()->verify()['is_clean']);
+    }
+
+    public function testAShortEditKeepsTheOrderAsItWas(): void
+    {
+        $this->shelf('MUG', '3');
+        $order = $this->order([['sku' => 'MUG', 'quantity' => '2']]);
+        $this->postJson("/api/orders/{$order['id']}/items", ['sku' => 'MUG', 'quantity' => '2'])
+            ->assertStatus(409)->assertJsonPath('error.code', 'insufficient_available');
+        $this->assertSame('refused', Order::find($order['id'])->stock_status);
+        $external = $order['id'] . '-' . $order['stock_reference'];
+        $this->assertSame('placed', $this->racine()->order($external)['status'], 'one transaction: nothing cancelled');
+        $this->assertSame('2', $this->racine()->stock('MUG')['reserved']);
     }
 
     public function testAnOrderCreatedPaidBeforeItsLinesWaitsForThem(): void
