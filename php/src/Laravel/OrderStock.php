@@ -100,6 +100,10 @@ class OrderStock
             $this->mark($order, self::AWAITING_LINES);
             return null;
         }
+        if ($current !== null && in_array($current['status'], ['cancelled', 'expired'], true)) {
+            // Paid again after a cancellation (or an expired cart): a new revision.
+            [$external, $current] = [$this->revision($order, $external), null];
+        }
         try {
             if ($current !== null && !$this->sameLines($lines, $current['lines'])) {
                 // One transaction in Racine; refused (invalid_transition) once something shipped.

@@ -153,6 +153,20 @@ class OrderFlowTest extends TestCase
         $this->assertTrue($this->racine()->verify()['is_clean']);
     }
 
+    public function testAnOrderPaidAgainAfterItsCancellationReservesAgain(): void
+    {
+        $this->shelf('MUG', '5');
+        $order = $this->order([['sku' => 'MUG', 'quantity' => '2']]);
+        $this->patchJson("/api/orders/{$order['id']}", ['status' => 'cancelled'])->assertOk()->assertJson(['stock_status' => 'cancelled']);
+        $this->assertSame('0', $this->racine()->stock('MUG')['reserved']);
+        $this->patchJson("/api/orders/{$order['id']}", ['status' => 'paid'])->assertOk()->assertJson(['stock_status' => 'reserved']);
+        $this->assertSame('2', $this->racine()->stock('MUG')['reserved']);
+        $external = $order['id'] . '-' . $order['stock_reference'];
+        $this->assertSame('placed', $this->racine()->order("{$external}~2")['status']);
+        $this->patchJson("/api/orders/{$order['id']}", ['status' => 'cancelled'])->assertOk();
+        $this->assertSame('0', $this->racine()->stock('MUG')['reserved']);
+    }
+
     public function testAShortEditKeepsTheOrderAsItWas(): void
     {
         $this->shelf('MUG', '3');
