@@ -27,7 +27,8 @@ use racine::{
 };
 
 mod common;
-use common::{env_number, two_warehouses, Rng};
+use common::{emit, env_number, two_warehouses, Rng};
+use serde_json::json;
 
 const ITEMS: i64 = 10_000;
 const CONTACTS: i64 = 1_000;
@@ -254,6 +255,12 @@ fn compare(db: &Database, path: &Path, runs: usize) {
             ms(hand),
             hand.as_secs_f64() / racine.as_secs_f64()
         );
+        let per_million = rows.map(|r| ms(racine) / (r as f64 / 1e6));
+        emit(
+            "W8",
+            name,
+            json!({ "racine_ms": ms(racine), "hand_ms": ms(hand), "ms_per_million": per_million }),
+        );
     };
 
     // Stock valuation now: the balances.
@@ -400,6 +407,11 @@ fn compare(db: &Database, path: &Path, runs: usize) {
         "ERP dashboard, March (every KPI)",
         ms(r)
     );
+    emit(
+        "W8",
+        "ERP dashboard, March (every KPI)",
+        json!({ "racine_ms": ms(r) }),
+    );
     // The last month of the data: stock valued near the balances.
     let last = ErpQuery::period(Period::Month(2026, 11));
     let r = median(runs.min(7), || db.erp_dashboard(&last).unwrap());
@@ -408,11 +420,21 @@ fn compare(db: &Database, path: &Path, runs: usize) {
         "ERP dashboard, November (the ledger's last)",
         ms(r)
     );
+    emit(
+        "W8",
+        "ERP dashboard, November (the ledger's last)",
+        json!({ "racine_ms": ms(r) }),
+    );
     let r = median(runs.min(7), || db.crm_dashboard(&crm_month).unwrap());
     println!(
         "    {:<44} {:>7.3} ms",
         "CRM dashboard, March (every KPI)",
         ms(r)
+    );
+    emit(
+        "W8",
+        "CRM dashboard, March (every KPI)",
+        json!({ "racine_ms": ms(r) }),
     );
     println!("\n    ratio = hand-written time / racine time (≥ 1.0: racine is as fast or faster)");
 }

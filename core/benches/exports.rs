@@ -12,6 +12,7 @@
 //! RACINE_BENCH_SKIP=openpyxl@5000000 cargo bench -p racine --bench exports   # openpyxl takes half an hour at 5M
 //! ```
 
+mod common;
 #[path = "../tests/support/copied_ledger.rs"]
 mod copied_ledger;
 
@@ -157,6 +158,12 @@ fn main() {
                 mib(&racine),
                 racine["bytes"]
             );
+            let subject = format!("racine {format} {rows} rows");
+            common::emit(
+                w,
+                &subject,
+                json!({ "rows_per_s": rate(&racine), "peak_mib": mib(&racine), "rows": rows }),
+            );
             let skip = std::env::var("RACINE_BENCH_SKIP").unwrap_or_default();
             for baseline in baselines {
                 if skip.split(',').any(|s| s == format!("{baseline}@{rows}")) {
@@ -179,6 +186,12 @@ fn main() {
                         mib(&b),
                         rate(&racine) / rate(&b),
                         mib(&racine) / mib(&b)
+                    );
+                    let subject = format!("python {baseline} {rows} rows");
+                    common::emit(
+                        w,
+                        &subject,
+                        json!({ "rows_per_s": rate(&b), "peak_mib": mib(&b), "rows": rows }),
                     );
                 }
             }

@@ -9,11 +9,17 @@
   check it, INSERT the movement, UPDATE the stock; one transaction a batch).
 
     pip install ./python && python python/benches/bench_python.py [items] [batches]
+
+``scripts/bench`` runs it with ``RACINE_BENCH_JSON`` (one JSON line per
+figure) and, under callgrind, with ``RACINE_BENCH_OPS=<op>:<n>`` (``stock``,
+``stock-raw`` or ``sqlite-stock``): the set-up, then ``n`` reads, nothing
+else.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -30,6 +36,30 @@ from racine import Movement
 ITEMS = int(sys.argv[1]) if len(sys.argv) > 1 else 2_000
 BATCHES = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 BATCH = 1_000
+
+
+def emit(w: str, subject: str, **fields: Any) -> None:
+    """One figure for scripts/bench, when RACINE_BENCH_JSON names a file."""
+    path = os.environ.get("RACINE_BENCH_JSON")
+    if path:
+        line = {"w": w, "subject": subject, "from": "python", "rev": os.environ.get("RACINE_BENCH_REV", "")}
+        with open(path, "a") as f:
+            f.write(json.dumps({**line, **fields}) + "\n")
+
+
+def ops(tmp: str, spec: str) -> None:
+    """The set-up, then n reads of one kind: for callgrind."""
+    op, n = spec.split(":")
+    db, items, whs = seeded(str(Path(tmp) / "racine.db"))
+    conn = hand_written(str(Path(tmp) / "hand.db"), items, whs)
+    q = "SELECT quantity FROM stock WHERE item_id = ? AND warehouse_id = ?"
+    read = {
+        "stock": db.stock,
+        "stock-raw": db._engine.stock_raw,
+        "sqlite-stock": lambda i, w: conn.execute(q, (i, w)).fetchone(),
+    }[op]
+    for k in range(int(n)):
+        read(items[k % len(items)], whs[k % 2])
 
 
 def seeded(path: str) -> Tuple[racine.Database, List[int], List[int]]:
@@ -113,6 +143,8 @@ def per_call_ns(fn: Any, pairs: List[Tuple[int, int]], n: int) -> float:
 def main() -> None:
     rng = random.Random(42)
     with tempfile.TemporaryDirectory(dir="target" if Path("target").is_dir() else None) as tmp:
+        if os.environ.get("RACINE_BENCH_OPS"):
+            return ops(tmp, os.environ["RACINE_BENCH_OPS"])
         db, items, whs = seeded(str(Path(tmp) / "racine.db"))
         info = db.info()
         print(f"racine {info.version}, SQLite {info.sqlite_version}, Python {sys.version.split()[0]}; "
@@ -137,6 +169,11 @@ def main() -> None:
         print(f"    Python, Database.on_hand (Decimal):          {fast_ns / 1000:7.2f} µs  (+{(fast_ns - rust_ns) / 1000:.2f} µs)")
         print(f"    Python, Database.stock (StockLevel):         {full_ns / 1000:7.2f} µs  (+{(full_ns - rust_ns) / 1000:.2f} µs)")
         print(f"    Python sqlite3, hand-written SELECT:         {sqlite_ns / 1000:7.2f} µs")
+        emit("W7 Python", "rust direct", mean_us=rust_ns / 1000)
+        emit("W7 Python", "racine stock_raw", mean_us=raw_ns / 1000)
+        emit("W7 Python", "racine on_hand", mean_us=fast_ns / 1000)
+        emit("W7 Python", "racine stock", mean_us=full_ns / 1000)
+        emit("W7 Python", "python sqlite3 hand-written", mean_us=sqlite_ns / 1000)
 
         # W12: batches of 1,000.
         # Interleaved, so that both see the same ledger size and checkpoints.
@@ -155,6 +192,9 @@ def main() -> None:
         print(f"    Rust direct post_batch:                {rust_rate:9.0f}")
         print(f"    Python Database.post_batch:            {py_rate:9.0f}   ratio to Rust {py_rate / rust_rate:.2f} (target >= 0.8)")
         print(f"    Python sqlite3, hand-written service:  {hand_rate:9.0f}   (no valuation, no history)")
+        emit("W12 Python", "rust direct", per_s=rust_rate)
+        emit("W12 Python", "racine", per_s=py_rate)
+        emit("W12 Python", "python sqlite3 hand-written", per_s=hand_rate)
         assert db.verify().is_clean
         db.close()
         conn.close()

@@ -46,6 +46,35 @@ impl From<rusqlite::Error> for SqlError {
         use rusqlite::ErrorCode as C;
         SqlError(match e.sqlite_error_code() {
             Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => Error::Busy,
+            // What the file system did, and what to do about it; SQLite's
+            // own words stay in `source`.
+            Some(C::DiskFull) => Error::Storage {
+                reason: "the disk is full (or a file-size limit was reached): this write was \
+                         not kept; free some space and retry"
+                    .into(),
+                source: Some(Box::new(e)),
+            },
+            // A write past a file-size limit (EFBIG) and a failing disk
+            // come back as I/O errors, not as a full disk.
+            Some(C::SystemIoFailure) => Error::Storage {
+                reason: "the file system failed a read or a write (a full disk, a file-size \
+                         limit, a failing or removed disk): this write was not kept; fix the \
+                         disk and retry"
+                    .into(),
+                source: Some(Box::new(e)),
+            },
+            Some(C::DatabaseCorrupt) => Error::Storage {
+                reason: "the database file is damaged (SQLite found a malformed page): Racine \
+                         left it as it is; restore it from a backup"
+                    .into(),
+                source: Some(Box::new(e)),
+            },
+            Some(C::NotADatabase) => Error::Storage {
+                reason: "the file is not a Racine or SQLite database, or its header is damaged: \
+                         Racine left it as it is"
+                    .into(),
+                source: Some(Box::new(e)),
+            },
             _ => match e {
                 // A row mapper's own error (a corrupt stored name) comes back as is.
                 rusqlite::Error::FromSqlConversionFailure(_, _, inner) => {
