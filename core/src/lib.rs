@@ -105,7 +105,7 @@ pub use purchases::{
 };
 pub use suppliers::{NewSupplier, Supplier, SupplierChanges, SupplierFilter};
 pub use valuation::ValuationMethod;
-pub use verify::{Drift, KeyDrift, OpportunityDrift, VerifyReport};
+pub use verify::{Drift, KeyDrift, OpportunityDrift, ReferenceDrift, VerifyReport};
 pub use warehouses::{NewWarehouse, Warehouse, WarehouseChanges, WarehouseFilter};
 
 /// Instants in the API are `jiff::Timestamp`s; re-exported so callers use

@@ -66,6 +66,19 @@ pub struct KeyDrift {
     pub problem: String,
 }
 
+/// A row that refers to a row that does not exist (an item, a warehouse,
+/// an order…): the database was changed outside Racine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct ReferenceDrift {
+    /// The table of the row (`movements`, `order_lines`…).
+    pub table: String,
+    /// Its id (for balances, the item id).
+    pub row: i64,
+    /// What it refers to that is missing (`item`, `warehouse`, a table).
+    pub missing: String,
+}
+
 /// What [`Database::verify`] checked and found.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
@@ -89,6 +102,9 @@ pub struct VerifyReport {
     /// The first opportunities found out of step with their log (at most 1000).
     #[serde(default)]
     pub opportunity_drifts: Vec<OpportunityDrift>,
+    /// The first rows found referring to nothing (at most 1000).
+    #[serde(default)]
+    pub reference_drifts: Vec<ReferenceDrift>,
     /// True when nothing drifted (`drift_count` is 0).
     pub is_clean: bool,
 }
@@ -263,6 +279,9 @@ impl Database {
             check_idempotency(r, &mut report)?;
             check_opportunities(r, &mut report)?;
             check_open_pipeline(r, &mut report)?;
+            let (dangling, count) = r.dangling_references(MAX_LISTED)?;
+            report.drift_count += count;
+            report.reference_drifts = dangling;
             report.is_clean = report.drift_count == 0;
             Ok(report)
         })

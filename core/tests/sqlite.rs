@@ -51,6 +51,34 @@ mod file {
         .id
     }
 
+    /// The rules check every reference of the rows they write, so SQLite
+    /// does not check them again on the hot tables; verify still proves
+    /// them, and names a row that refers to nothing.
+    #[test]
+    fn verify_names_rows_that_refer_to_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shop.db");
+        let db = Database::open(&path).unwrap();
+        let a = item(&db, "A", ValuationMethod::MovingAverage);
+        db.post(&Movement::receipt(a, d("1"), d("1"))).unwrap();
+        assert!(db.verify().unwrap().is_clean());
+        let raw = rusqlite::Connection::open(&path).unwrap();
+        raw.execute(
+            "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
+             VALUES (999, 1, 0, 0, 0, 0)",
+            [],
+        )
+        .unwrap();
+        let report = db.verify().unwrap();
+        assert!(!report.is_clean());
+        assert_eq!(report.reference_drifts.len(), 1, "{report:?}");
+        let drift = &report.reference_drifts[0];
+        assert_eq!(
+            (drift.table.as_str(), drift.row, drift.missing.as_str()),
+            ("balances", 999, "item")
+        );
+    }
+
     #[test]
     fn ledger_rows_cannot_be_changed_and_verify_reports_tampering() {
         let dir = tempfile::tempdir().unwrap();

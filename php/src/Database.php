@@ -5,8 +5,8 @@ declare(strict_types=1);
 namespace Racine;
 
 use DateTimeImmutable;
-use DateTimeInterface;
 use DateTimeZone;
+use DateTimeInterface;
 use FFI;
 use FFI\CData;
 use Racine\Exception\DatabaseClosedException;
@@ -55,6 +55,8 @@ final class Database implements RacineInterface
 
     private ?FFI $ffi = null;
     private ?CData $handle = null;
+    /** The struct racine_stock fills, kept between reads. */
+    private ?CData $stockOut = null;
     /** The process that opened $handle: a forked child must not share it. */
     private int $pid = 0;
     private bool $closed = false;
@@ -397,7 +399,8 @@ final class Database implements RacineInterface
             return array_intersect_key($level, ['on_hand' => 1, 'reserved' => 1, 'available' => 1, 'value' => 1]);
         }
         $handle = $this->handle();
-        $out = $this->ffi->new('RacineStock');
+        // One result struct for the life of the object: a read allocates nothing.
+        $out = $this->stockOut ??= $this->ffi->new('RacineStock');
         $this->check($this->ffi->racine_stock($handle, $item, $warehouse ?? 0, FFI::addr($out)));
         return [
             'on_hand' => Decimal::fromMillionths($out->on_hand),
@@ -554,9 +557,26 @@ final class Database implements RacineInterface
             if (is_array($v)) {
                 $value[$k] = self::instants($v);
             } elseif (is_string($v) && isset(Catalogue::INSTANT_FIELDS[$k])) {
-                $value[$k] = new DateTimeImmutable($v);
+                $value[$k] = self::instant($v);
             }
         }
         return $value;
+    }
+
+    /**
+     * An instant of a result (`2026-03-01T09:30:00Z`, `…:00.25Z`: the core
+     * writes them in UTC) as a DateTimeImmutable in UTC.
+     *
+     * `new DateTimeImmutable('…Z')` costs about 26 µs in PHP 8.2 (it looks
+     * the zone abbreviation up); the exact format with the UTC zone given
+     * costs under 2, and a post's result holds two instants per movement.
+     */
+    private static function instant(string $text): DateTimeImmutable
+    {
+        static $utc = null;
+        $utc ??= new DateTimeZone('UTC');
+        $format = strlen($text) === 20 ? 'Y-m-d\TH:i:s\Z' : 'Y-m-d\TH:i:s.u\Z';
+        return DateTimeImmutable::createFromFormat($format, $text, $utc)
+            ?: new DateTimeImmutable($text); // any other form the parser accepts
     }
 }

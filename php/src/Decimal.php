@@ -13,9 +13,15 @@ use Racine\Generated\Catalogue;
  */
 final class Decimal
 {
+    /** Millionths in one unit. */
+    private const UNIT = 10 ** Catalogue::DECIMAL_SCALE;
+
     /** Millionths to the shortest exact text: 12500000 -> "12.5". */
     public static function fromMillionths(int $millionths): string
     {
+        if ($millionths % self::UNIT === 0) {
+            return (string) intdiv($millionths, self::UNIT); // whole numbers, the common case
+        }
         $scale = Catalogue::DECIMAL_SCALE;
         $sign = $millionths < 0 ? '-' : '';
         // Work on the digits so that PHP_INT_MIN does not overflow.

@@ -52,6 +52,23 @@ final class DatabaseTest extends TestCase
         self::assertSame('-9223372036854.775808', Decimal::fromMillionths(PHP_INT_MIN));
         self::assertSame('0.000001', Decimal::fromMillionths(1));
         self::assertSame('-12.5', Decimal::fromMillionths(-12500000));
+        foreach ([0 => '0', 5_000_000 => '5', -5_000_000 => '-5', -1 => '-0.000001', PHP_INT_MAX => '9223372036854.775807'] as $raw => $text) {
+            self::assertSame($text, Decimal::fromMillionths($raw));
+        }
+        self::assertSame('-9223372036854', Decimal::fromMillionths(-9223372036854 * 1_000_000));
+    }
+
+    public function testInstantsOfResultsAreExactAndInUtc(): void
+    {
+        $item = $this->db->createItem('TIME', 'Time')['id'];
+        foreach (['2025-11-01T08:00:00Z', '2025-11-01T08:00:00.25Z', '2025-11-01T09:00:00.000001+01:00', '0001-01-01T00:00:00Z'] as $at) {
+            $posted = $this->db->receive($item, '1', '1', ['effective_at' => new DateTimeImmutable($at)]);
+            $effective = $posted['movements'][0]['effective_at'];
+            self::assertInstanceOf(DateTimeImmutable::class, $effective);
+            self::assertSame('UTC', $effective->getTimezone()->getName());
+            self::assertEquals(new DateTimeImmutable($at), $effective, $at);
+            self::assertSame((new DateTimeImmutable($at))->format('U.u'), $effective->format('U.u'));
+        }
     }
 
     public function testMasterData(): void

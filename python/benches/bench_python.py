@@ -28,7 +28,7 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 import racine
 from racine import Movement
@@ -53,13 +53,18 @@ def ops(tmp: str, spec: str) -> None:
     db, items, whs = seeded(str(Path(tmp) / "racine.db"))
     conn = hand_written(str(Path(tmp) / "hand.db"), items, whs)
     q = "SELECT quantity FROM stock WHERE item_id = ? AND warehouse_id = ?"
-    read = {
+
+    def by_hand(i: int, w: int) -> Any:
+        return conn.execute(q, (i, w)).fetchone()
+
+    read: Dict[str, Callable[[int, int], Any]] = {
         "stock": db.stock,
         "stock-raw": db._engine.stock_raw,
-        "sqlite-stock": lambda i, w: conn.execute(q, (i, w)).fetchone(),
-    }[op]
+        "sqlite-stock": by_hand,
+    }
+    fn = read[op]
     for k in range(int(n)):
-        read(items[k % len(items)], whs[k % 2])
+        fn(items[k % len(items)], whs[k % 2])
 
 
 def seeded(path: str) -> Tuple[racine.Database, List[int], List[int]]:

@@ -13,7 +13,7 @@ import os
 from datetime import datetime, timezone
 from decimal import Decimal
 from types import TracebackType
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Type, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 from . import _generated as g
 from . import _racine
@@ -38,7 +38,6 @@ class ExportProgress:
     done: bool
     """Whether the export is complete (the last call)."""
 
-_ONE = Decimal(1)
 
 
 def _ident(value: Any) -> Any:
@@ -53,13 +52,35 @@ def _typed_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and -(2**63) <= value < 2**63
 
 
+_UNIT = 10**g.DECIMAL_SCALE
+
+
 def _from_raw(raw: int) -> Decimal:
     """A raw integer of the typed path (``DECIMAL_SCALE`` fractional digits)
-    to the same Decimal the JSON path gives (``Decimal('2.5')``)."""
-    d = Decimal(raw).scaleb(-g.DECIMAL_SCALE)
-    if d == d.to_integral_value():
-        return d.quantize(_ONE)  # 110, not 1.1E+2
-    return d.normalize()  # 2.5, not 2.500000
+    to the same Decimal the JSON path gives (``Decimal('2.5')``, ``Decimal('110')``).
+
+    Whole numbers, the common case, take one conversion from int; the others
+    are written out as the core writes them (no trailing zeros)."""
+    whole, frac = divmod(raw, _UNIT)
+    if not frac:
+        return Decimal(whole)
+    if raw < 0:
+        whole, frac = divmod(-raw, _UNIT)
+        return Decimal(f"-{whole}.{frac:0{g.DECIMAL_SCALE}d}".rstrip("0"))
+    return Decimal(f"{whole}.{frac:0{g.DECIMAL_SCALE}d}".rstrip("0"))
+
+
+_new = object.__new__
+T = TypeVar("T")
+
+
+def _built(cls: Type[T], fields: Dict[str, Any]) -> T:
+    """An instance of the frozen dataclass ``cls`` with ``fields`` (every
+    field, already converted): what ``cls(**fields)`` gives, without its
+    one ``object.__setattr__`` call per field on the hottest reads."""
+    obj = _new(cls)
+    obj.__dict__.update(fields)
+    return obj
 
 
 def _too_deep(request: Dict[str, Any], spread: Tuple[str, ...]) -> InvalidInputError:
@@ -260,16 +281,19 @@ class Database(g.Operations):
         if not _typed_id(ident) or not (where is None or _typed_id(where)):
             return super().stock(item, warehouse)
         i, sku, w, on_hand, reserved, available, value, unit_value, reorder = self._engine.stock_level(ident, where)
-        return g.StockLevel(
-            item=i,
-            sku=sku,
-            warehouse=w,
-            on_hand=_from_raw(on_hand),
-            reserved=_from_raw(reserved),
-            available=_from_raw(available),
-            value=_from_raw(value),
-            unit_value=_from_raw(unit_value),
-            reorder_point=None if reorder is None else _from_raw(reorder),
+        return _built(
+            g.StockLevel,
+            {
+                "item": i,
+                "sku": sku,
+                "warehouse": w,
+                "on_hand": _from_raw(on_hand),
+                "reserved": _from_raw(reserved),
+                "available": _from_raw(available),
+                "value": _from_raw(value),
+                "unit_value": _from_raw(unit_value),
+                "reorder_point": None if reorder is None else _from_raw(reorder),
+            },
         )
 
     def on_hand(self, item: g.IdLike, warehouse: Optional[g.IdLike] = None) -> Decimal:

@@ -501,6 +501,18 @@ class OpportunityDrift:
 
 
 @dataclass(frozen=True)
+class ReferenceDrift:
+    """A row that refers to a row that does not exist (an item, a warehouse, an order…): the database was changed outside Racine."""
+
+    table: str
+    """The table of the row (`movements`, `order_lines`…)."""
+    row: int
+    """Its id (for balances, the item id)."""
+    missing: str
+    """What it refers to that is missing (`item`, `warehouse`, a table)."""
+
+
+@dataclass(frozen=True)
 class VerifyReport:
     """What `Database::verify` checked and found."""
 
@@ -520,6 +532,8 @@ class VerifyReport:
     """Opportunities whose transition log was replayed."""
     opportunity_drifts: List[OpportunityDrift]
     """The first opportunities found out of step with their log (at most 1000)."""
+    reference_drifts: List[ReferenceDrift]
+    """The first rows found referring to nothing (at most 1000)."""
     is_clean: bool
     """True when nothing drifted (`drift_count` is 0)."""
 
@@ -4055,6 +4069,7 @@ __all__ = [
     "Drift",
     "KeyDrift",
     "OpportunityDrift",
+    "ReferenceDrift",
     "VerifyReport",
     "Customer",
     "OrderLine",

@@ -415,6 +415,15 @@ def test_typed_and_json_reads_agree(db: Database) -> None:
     db.issue(item, D("2.500001"))
     assert str(db.stock(item).on_hand) == "100"
     assert db.on_hand(item) == D("100")
+    # Negative and fractional figures, every field, as the JSON path writes them.
+    short = db.create_item("NEG", "Neg", allow_negative=True, valuation="moving_average")
+    db.receive(short, D("1.25"), D("3.1"))
+    for qty in [D("3.5"), D("0.000001"), 7]:
+        db.issue(short, qty)
+        typed = db.stock(short)
+        via_json = racine._convert.build(racine.StockLevel, db._call("stock", item=short.id))
+        assert typed == via_json
+        assert repr(typed) == repr(via_json)
 
 
 def test_error_hierarchy() -> None:

@@ -8,8 +8,7 @@
 //! The availability rule lives here once, in [`Posting::available`]: an
 //! issue and an order's lines are checked by the same function.
 
-use std::collections::HashMap;
-
+use foldhash::HashMap;
 use jiff::Timestamp;
 
 use crate::decimal::Decimal;
@@ -85,10 +84,10 @@ impl<'t> Posting<'t> {
             tx,
             key,
             now: crate::instant::now(),
-            items: HashMap::new(),
-            warehouses: HashMap::new(),
+            items: HashMap::default(),
+            warehouses: HashMap::default(),
             default_warehouse: None,
-            states: HashMap::new(),
+            states: HashMap::default(),
         }
     }
 

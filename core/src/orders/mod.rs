@@ -76,9 +76,14 @@ fn policy(r: &(impl Reads + ?Sized)) -> Result<StockPolicy> {
     }
 }
 
+/// The reference of an order's movements.
+fn reference(external_id: &str) -> String {
+    format!("order:{external_id}")
+}
+
 /// The movement fields (reference, time) shared by an event's movements.
 fn meta(external_id: &str, at: Option<Timestamp>) -> Movement {
-    let mut m = Movement::issue(0, Decimal::ONE).reference(format!("order:{external_id}"));
+    let mut m = Movement::issue(0, Decimal::ONE).reference(reference(external_id));
     m.effective_at = at;
     m
 }
@@ -284,7 +289,7 @@ pub(crate) fn load(r: &(impl Reads + ?Sized), external_id: &str) -> Result<Order
         expires_at: row.expires_at,
         lines,
         reservations,
-        movements: r.order_movement_ids(row.id)?,
+        movements: r.order_movement_ids(row.id, &reference(external_id))?,
         events: r.order_events(row.id)?,
     })
 }
@@ -361,6 +366,30 @@ pub(crate) fn place(
     })?;
     let origin = origin(order_id, event);
     let meta = meta(&order.external_id, order.placed_at);
+    // The result is built from what is written here, not read back.
+    let mut placed = Order {
+        id: order_id,
+        external_id: order.external_id.clone(),
+        customer: order.customer.clone(),
+        contact,
+        currency: order.currency.clone(),
+        status: OrderStatus::Placed,
+        paid: false,
+        total,
+        placed_at: order.placed_at.map(stored).unwrap_or(now),
+        expires_at: order.expires_at.map(stored),
+        lines: Vec::with_capacity(order.lines.len()),
+        reservations: Vec::new(),
+        movements: Vec::new(),
+        events: vec![OrderEvent {
+            id: event,
+            kind: OrderEventKind::Placed,
+            status_after: OrderStatus::Placed,
+            idempotency_key: idempotency_key.map(str::to_owned),
+            at: now,
+            revenue_change: Decimal::ZERO,
+        }],
+    };
     for (i, (l, (item, wh))) in order.lines.iter().zip(&resolved).enumerate() {
         let mut line = LineState {
             id: 0,
@@ -379,16 +408,42 @@ pub(crate) fn place(
             let m = posting.issue_line(*item, *wh, l.quantity, Reason::Sale, &meta, &origin)?;
             line.out_quantity = l.quantity;
             line.out_value = m.value_change.checked_neg()?;
+            placed.movements.push(m.id);
         }
         let line_id = tx.insert_order_line(order_id, &line)?;
+        let mut reserved = Decimal::ZERO;
         if policy == StockPolicy::Reserve {
             posting.change_reserved(*item, *wh, l.quantity)?;
             let expires = order.expires_at.map(stored);
-            tx.insert_reservation(line_id, *item, *wh, l.quantity, expires, now)?;
+            let id = tx.insert_reservation(line_id, *item, *wh, l.quantity, expires, now)?;
+            reserved = l.quantity;
+            placed.reservations.push(Reservation {
+                id,
+                line: line.line_no,
+                quantity: l.quantity,
+                pending: l.quantity,
+                status: ReservationStatus::Pending,
+                expires_at: expires,
+            });
         }
+        placed.lines.push(OrderLine {
+            line: line.line_no,
+            item: *item,
+            sku: posting.sku(*item)?,
+            warehouse: *wh,
+            quantity: l.quantity,
+            unit_price: l.unit_price,
+            reserved,
+            out: line.out_quantity,
+            fulfilled: Decimal::ZERO,
+            returned: Decimal::ZERO,
+            restocked: Decimal::ZERO,
+        });
     }
     posting.finish()?;
-    applied(tx, load(tx, &order.external_id)?)
+    // Debug builds (every test) check the result against the stored order.
+    debug_assert_eq!(placed, load(tx, &order.external_id)?);
+    applied(tx, placed)
 }
 
 /// The order as an event left it, that event written to the outbox (with

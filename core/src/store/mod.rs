@@ -34,6 +34,7 @@ use crate::outbox::EventKind;
 use crate::purchases::{PurchaseFilter, PurchaseStatus};
 use crate::suppliers::{NewSupplier, Supplier, SupplierFilter};
 use crate::valuation::{Layer, ValuationMethod};
+use crate::verify::ReferenceDrift;
 use crate::warehouses::{Warehouse, WarehouseFilter};
 
 /// An engine: hands out read handles and write transactions.
@@ -484,7 +485,9 @@ pub(crate) trait OrderReads {
     fn reservations(&self, order_id: i64) -> Result<Vec<(i64, Reservation)>>;
     fn order_events(&self, order_id: i64) -> Result<Vec<OrderEvent>>;
     /// Ids of the movements the order's events wrote, in ledger order.
-    fn order_movement_ids(&self, order_id: i64) -> Result<Vec<i64>>;
+    /// The movements of order `order_id`, whose reference is `reference`
+    /// (`order:<external id>`).
+    fn order_movement_ids(&self, order_id: i64, reference: &str) -> Result<Vec<i64>>;
     /// Orders still `placed`, unpaid, whose hold ended at or before `now`.
     fn expired_order_ids(&self, now: Timestamp) -> Result<Vec<String>>;
     /// External ids of up to `limit` orders matching `filter` with Racine
@@ -505,7 +508,7 @@ pub(crate) trait OrderWrites {
         quantity: Decimal,
         expires_at: Option<Timestamp>,
         at: Timestamp,
-    ) -> Result<()>;
+    ) -> Result<i64>;
     /// Sets what a reservation still holds and its status (and when it
     /// was resolved, unless still pending).
     fn update_reservation(
@@ -932,4 +935,7 @@ pub(crate) trait AuditReads {
     fn keyed_movements(&self) -> Result<Vec<MovementRecord>>;
     /// Every order event applied under an idempotency key: (key, event id).
     fn keyed_order_events(&self) -> Result<Vec<(String, i64)>>;
+    /// Rows that refer to a row that does not exist, at most `limit`, and
+    /// how many there are in all.
+    fn dangling_references(&self, limit: usize) -> Result<(Vec<ReferenceDrift>, u64)>;
 }

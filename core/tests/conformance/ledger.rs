@@ -796,3 +796,61 @@ fn a_backdated_issue_may_not_make_the_past_negative() {
         .unwrap();
     assert!(db.verify().unwrap().is_clean());
 }
+
+/// What a connection keeps of items and warehouses between writes is never
+/// stale: a change made through another connection (another PHP-FPM worker,
+/// another app server) applies to this connection's very next write.
+#[test]
+fn master_data_changed_by_another_connection_applies_to_the_next_write() {
+    let shared = super::shared();
+    let (here, there) = ((shared.connect)(), (shared.connect)());
+    let a = item(&here, "A", ValuationMethod::MovingAverage);
+    here.post(&Movement::receipt(a, d("2"), d("5"))).unwrap();
+    here.post(&Movement::issue("A", d("1"))).unwrap(); // rules and SKU now kept here
+    let err = here.post(&Movement::issue(a, d("5"))).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NegativeStock);
+
+    // Elsewhere, the item may go negative: here, the next issue may too.
+    there
+        .update_item(
+            a,
+            &ItemChanges {
+                allow_negative: Some(true),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    here.post(&Movement::issue(a, d("5"))).unwrap();
+
+    // Elsewhere, it is deactivated: here, a receipt is refused.
+    there.deactivate_item(a).unwrap();
+    let err = here
+        .post(&Movement::receipt("A", d("1"), d("5")))
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidTransition);
+
+    // A new default warehouse elsewhere is where this connection's next
+    // movement without a warehouse goes.
+    let b = item(&there, "B", ValuationMethod::Fifo);
+    let w2 = there
+        .create_warehouse(&NewWarehouse {
+            code: "W2".into(),
+            name: "Second".into(),
+            is_default: false,
+        })
+        .unwrap()
+        .id;
+    here.post(&Movement::receipt("B", d("1"), d("1"))).unwrap();
+    there
+        .update_warehouse(
+            w2,
+            &WarehouseChanges {
+                is_default: Some(true),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let moved = here.post(&Movement::receipt(b, d("1"), d("1"))).unwrap();
+    assert_eq!(moved.movements[0].warehouse, w2);
+    assert!(here.verify().unwrap().is_clean());
+}

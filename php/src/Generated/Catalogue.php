@@ -13,7 +13,7 @@ final class Catalogue
     public const DECIMAL_SCALE = 6;
 
     /** Schema version of the database files this library writes. */
-    public const SCHEMA_VERSION = 8;
+    public const SCHEMA_VERSION = 9;
 
     /** The core's refusals of a value that json_encode gives up on first, and the message of an invalid-input error. */
     public const TOO_DEEP = 'is nested more than 128 levels deep';

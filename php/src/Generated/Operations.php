@@ -411,7 +411,7 @@ trait Operations
     /**
      * Replays the ledger and reports every drift (none on a healthy database).
      *
-     * @return array{movements_checked: int, balances_checked: int, records_checked: int, drift_count: int, drifts: list<array<string, mixed>>, key_drifts: list<array<string, mixed>>, opportunities_checked: int, opportunity_drifts: list<array<string, mixed>>, is_clean: bool}
+     * @return array{movements_checked: int, balances_checked: int, records_checked: int, drift_count: int, drifts: list<array<string, mixed>>, key_drifts: list<array<string, mixed>>, opportunities_checked: int, opportunity_drifts: list<array<string, mixed>>, reference_drifts: list<array<string, mixed>>, is_clean: bool}
      */
     public function verify(): array
     {

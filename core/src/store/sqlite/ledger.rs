@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::session::hot;
 use super::{instant, micros, run, stored, Conn, SqlError, SqlResult, SqliteTx};
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
@@ -16,6 +17,7 @@ use crate::store::{
     LevelRow, NewMovement, RecordedMovement, TransferLeg,
 };
 use crate::valuation::{Layer, ValuationMethod};
+use crate::verify::ReferenceDrift;
 
 /// Bytes per layer in the stored form.
 const LAYER_BYTES: usize = 24;
@@ -124,45 +126,46 @@ fn movement_from_row(r: &Row) -> rusqlite::Result<MovementRecord> {
 impl<T: Conn + ?Sized> LedgerReads for T {
     fn balance(&self, item: i64, warehouse: i64) -> Result<Option<Balance>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "SELECT on_hand, reserved, value, rate FROM balances
-                     WHERE item_id = ?1 AND warehouse_id = ?2",
-                )?
-                .query_row([item, warehouse], |r| balance_from(r, 0))
-                .optional()?)
+                     WHERE item_id = ?1 AND warehouse_id = ?2"
+                ),
+                |s| {
+                    Ok(s.query_row([item, warehouse], |r| balance_from(r, 0))
+                        .optional()?)
+                },
+            )
         })
     }
 
     fn cost_layers(&self, item: i64, warehouse: i64) -> Result<VecDeque<Layer>> {
         let blob: Option<Vec<u8>> = run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(
-                    "SELECT layers FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2",
-                )?
-                .query_row([item, warehouse], |r| r.get(0))
-                .optional()?)
+            self.session().with(
+                hot!("SELECT layers FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2"),
+                |s| Ok(s.query_row([item, warehouse], |r| r.get(0)).optional()?),
+            )
         })?;
         decode_layers(&blob.unwrap_or_default())
     }
 
     fn level(&self, item: i64, warehouse: i64) -> Result<Option<(LevelRow, bool)>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "SELECT i.id, i.sku, COALESCE(b.on_hand, 0), COALESCE(b.reserved, 0),
                             COALESCE(b.value, 0), 0, i.reorder_point, b.item_id IS NOT NULL
                      FROM items i
                      LEFT JOIN balances b ON b.item_id = i.id AND b.warehouse_id = ?2
-                     WHERE i.id = ?1",
-                )?
-                .query_row(params![item, warehouse], |r| {
-                    Ok((level_from(r)?, r.get::<_, bool>(7)?))
-                })
-                .optional()?)
+                     WHERE i.id = ?1"
+                ),
+                |s| {
+                    Ok(s.query_row(params![item, warehouse], |r| {
+                        Ok((level_from(r)?, r.get::<_, bool>(7)?))
+                    })
+                    .optional()?)
+                },
+            )
         })
     }
 
@@ -219,29 +222,32 @@ impl<T: Conn + ?Sized> LedgerReads for T {
 
     fn item_totals(&self, item: i64) -> Result<[i128; 3]> {
         run(|| {
-            let mut stmt = self.conn().prepare_cached(
-                "SELECT on_hand, reserved, value FROM balances WHERE item_id = ?1",
-            )?;
-            let mut rows = stmt.query([item])?;
-            let mut totals = [0i128; 3];
-            while let Some(r) = rows.next()? {
-                for (i, total) in totals.iter_mut().enumerate() {
-                    *total += i128::from(r.get::<_, i64>(i)?);
-                }
-            }
-            Ok(totals)
+            self.session().with(
+                hot!("SELECT on_hand, reserved, value FROM balances WHERE item_id = ?1"),
+                |stmt| {
+                    let mut rows = stmt.query([item])?;
+                    let mut totals = [0i128; 3];
+                    while let Some(r) = rows.next()? {
+                        for (i, total) in totals.iter_mut().enumerate() {
+                            *total += i128::from(r.get::<_, i64>(i)?);
+                        }
+                    }
+                    Ok(totals)
+                },
+            )
         })
     }
 
     fn warehouse_values(&self) -> Result<Vec<(i64, Decimal)>> {
         run(|| {
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT warehouse_id, value FROM warehouse_values")?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, Decimal::from_raw(r.get(1)?))))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+            self.session().with(
+                hot!("SELECT warehouse_id, value FROM warehouse_values"),
+                |stmt| {
+                    Ok(stmt
+                        .query_map([], |r| Ok((r.get(0)?, Decimal::from_raw(r.get(1)?))))?
+                        .collect::<rusqlite::Result<Vec<_>>>()?)
+                },
+            )
         })
     }
 
@@ -433,10 +439,10 @@ impl SqliteTx<'_> {
     fn peek_movement_id(&self) -> SqlResult<i64> {
         let id = match self.next_movement_id.get() {
             Some(id) => id,
-            None => self
-                .conn()
-                .prepare_cached("SELECT COALESCE(MAX(id), 0) + 1 FROM movements")?
-                .query_row([], |r| r.get(0))?,
+            None => self.session().with(
+                hot!("SELECT COALESCE(MAX(id), 0) + 1 FROM movements"),
+                |s| Ok(s.query_row([], |r| r.get(0))?),
+            )?,
         };
         self.next_movement_id.set(Some(id));
         Ok(id)
@@ -459,72 +465,79 @@ impl LedgerWrites for SqliteTx<'_> {
                 TransferLeg::Out => Some(id),
                 TransferLeg::In(out) => Some(out),
             };
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO movements(id, item_id, warehouse_id, quantity, reason, unit_cost,
                          value_change, inbound_value, balance_after, value_after, effective_at,
                          recorded_at, actor, reference, note, idempotency_key, transfer_id,
                          purchase_line_id, order_id, order_event_id, outgoing_rate)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                             ?16, ?17, ?18, ?19, ?20, ?21)",
-                )?
-                .execute(params![
-                    id,
-                    m.item,
-                    m.warehouse,
-                    m.quantity.raw(),
-                    m.reason.as_str(),
-                    m.unit_cost.raw(),
-                    m.value_change.raw(),
-                    m.inbound_value.map(Decimal::raw),
-                    m.balance_after.raw(),
-                    m.value_after.raw(),
-                    micros(m.effective_at),
-                    micros(m.recorded_at),
-                    m.actor,
-                    m.reference,
-                    m.note,
-                    m.idempotency_key,
-                    transfer_id,
-                    m.purchase_line_id,
-                    m.order_id,
-                    m.order_event_id,
-                    m.outgoing_rate.map(Decimal::raw),
-                ])?;
+                             ?16, ?17, ?18, ?19, ?20, ?21)"
+                ),
+                |s| {
+                    Ok(s.execute(params![
+                        id,
+                        m.item,
+                        m.warehouse,
+                        m.quantity.raw(),
+                        m.reason.as_str(),
+                        m.unit_cost.raw(),
+                        m.value_change.raw(),
+                        m.inbound_value.map(Decimal::raw),
+                        m.balance_after.raw(),
+                        m.value_after.raw(),
+                        micros(m.effective_at),
+                        micros(m.recorded_at),
+                        m.actor,
+                        m.reference,
+                        m.note,
+                        m.idempotency_key,
+                        transfer_id,
+                        m.purchase_line_id,
+                        m.order_id,
+                        m.order_event_id,
+                        m.outgoing_rate.map(Decimal::raw),
+                    ])?)
+                },
+            )?;
             Ok(id)
         })
     }
 
     fn put_balance(&self, item: i64, warehouse: i64, b: &Balance) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                      ON CONFLICT(item_id, warehouse_id) DO UPDATE SET
                          on_hand = excluded.on_hand, reserved = excluded.reserved,
-                         value = excluded.value, rate = excluded.rate",
-                )?
-                .execute(params![
-                    item,
-                    warehouse,
-                    b.on_hand.raw(),
-                    b.reserved.raw(),
-                    b.value.raw(),
-                    b.rate.raw()
-                ])?;
+                         value = excluded.value, rate = excluded.rate"
+                ),
+                |s| {
+                    Ok(s.execute(params![
+                        item,
+                        warehouse,
+                        b.on_hand.raw(),
+                        b.reserved.raw(),
+                        b.value.raw(),
+                        b.rate.raw()
+                    ])?)
+                },
+            )?;
             Ok(())
         })
     }
 
     fn put_warehouse_value(&self, warehouse: i64, value: Decimal) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO warehouse_values(warehouse_id, value) VALUES (?1, ?2)
-                     ON CONFLICT(warehouse_id) DO UPDATE SET value = excluded.value",
-                )?
-                .execute(params![warehouse, value.raw()])?;
+                     ON CONFLICT(warehouse_id) DO UPDATE SET value = excluded.value"
+                ),
+                |s| Ok(s.execute(params![warehouse, value.raw()])?),
+            )?;
             Ok(())
         })
     }
@@ -532,25 +545,77 @@ impl LedgerWrites for SqliteTx<'_> {
     fn put_cost_layers(&self, item: i64, warehouse: i64, layers: &VecDeque<Layer>) -> Result<()> {
         run(|| {
             if layers.is_empty() {
-                self.conn()
-                    .prepare_cached(
-                        "DELETE FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2",
-                    )?
-                    .execute([item, warehouse])?;
+                self.session().with(
+                    hot!("DELETE FROM cost_layers WHERE item_id = ?1 AND warehouse_id = ?2"),
+                    |s| Ok(s.execute([item, warehouse])?),
+                )?;
             } else {
-                self.conn()
-                    .prepare_cached(
+                self.session().with(
+                    hot!(
                         "INSERT INTO cost_layers(item_id, warehouse_id, layers) VALUES (?1, ?2, ?3)
-                         ON CONFLICT(item_id, warehouse_id) DO UPDATE SET layers = excluded.layers",
-                    )?
-                    .execute(params![item, warehouse, encode_layers(layers)])?;
+                         ON CONFLICT(item_id, warehouse_id) DO UPDATE SET layers = excluded.layers"
+                    ),
+                    |s| Ok(s.execute(params![item, warehouse, encode_layers(layers)])?),
+                )?;
             }
             Ok(())
         })
     }
 }
 
+/// The references of the rows whose foreign keys are not declared (schema
+/// version 9): (table, what it refers to, the rows that refer to nothing).
+const REFERENCES: &[(&str, &str, &str)] = &[
+    ("movements", "item", "SELECT id FROM movements m WHERE NOT EXISTS (SELECT 1 FROM items WHERE id = m.item_id)"),
+    ("movements", "warehouse", "SELECT id FROM movements m WHERE NOT EXISTS (SELECT 1 FROM warehouses WHERE id = m.warehouse_id)"),
+    ("movements", "purchase line", "SELECT id FROM movements m WHERE purchase_line_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM purchase_lines WHERE id = m.purchase_line_id)"),
+    ("movements", "order", "SELECT id FROM movements m WHERE order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM orders WHERE id = m.order_id)"),
+    ("balances", "item", "SELECT item_id FROM balances b WHERE NOT EXISTS (SELECT 1 FROM items WHERE id = b.item_id)"),
+    ("balances", "warehouse", "SELECT item_id FROM balances b WHERE NOT EXISTS (SELECT 1 FROM warehouses WHERE id = b.warehouse_id)"),
+    ("warehouse_values", "warehouse", "SELECT warehouse_id FROM warehouse_values v WHERE NOT EXISTS (SELECT 1 FROM warehouses WHERE id = v.warehouse_id)"),
+    ("order_lines", "order", "SELECT id FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = l.order_id)"),
+    ("order_lines", "item", "SELECT id FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM items WHERE id = l.item_id)"),
+    ("order_lines", "warehouse", "SELECT id FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM warehouses WHERE id = l.warehouse_id)"),
+    ("order_events", "order", "SELECT id FROM order_events e WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = e.order_id)"),
+    ("reservations", "order line", "SELECT id FROM reservations r WHERE NOT EXISTS (SELECT 1 FROM order_lines WHERE id = r.order_line_id)"),
+];
+
 impl<T: Conn + ?Sized> AuditReads for T {
+    fn dangling_references(&self, limit: usize) -> Result<(Vec<ReferenceDrift>, u64)> {
+        run(|| {
+            let conn = self.conn();
+            let mut found = Vec::new();
+            let mut total = 0u64;
+            let mut note = |table: &str, row: i64, parent: &str| {
+                total += 1;
+                if found.len() < limit {
+                    found.push(ReferenceDrift {
+                        table: table.to_string(),
+                        row,
+                        missing: parent.to_string(),
+                    });
+                }
+            };
+            for (table, parent, sql) in REFERENCES {
+                let mut stmt = conn.prepare(sql)?;
+                let mut rows = stmt.query([])?;
+                while let Some(r) = rows.next()? {
+                    note(table, r.get(0)?, parent);
+                }
+            }
+            // The foreign keys still declared (master data, purchases, the
+            // CRM): SQLite checks them on write, and here once more.
+            let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let table: String = r.get(0)?;
+                let parent: String = r.get(2)?;
+                note(&table, r.get::<_, Option<i64>>(1)?.unwrap_or(0), &parent);
+            }
+            Ok((found, total))
+        })
+    }
+
     fn valuation_methods(&self) -> Result<Vec<(i64, ValuationMethod)>> {
         run(|| {
             let mut stmt = self.conn().prepare("SELECT id, valuation FROM items")?;

@@ -1,10 +1,13 @@
-//! Items, warehouses and suppliers in SQLite.
+//! Items, warehouses and suppliers in SQLite, and the master data kept
+//! between transactions.
 
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::session::hot;
 use super::{
-    instant, is_unique_violation, like_pattern, micros, run, stored, Conn, SqlError, SqliteTx,
+    instant, is_unique_violation, like_pattern, micros, run, stored, Conn, SqlError, SqlResult,
+    SqliteTx,
 };
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
@@ -16,6 +19,66 @@ use crate::store::{
 use crate::suppliers::{NewSupplier, Supplier, SupplierFilter};
 use crate::valuation::ValuationMethod;
 use crate::warehouses::{Warehouse, WarehouseFilter};
+
+/// What every write reads of items and warehouses (an item's rules, a
+/// warehouse, the default one, SKUs), kept between transactions.
+///
+/// Valid while `master_version` is unchanged: triggers move it on every
+/// insert, update or delete of an item or a warehouse, whichever process
+/// makes it, so a change made elsewhere is seen at the next check (once per
+/// transaction, inside it). A transaction that changes master data itself
+/// bypasses the cache and drops it at its end ([`SqliteTx::master_changes`]).
+#[derive(Default)]
+pub(crate) struct MasterCache {
+    version: Option<i64>,
+    rules: foldhash::HashMap<i64, ItemRules>,
+    warehouses: foldhash::HashMap<i64, Warehouse>,
+    default_warehouse: Option<i64>,
+    skus: foldhash::HashMap<String, i64>,
+}
+
+/// Entries kept at most, per kind: a shop's working set, not its catalogue.
+const CACHED: usize = 100_000;
+
+impl MasterCache {
+    /// Keeps the entries if they were read at `version`; else starts over.
+    pub(crate) fn check(&mut self, version: i64) {
+        if self.version != Some(version) {
+            self.clear();
+            self.version = Some(version);
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        *self = MasterCache::default();
+    }
+}
+
+/// `read` through the cache: `get` finds a kept answer, `put` keeps one.
+fn cached<T: Clone, C: Conn + ?Sized>(
+    conn: &C,
+    get: impl FnOnce(&MasterCache) -> Option<T>,
+    read: impl FnOnce() -> SqlResult<Option<T>>,
+    put: impl FnOnce(&mut MasterCache, &T),
+) -> SqlResult<Option<T>> {
+    if let Some(cache) = conn.master()? {
+        if let Some(hit) = get(&cache) {
+            return Ok(Some(hit));
+        }
+    }
+    // Not holding the cache while reading: the read may use it too.
+    let found = read()?;
+    if let (Some(value), Some(mut cache)) = (&found, conn.master()?) {
+        put(&mut cache, value);
+    }
+    Ok(found)
+}
+
+fn keep<K: std::hash::Hash + Eq, V>(map: &mut foldhash::HashMap<K, V>, k: K, v: V) {
+    if map.len() < CACHED {
+        map.insert(k, v);
+    }
+}
 
 const ITEM_COLUMNS: &str = "id, sku, name, unit, kind, valuation, reorder_point, allow_negative, \
                             active, created_at, updated_at";
@@ -73,22 +136,29 @@ impl<T: Conn + ?Sized> ItemReads for T {
 
     fn item_id_by_sku(&self, sku: &str) -> Result<Option<i64>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached("SELECT id FROM items WHERE sku = ?1")?
-                .query_row([sku], |r| r.get(0))
-                .optional()?)
+            cached(
+                self,
+                |c| c.skus.get(sku).copied(),
+                || {
+                    self.session()
+                        .with(hot!("SELECT id FROM items WHERE sku = ?1"), |s| {
+                            Ok(s.query_row([sku], |r| r.get(0)).optional()?)
+                        })
+                },
+                |c, id| keep(&mut c.skus, sku.to_owned(), *id),
+            )
         })
     }
 
     fn item_rules(&self, id: i64) -> Result<Option<ItemRules>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(
-                    "SELECT sku, valuation, allow_negative, active, reorder_point FROM items WHERE id = ?1",
-                )?
-                .query_row([id], |r| {
+            cached(
+                self,
+                |c| c.rules.get(&id).cloned(),
+                || {
+                    self.session().with(hot!(
+                    "SELECT sku, valuation, allow_negative, active, reorder_point FROM items WHERE id = ?1"),
+                    |s| Ok(s.query_row([id], |r| {
                     Ok(ItemRules {
                         sku: r.get(0)?,
                         valuation: stored(
@@ -100,7 +170,10 @@ impl<T: Conn + ?Sized> ItemReads for T {
                         reorder_point: r.get::<_, Option<i64>>(4)?.map(Decimal::from_raw),
                     })
                 })
-                .optional()?)
+                .optional()?))
+                },
+                |c, rules| keep(&mut c.rules, id, rules.clone()),
+            )
         })
     }
 
@@ -144,6 +217,7 @@ impl<T: Conn + ?Sized> ItemReads for T {
 
 impl ItemWrites for SqliteTx<'_> {
     fn insert_item(&self, item: &NewItem, at: Timestamp) -> Result<i64> {
+        self.master_changes();
         run(|| {
             self.conn()
                 .prepare_cached(
@@ -167,6 +241,7 @@ impl ItemWrites for SqliteTx<'_> {
     }
 
     fn update_item(&self, item: &Item) -> Result<()> {
+        self.master_changes();
         run(|| {
             self.conn()
                 .prepare_cached(
@@ -206,13 +281,17 @@ fn warehouse_from_row(r: &Row) -> rusqlite::Result<Warehouse> {
 impl<T: Conn + ?Sized> WarehouseReads for T {
     fn warehouse(&self, id: i64) -> Result<Option<Warehouse>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(&format!(
-                    "SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE id = ?1"
-                ))?
-                .query_row([id], warehouse_from_row)
-                .optional()?)
+            cached(
+                self,
+                |c| c.warehouses.get(&id).cloned(),
+                || {
+                    self.session().with(
+                        hot!("SELECT id, code, name, is_default, active, created_at FROM warehouses WHERE id = ?1"),
+                        |s| Ok(s.query_row([id], warehouse_from_row).optional()?),
+                    )
+                },
+                |c, w| keep(&mut c.warehouses, id, w.clone()),
+            )
         })
     }
 
@@ -230,11 +309,17 @@ impl<T: Conn + ?Sized> WarehouseReads for T {
 
     fn default_warehouse_id(&self) -> Result<Option<i64>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached("SELECT id FROM warehouses WHERE is_default = 1")?
-                .query_row([], |r| r.get(0))
-                .optional()?)
+            cached(
+                self,
+                |c| c.default_warehouse,
+                || {
+                    self.session().with(
+                        hot!("SELECT id FROM warehouses WHERE is_default = 1"),
+                        |s| Ok(s.query_row([], |r| r.get(0)).optional()?),
+                    )
+                },
+                |c, id| c.default_warehouse = Some(*id),
+            )
         })
     }
 
@@ -257,6 +342,7 @@ impl<T: Conn + ?Sized> WarehouseReads for T {
 
 impl WarehouseWrites for SqliteTx<'_> {
     fn insert_warehouse(&self, code: &str, name: &str, at: Timestamp) -> Result<i64> {
+        self.master_changes();
         run(|| {
             self.conn()
                 .prepare_cached(
@@ -270,6 +356,7 @@ impl WarehouseWrites for SqliteTx<'_> {
     }
 
     fn update_warehouse(&self, w: &Warehouse) -> Result<()> {
+        self.master_changes();
         run(|| {
             self.conn()
                 .prepare_cached("UPDATE warehouses SET name = ?2, active = ?3 WHERE id = ?1")?
@@ -279,6 +366,7 @@ impl WarehouseWrites for SqliteTx<'_> {
     }
 
     fn make_default_warehouse(&self, id: i64) -> Result<()> {
+        self.master_changes();
         run(|| {
             let conn = self.conn();
             conn.execute(

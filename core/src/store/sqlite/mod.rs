@@ -13,16 +13,19 @@ mod orders;
 mod outbox;
 mod purchases;
 mod schema;
+pub(crate) mod session;
 mod wal;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell, RefMut};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
+use master::MasterCache;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
+use session::{hot, Session};
 use wal::WalLimit;
 
 use super::{Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Writes};
@@ -157,9 +160,16 @@ pub(crate) fn is_unique_violation(e: &rusqlite::Error) -> bool {
 /// One SQLite connection behind a mutex: threads sharing a `Database`
 /// take turns on it.
 pub(crate) struct SqliteStore {
-    conn: Mutex<Connection>,
+    conn: Mutex<Handle>,
     wal: WalLimit,
     synchronous: Synchronous,
+}
+
+/// What the mutex guards: the connection with its prepared statements,
+/// and the master data kept between transactions.
+struct Handle {
+    session: Session,
+    master: RefCell<MasterCache>,
 }
 
 impl SqliteStore {
@@ -224,7 +234,10 @@ impl SqliteStore {
             // A log left large by an earlier reader shrinks now if it can.
             wal.after_read(&conn);
             Ok(SqliteStore {
-                conn: Mutex::new(conn),
+                conn: Mutex::new(Handle {
+                    session: Session::open(conn),
+                    master: RefCell::default(),
+                }),
                 wal,
                 synchronous: o.synchronous,
             })
@@ -237,9 +250,8 @@ impl SqliteStore {
             // In WAL mode a NORMAL commit is appended to the log unsynced;
             // the next FULL commit's sync covers it. Set back at the end.
             run(|| {
-                Ok(conn
-                    .prepare_cached("PRAGMA synchronous = NORMAL")?
-                    .execute([])?)
+                conn.session
+                    .with(hot!("PRAGMA synchronous = NORMAL"), |s| Ok(s.execute([])?))
             })?;
         }
         // Cached statements: parsing BEGIN and COMMIT anew each time costs
@@ -253,12 +265,16 @@ impl SqliteStore {
             next_event_id: Cell::new(None),
             gate,
             relaxed,
+            master: MasterUse::default(),
         };
-        run(|| Ok(tx.conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?))?;
+        run(|| {
+            tx.session()
+                .with(hot!("BEGIN IMMEDIATE"), |s| Ok(s.execute([])?))
+        })?;
         Ok(Box::new(tx))
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    fn lock(&self) -> MutexGuard<'_, Handle> {
         // A panic while holding the lock dropped its transaction (rolled
         // back), so the connection itself is still sound.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
@@ -271,16 +287,18 @@ impl Store for SqliteStore {
             conn: self.lock(),
             in_transaction: false,
             wal: &self.wal,
+            master: MasterUse::default(),
         })
     }
 
     fn snapshot(&self) -> Result<Box<dyn Reads + '_>> {
         let conn = self.lock();
-        run(|| Ok(conn.prepare_cached("BEGIN")?.execute([])?))?;
+        run(|| conn.session.with(hot!("BEGIN"), |s| Ok(s.execute([])?)))?;
         Ok(Box::new(SqliteRead {
             conn,
             in_transaction: true,
             wal: &self.wal,
+            master: MasterUse::default(),
         }))
     }
 
@@ -293,35 +311,84 @@ impl Store for SqliteStore {
     }
 
     fn schema_version(&self) -> Result<i64> {
-        run(|| schema::user_version(&self.lock()))
+        run(|| schema::user_version(self.lock().session.conn()))
     }
 }
 
-/// What the read impls need of a handle: its connection.
+/// How one handle uses the master-data cache.
+#[derive(Default)]
+struct MasterUse {
+    /// The cache was checked against the stored version in this handle.
+    checked: Cell<bool>,
+    /// This transaction changed master data: it reads it from its tables,
+    /// and the cache is dropped at its end (committed or not).
+    bypass: Cell<bool>,
+}
+
+/// What the read impls need of a handle: its connection, its prepared
+/// statements and the master data it may take from the cache.
 pub(crate) trait Conn {
-    fn conn(&self) -> &Connection;
+    fn session(&self) -> &Session;
+
+    fn conn(&self) -> &Connection {
+        self.session().conn()
+    }
+
+    /// The master-data cache, checked once per handle against
+    /// `master_version` (which triggers move on every change to items and
+    /// warehouses, by any process); `None` when this handle must read the
+    /// tables themselves.
+    fn master(&self) -> SqlResult<Option<RefMut<'_, MasterCache>>>;
+}
+
+/// [`Conn::master`] for both kinds of handle.
+fn checked_master<'h>(
+    handle: &'h Handle,
+    using: &MasterUse,
+) -> SqlResult<Option<RefMut<'h, MasterCache>>> {
+    if using.bypass.get() {
+        return Ok(None);
+    }
+    let Ok(mut cache) = handle.master.try_borrow_mut() else {
+        return Ok(None);
+    };
+    if !using.checked.get() {
+        let version: i64 = handle
+            .session
+            .with(hot!("SELECT version FROM master_version"), |s| {
+                Ok(s.query_row([], |r| r.get(0))?)
+            })?;
+        cache.check(version);
+        using.checked.set(true);
+    }
+    Ok(Some(cache))
 }
 
 /// Reads outside a write (or inside one snapshot).
 struct SqliteRead<'s> {
-    conn: MutexGuard<'s, Connection>,
+    conn: MutexGuard<'s, Handle>,
     in_transaction: bool,
     wal: &'s WalLimit,
+    master: MasterUse,
 }
 
 impl Conn for SqliteRead<'_> {
-    fn conn(&self) -> &Connection {
-        &self.conn
+    fn session(&self) -> &Session {
+        &self.conn.session
+    }
+
+    fn master(&self) -> SqlResult<Option<RefMut<'_, MasterCache>>> {
+        checked_master(&self.conn, &self.master)
     }
 }
 
 impl Drop for SqliteRead<'_> {
     fn drop(&mut self) {
-        if self.in_transaction && !self.conn.is_autocommit() {
+        if self.in_transaction && !self.conn().is_autocommit() {
             // Read-only: nothing to lose, nobody to report to.
-            let _ = self.conn.execute_batch("ROLLBACK");
+            let _ = self.conn().execute_batch("ROLLBACK");
             // This snapshot may have been what kept the log from shrinking.
-            self.wal.after_read(&self.conn);
+            self.wal.after_read(self.conn());
         }
     }
 }
@@ -330,7 +397,7 @@ impl Reads for SqliteRead<'_> {}
 
 /// A write transaction, rolled back when dropped uncommitted.
 pub(crate) struct SqliteTx<'s> {
-    conn: MutexGuard<'s, Connection>,
+    conn: MutexGuard<'s, Handle>,
     wal: &'s WalLimit,
     committed: bool,
     /// The next movement id: this transaction holds the write lock, so ids
@@ -342,11 +409,25 @@ pub(crate) struct SqliteTx<'s> {
     gate: &'s dyn Gate,
     /// Committed with `synchronous = NORMAL`, set back to FULL at the end.
     relaxed: bool,
+    master: MasterUse,
+}
+
+impl SqliteTx<'_> {
+    /// Before a write to items or warehouses: the rest of this transaction
+    /// reads them from their tables, and the cache starts over after it.
+    pub(crate) fn master_changes(&self) {
+        self.master.bypass.set(true);
+        self.conn.master.borrow_mut().clear();
+    }
 }
 
 impl Conn for SqliteTx<'_> {
-    fn conn(&self) -> &Connection {
-        &self.conn
+    fn session(&self) -> &Session {
+        &self.conn.session
+    }
+
+    fn master(&self) -> SqlResult<Option<RefMut<'_, MasterCache>>> {
+        checked_master(&self.conn, &self.master)
     }
 }
 
@@ -354,15 +435,17 @@ impl Drop for SqliteTx<'_> {
     fn drop(&mut self) {
         // Nothing to report to: the caller already has the first error. If
         // COMMIT itself failed, SQLite may have ended the transaction.
-        if !self.committed && !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("ROLLBACK");
+        if !self.committed && !self.conn().is_autocommit() {
+            let _ = self.conn().execute_batch("ROLLBACK");
+        }
+        if self.master.bypass.get() {
+            self.conn.master.borrow_mut().clear();
         }
         if self.relaxed {
             // Outside any transaction now: every later commit is FULL again.
             let _ = self
-                .conn
-                .prepare_cached("PRAGMA synchronous = FULL")
-                .and_then(|mut s| s.execute([]));
+                .session()
+                .with(hot!("PRAGMA synchronous = FULL"), |s| Ok(s.execute([])?));
         }
     }
 }
@@ -371,9 +454,9 @@ impl Reads for SqliteTx<'_> {}
 
 impl Writes for SqliteTx<'_> {
     fn commit(mut self: Box<Self>) -> Result<()> {
-        run(|| Ok(self.conn.prepare_cached("COMMIT")?.execute([])?))?;
+        run(|| self.session().with(hot!("COMMIT"), |s| Ok(s.execute([])?)))?;
         self.committed = true;
-        self.wal.after_commit(&self.conn);
+        self.wal.after_commit(self.conn());
         Ok(())
     }
 }
@@ -381,29 +464,28 @@ impl Writes for SqliteTx<'_> {
 impl<T: Conn + ?Sized> SettingReads for T {
     fn setting(&self, key: &str) -> Result<Option<String>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-                .query_row([key], |r| r.get(0))
-                .optional()?)
+            self.session()
+                .with(hot!("SELECT value FROM settings WHERE key = ?1"), |s| {
+                    Ok(s.query_row([key], |r| r.get(0)).optional()?)
+                })
         })
     }
 
     fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(
-                    "SELECT operation, request, result FROM idempotency WHERE key = ?1",
-                )?
-                .query_row([key], |r| {
-                    Ok(IdempotencyRecord {
-                        operation: r.get(0)?,
-                        request: r.get(1)?,
-                        result: r.get(2)?,
+            self.session().with(
+                hot!("SELECT operation, request, result FROM idempotency WHERE key = ?1"),
+                |s| {
+                    Ok(s.query_row([key], |r| {
+                        Ok(IdempotencyRecord {
+                            operation: r.get(0)?,
+                            request: r.get(1)?,
+                            result: r.get(2)?,
+                        })
                     })
-                })
-                .optional()?)
+                    .optional()?)
+                },
+            )
         })
     }
 }
@@ -411,12 +493,13 @@ impl<T: Conn + ?Sized> SettingReads for T {
 impl SettingWrites for SqliteTx<'_> {
     fn put_setting(&self, key: &str, value: &str) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO settings(key, value) VALUES (?1, ?2)
-                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                )?
-                .execute([key, value])?;
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+                ),
+                |s| Ok(s.execute([key, value])?),
+            )?;
             Ok(())
         })
     }
@@ -428,27 +511,31 @@ impl SettingWrites for SqliteTx<'_> {
         at: Timestamp,
     ) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO idempotency(key, operation, request, result, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(rusqlite::params![
-                    key,
-                    record.operation,
-                    record.request,
-                    record.result,
-                    micros(at)
-                ])?;
+                     VALUES (?1, ?2, ?3, ?4, ?5)"
+                ),
+                |s| {
+                    Ok(s.execute(rusqlite::params![
+                        key,
+                        record.operation,
+                        record.request,
+                        record.result,
+                        micros(at)
+                    ])?)
+                },
+            )?;
             Ok(())
         })
     }
 
     fn replace_idempotency_record(&self, key: &str, record: &IdempotencyRecord) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached("UPDATE idempotency SET request = ?2, result = ?3 WHERE key = ?1")?
-                .execute(rusqlite::params![key, record.request, record.result])?;
+            self.session().with(
+                hot!("UPDATE idempotency SET request = ?2, result = ?3 WHERE key = ?1"),
+                |s| Ok(s.execute(rusqlite::params![key, record.request, record.result])?),
+            )?;
             Ok(())
         })
     }
@@ -465,7 +552,8 @@ mod tests {
     #[test]
     fn checks_accept_every_name_of_their_set() {
         let store = SqliteStore::open(None, &OpenOptions::default()).unwrap();
-        let conn = store.lock();
+        let handle = store.lock();
+        let conn = handle.session.conn();
         for (i, kind) in ItemKind::ALL.iter().enumerate() {
             for (j, valuation) in ValuationMethod::ALL.iter().enumerate() {
                 conn.execute(

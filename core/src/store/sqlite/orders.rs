@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 
+use super::session::hot;
 use super::{instant, is_unique_violation, micros, run, stored, Conn, SqlError, SqliteTx};
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
@@ -17,48 +18,52 @@ use crate::store::{
 impl<T: Conn + ?Sized> OrderReads for T {
     fn order_head(&self, external_id: &str) -> Result<Option<OrderHead>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached("SELECT id, status, paid FROM orders WHERE external_id = ?1")?
-                .query_row([external_id], |r| {
-                    Ok(OrderHead {
-                        id: r.get(0)?,
-                        external_id: external_id.to_string(),
-                        status: stored(OrderStatus::from_stored(&r.get::<_, String>(1)?), 1)?,
-                        paid: r.get(2)?,
+            self.session().with(
+                hot!("SELECT id, status, paid FROM orders WHERE external_id = ?1"),
+                |s| {
+                    Ok(s.query_row([external_id], |r| {
+                        Ok(OrderHead {
+                            id: r.get(0)?,
+                            external_id: external_id.to_string(),
+                            status: stored(OrderStatus::from_stored(&r.get::<_, String>(1)?), 1)?,
+                            paid: r.get(2)?,
+                        })
                     })
-                })
-                .optional()?)
+                    .optional()?)
+                },
+            )
         })
     }
 
     fn order_row(&self, external_id: &str) -> Result<Option<OrderRow>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "SELECT id, customer_external_id, customer_email, customer_name, currency,
                             status, paid, total, placed_at, expires_at, contact_id
-                     FROM orders WHERE external_id = ?1",
-                )?
-                .query_row([external_id], |r| {
-                    Ok(OrderRow {
-                        id: r.get(0)?,
-                        customer: Customer {
-                            external_id: r.get(1)?,
-                            email: r.get(2)?,
-                            name: r.get(3)?,
-                        },
-                        currency: r.get(4)?,
-                        status: stored(OrderStatus::from_stored(&r.get::<_, String>(5)?), 5)?,
-                        paid: r.get(6)?,
-                        total: Decimal::from_raw(r.get(7)?),
-                        placed_at: instant(r.get(8)?),
-                        expires_at: r.get::<_, Option<i64>>(9)?.map(instant),
-                        contact: r.get(10)?,
+                     FROM orders WHERE external_id = ?1"
+                ),
+                |s| {
+                    Ok(s.query_row([external_id], |r| {
+                        Ok(OrderRow {
+                            id: r.get(0)?,
+                            customer: Customer {
+                                external_id: r.get(1)?,
+                                email: r.get(2)?,
+                                name: r.get(3)?,
+                            },
+                            currency: r.get(4)?,
+                            status: stored(OrderStatus::from_stored(&r.get::<_, String>(5)?), 5)?,
+                            paid: r.get(6)?,
+                            total: Decimal::from_raw(r.get(7)?),
+                            placed_at: instant(r.get(8)?),
+                            expires_at: r.get::<_, Option<i64>>(9)?.map(instant),
+                            contact: r.get(10)?,
+                        })
                     })
-                })
-                .optional()?)
+                    .optional()?)
+                },
+            )
         })
     }
 
@@ -170,13 +175,15 @@ impl<T: Conn + ?Sized> OrderReads for T {
         })
     }
 
-    fn order_movement_ids(&self, order_id: i64) -> Result<Vec<i64>> {
+    fn order_movement_ids(&self, order_id: i64, reference: &str) -> Result<Vec<i64>> {
         run(|| {
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT id FROM movements WHERE order_id = ?1 ORDER BY id")?;
+            // Through movements_by_reference; the order id tells an order's
+            // own movements from others a caller gave the same reference.
+            let mut stmt = self.conn().prepare_cached(
+                "SELECT id FROM movements WHERE reference = ?2 AND order_id = ?1 ORDER BY id",
+            )?;
             let rows = stmt
-                .query_map([order_id], |r| r.get(0))?
+                .query_map(rusqlite::params![order_id, reference], |r| r.get(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
@@ -227,77 +234,86 @@ impl<T: Conn + ?Sized> OrderReads for T {
 impl OrderWrites for SqliteTx<'_> {
     fn insert_order(&self, o: &NewOrderRow<'_>) -> Result<i64> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO orders(external_id, customer_external_id, customer_email,
                          customer_name, currency, status, paid, total, placed_at, expires_at,
                          created_at, updated_at, contact_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?10, ?11)",
-                )?
-                .execute(params![
-                    o.external_id,
-                    o.customer.external_id,
-                    o.customer.email,
-                    o.customer.name,
-                    o.currency,
-                    OrderStatus::Placed.as_str(),
-                    o.total.raw(),
-                    micros(o.placed_at),
-                    o.expires_at.map(micros),
-                    micros(o.at),
-                    o.contact
-                ])
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        SqlError::from(Error::AlreadyExists {
-                            entity: "order",
-                            key: o.external_id.to_string(),
-                        })
-                    } else {
-                        SqlError::from(e)
-                    }
-                })?;
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10, ?10, ?11)"
+                ),
+                |s| {
+                    s.execute(params![
+                        o.external_id,
+                        o.customer.external_id,
+                        o.customer.email,
+                        o.customer.name,
+                        o.currency,
+                        OrderStatus::Placed.as_str(),
+                        o.total.raw(),
+                        micros(o.placed_at),
+                        o.expires_at.map(micros),
+                        micros(o.at),
+                        o.contact
+                    ])
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            SqlError::from(Error::AlreadyExists {
+                                entity: "order",
+                                key: o.external_id.to_string(),
+                            })
+                        } else {
+                            SqlError::from(e)
+                        }
+                    })
+                },
+            )?;
             Ok(self.conn().last_insert_rowid())
         })
     }
 
     fn insert_order_line(&self, order_id: i64, l: &LineState) -> Result<i64> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO order_lines(order_id, line_no, item_id, warehouse_id, quantity,
                                              unit_price, out_quantity, out_value)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )?
-                .execute(params![
-                    order_id,
-                    l.line_no,
-                    l.item,
-                    l.warehouse,
-                    l.quantity.raw(),
-                    l.unit_price.raw(),
-                    l.out_quantity.raw(),
-                    l.out_value.raw()
-                ])?;
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                ),
+                |s| {
+                    Ok(s.execute(params![
+                        order_id,
+                        l.line_no,
+                        l.item,
+                        l.warehouse,
+                        l.quantity.raw(),
+                        l.unit_price.raw(),
+                        l.out_quantity.raw(),
+                        l.out_value.raw()
+                    ])?)
+                },
+            )?;
             Ok(self.conn().last_insert_rowid())
         })
     }
 
     fn save_order_line(&self, l: &LineState) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "UPDATE order_lines SET out_quantity = ?2, out_value = ?3, fulfilled = ?4,
-                            returned = ?5, restocked = ?6 WHERE id = ?1",
-                )?
-                .execute(params![
-                    l.id,
-                    l.out_quantity.raw(),
-                    l.out_value.raw(),
-                    l.fulfilled.raw(),
-                    l.returned.raw(),
-                    l.restocked.raw()
-                ])?;
+                            returned = ?5, restocked = ?6 WHERE id = ?1"
+                ),
+                |s| {
+                    Ok(s.execute(params![
+                        l.id,
+                        l.out_quantity.raw(),
+                        l.out_value.raw(),
+                        l.fulfilled.raw(),
+                        l.returned.raw(),
+                        l.restocked.raw()
+                    ])?)
+                },
+            )?;
             Ok(())
         })
     }
@@ -310,24 +326,27 @@ impl OrderWrites for SqliteTx<'_> {
         quantity: Decimal,
         expires_at: Option<Timestamp>,
         at: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<i64> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO reservations(order_line_id, item_id, warehouse_id, quantity,
                                               pending, status, expires_at, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![
-                    line_id,
-                    item,
-                    warehouse,
-                    quantity.raw(),
-                    ReservationStatus::Pending.as_str(),
-                    expires_at.map(micros),
-                    micros(at)
-                ])?;
-            Ok(())
+                     VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)"
+                ),
+                |s| {
+                    Ok(s.execute(params![
+                        line_id,
+                        item,
+                        warehouse,
+                        quantity.raw(),
+                        ReservationStatus::Pending.as_str(),
+                        expires_at.map(micros),
+                        micros(at)
+                    ])?)
+                },
+            )?;
+            Ok(self.conn().last_insert_rowid())
         })
     }
 
@@ -340,33 +359,37 @@ impl OrderWrites for SqliteTx<'_> {
     ) -> Result<()> {
         let resolved_at = (status != ReservationStatus::Pending).then(|| micros(at));
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "UPDATE reservations SET pending = ?2, status = ?3, resolved_at = ?4
-                     WHERE id = ?1",
-                )?
-                .execute(params![id, pending.raw(), status.as_str(), resolved_at])?;
+                     WHERE id = ?1"
+                ),
+                |s| Ok(s.execute(params![id, pending.raw(), status.as_str(), resolved_at])?),
+            )?;
             Ok(())
         })
     }
 
     fn insert_order_event(&self, e: &NewOrderEvent<'_>) -> Result<i64> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO order_events(order_id, kind, status_after, idempotency_key,
                                               detail, revenue_change, at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![
-                    e.order_id,
-                    e.kind.as_str(),
-                    e.status_after.as_str(),
-                    e.key,
-                    e.detail,
-                    e.revenue_change.raw(),
-                    micros(e.at)
-                ])?;
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                ),
+                |s| {
+                    Ok(s.execute(params![
+                        e.order_id,
+                        e.kind.as_str(),
+                        e.status_after.as_str(),
+                        e.key,
+                        e.detail,
+                        e.revenue_change.raw(),
+                        micros(e.at)
+                    ])?)
+                },
+            )?;
             Ok(self.conn().last_insert_rowid())
         })
     }
@@ -379,11 +402,10 @@ impl OrderWrites for SqliteTx<'_> {
         at: Timestamp,
     ) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached(
-                    "UPDATE orders SET status = ?2, paid = ?3, updated_at = ?4 WHERE id = ?1",
-                )?
-                .execute(params![order_id, status.as_str(), paid, micros(at)])?;
+            self.session().with(
+                hot!("UPDATE orders SET status = ?2, paid = ?3, updated_at = ?4 WHERE id = ?1"),
+                |s| Ok(s.execute(params![order_id, status.as_str(), paid, micros(at)])?),
+            )?;
             Ok(())
         })
     }

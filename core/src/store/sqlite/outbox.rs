@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use rusqlite::OptionalExtension;
 
+use super::session::hot;
 use super::{instant, micros, run, stored, Conn, SqliteTx};
 use crate::error::{Error, Result};
 use crate::outbox::EventKind;
@@ -102,43 +103,32 @@ impl<T: Conn + ?Sized> OutboxReads for T {
     fn count_events_after(&self, after: i64) -> Result<u64> {
         run(|| {
             let n: i64 = self
-                .conn()
-                .prepare_cached("SELECT COUNT(*) FROM outbox WHERE id > ?1")?
-                .query_row([after], |r| r.get(0))?;
+                .session()
+                .with(hot!("SELECT COUNT(*) FROM outbox WHERE id > ?1"), |s| {
+                    Ok(s.query_row([after], |r| r.get(0))?)
+                })?;
             Ok(n as u64)
         })
     }
 
     fn last_event_id(&self) -> Result<i64> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(LAST_ID)?
-                .query_row([], |r| r.get(0))?)
+            self.session()
+                .with(hot!(LAST_ID), |s| Ok(s.query_row([], |r| r.get(0))?))
         })
     }
 
     fn outbox_consumer(&self, name: &str) -> Result<Option<ConsumerRow>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(
-                    "SELECT name, position, created_at, updated_at FROM outbox_consumers WHERE name = ?1",
-                )?
-                .query_row([name], consumer)
-                .optional()?)
+            self.session().with(hot!("SELECT name, position, created_at, updated_at FROM outbox_consumers WHERE name = ?1"), |s| Ok(s.query_row([name], consumer)
+                .optional()?))
         })
     }
 
     fn outbox_consumers(&self) -> Result<Vec<ConsumerRow>> {
         run(|| {
-            Ok(self
-                .conn()
-                .prepare_cached(
-                    "SELECT name, position, created_at, updated_at FROM outbox_consumers ORDER BY name",
-                )?
-                .query_map([], consumer)?
-                .collect::<rusqlite::Result<_>>()?)
+            self.session().with(hot!("SELECT name, position, created_at, updated_at FROM outbox_consumers ORDER BY name"), |s| Ok(s.query_map([], consumer)?
+                .collect::<rusqlite::Result<_>>()?))
         })
     }
 }
@@ -160,18 +150,21 @@ impl OutboxWrites for SqliteTx<'_> {
             EventData::Json(j) => (None, Some(j)),
         };
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO outbox(id, kind, recorded_at, movement_id, data)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?
-                .execute(rusqlite::params![
-                    id,
-                    kind.as_str(),
-                    micros(at),
-                    movement,
-                    json
-                ])?;
+                     VALUES (?1, ?2, ?3, ?4, ?5)"
+                ),
+                |s| {
+                    Ok(s.execute(rusqlite::params![
+                        id,
+                        kind.as_str(),
+                        micros(at),
+                        movement,
+                        json
+                    ])?)
+                },
+            )?;
             Ok(())
         })?;
         self.next_event_id.set(Some(id + 1));
@@ -180,23 +173,25 @@ impl OutboxWrites for SqliteTx<'_> {
 
     fn put_outbox_consumer(&self, name: &str, position: i64, at: Timestamp) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO outbox_consumers(name, position, created_at, updated_at)
                      VALUES (?1, ?2, ?3, ?3)
                      ON CONFLICT(name) DO UPDATE SET position = excluded.position,
-                                                     updated_at = excluded.updated_at",
-                )?
-                .execute(rusqlite::params![name, position, micros(at)])?;
+                                                     updated_at = excluded.updated_at"
+                ),
+                |s| Ok(s.execute(rusqlite::params![name, position, micros(at)])?),
+            )?;
             Ok(())
         })
     }
 
     fn delete_outbox_consumer(&self, name: &str) -> Result<()> {
         run(|| {
-            self.conn()
-                .prepare_cached("DELETE FROM outbox_consumers WHERE name = ?1")?
-                .execute([name])?;
+            self.session()
+                .with(hot!("DELETE FROM outbox_consumers WHERE name = ?1"), |s| {
+                    Ok(s.execute([name])?)
+                })?;
             Ok(())
         })
     }
@@ -204,17 +199,19 @@ impl OutboxWrites for SqliteTx<'_> {
     fn prune_events(&self, through: i64) -> Result<u64> {
         run(|| {
             let removed = self
-                .conn()
-                .prepare_cached("DELETE FROM outbox WHERE id <= ?1")?
-                .execute([through])? as u64;
+                .session()
+                .with(hot!("DELETE FROM outbox WHERE id <= ?1"), |s| {
+                    Ok(s.execute([through])?)
+                })? as u64;
             // So that the ids pruned are never given again.
-            self.conn()
-                .prepare_cached(
+            self.session().with(
+                hot!(
                     "INSERT INTO settings(key, value) VALUES ('outbox_pruned_through', ?1)
                      ON CONFLICT(key) DO UPDATE
-                     SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
-                )?
-                .execute([through])?;
+                     SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))"
+                ),
+                |s| Ok(s.execute([through])?),
+            )?;
             Ok(removed)
         })
     }

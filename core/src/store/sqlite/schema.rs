@@ -493,11 +493,95 @@ CREATE TABLE outbox_consumers (
     updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 "#,
+    // 9: a version of the master data every write reads (items and
+    //    warehouses), moved by triggers whoever writes, so that a connection
+    //    keeps what it read between transactions and sees another process's
+    //    change at its next one; and one index fewer on the ledger: an
+    //    order's movements are found by their reference (`order:<id>`),
+    //    which `movements_by_reference` already indexes. `unchecked_references`
+    //    then lifts the foreign keys of the rows the rules write on every
+    //    movement and order, after checking what they refer to.
+    r#"
+CREATE TABLE master_version (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+);
+INSERT INTO master_version VALUES (1, 0);
+CREATE TRIGGER items_moved_insert AFTER INSERT ON items
+BEGIN UPDATE master_version SET version = version + 1; END;
+CREATE TRIGGER items_moved_update AFTER UPDATE ON items
+BEGIN UPDATE master_version SET version = version + 1; END;
+CREATE TRIGGER items_moved_delete AFTER DELETE ON items
+BEGIN UPDATE master_version SET version = version + 1; END;
+CREATE TRIGGER warehouses_moved_insert AFTER INSERT ON warehouses
+BEGIN UPDATE master_version SET version = version + 1; END;
+CREATE TRIGGER warehouses_moved_update AFTER UPDATE ON warehouses
+BEGIN UPDATE master_version SET version = version + 1; END;
+CREATE TRIGGER warehouses_moved_delete AFTER DELETE ON warehouses
+BEGIN UPDATE master_version SET version = version + 1; END;
+DROP INDEX movements_by_order;
+"#,
 ];
 
 /// Steps SQL cannot express, run right after the migration to the version
 /// they name, in the same transaction.
-const AFTER: &[(i64, Step)] = &[(5, widen_layers), (7, order_revenue)];
+const AFTER: &[(i64, Step)] = &[
+    (5, widen_layers),
+    (7, order_revenue),
+    (9, unchecked_references),
+];
+
+/// The tables every movement and order writes, and the foreign keys lifted
+/// from them by version 9.
+const UNCHECKED: &[&str] = &[
+    "movements",
+    "balances",
+    "warehouse_values",
+    "order_lines",
+    "order_events",
+    "reservations",
+];
+const LIFTED: &[&str] = &[
+    " REFERENCES items(id)",
+    " REFERENCES warehouses(id)",
+    " REFERENCES purchase_lines(id)",
+    " REFERENCES orders(id)",
+    " REFERENCES order_lines(id)",
+];
+
+/// Version 9: SQLite checks a declared foreign key on every insert and
+/// update of the row, looking the parent up again. The rules already look
+/// up the item, warehouse, order or line of each of these rows (they need
+/// them), so the check repeats work on the hottest path; `verify` proves
+/// the references instead (`AuditReads::dangling_references`).
+///
+/// SQLite's documented procedure for removing a FOREIGN KEY constraint
+/// (lang_altertable.html, section 7): the table definitions are edited in
+/// place, which changes nothing on disk, and the schema version moves so
+/// that every connection reads them again.
+fn unchecked_references(conn: &Connection) -> SqlResult<()> {
+    let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    conn.pragma_update(None, "writable_schema", true)?;
+    let mut sql = "sql".to_string();
+    for clause in LIFTED {
+        sql = format!("replace({sql}, '{clause}', '')");
+    }
+    let tables = UNCHECKED
+        .iter()
+        .map(|t| format!("'{t}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let edited = conn.execute(
+        &format!(
+            "UPDATE sqlite_schema SET sql = {sql} WHERE type = 'table' AND name IN ({tables})"
+        ),
+        [],
+    );
+    conn.pragma_update(None, "schema_version", version + 1)?;
+    conn.pragma_update(None, "writable_schema", false)?;
+    edited?;
+    Ok(())
+}
 
 /// A migration step written in Rust.
 type Step = fn(&Connection) -> SqlResult<()>;
@@ -639,6 +723,47 @@ pub(crate) fn user_version(conn: &Connection) -> SqlResult<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Version 9 lifts the foreign keys of the hot tables only; the data is
+    /// untouched and the rest of the schema keeps its own.
+    #[test]
+    fn the_hot_tables_lose_their_foreign_keys_and_nothing_else_changes() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO warehouses(id, code, name, is_default, created_at) VALUES (1, 'MAIN', 'Main', 1, 0);
+             INSERT INTO items(id, sku, name, unit, kind, valuation, allow_negative, created_at, updated_at)
+                 VALUES (1, 'OAK', 'Oak', 'pcs', 'material', 'fifo', 0, 0, 0);
+             INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
+                 VALUES (1, 1, 5, 0, 10, 2);",
+        )
+        .unwrap();
+        assert!(migrate(&mut conn).is_ok());
+        let definition = |name: &str| -> String {
+            conn.query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        for table in UNCHECKED {
+            assert!(!definition(table).contains("REFERENCES"), "{table}");
+        }
+        assert!(definition("purchase_lines").contains("REFERENCES items(id)"));
+        assert!(definition("interactions").contains("REFERENCES contacts(id)"));
+        let on_hand: i64 = conn
+            .query_row("SELECT on_hand FROM balances", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(on_hand, 5);
+        let check: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
 
     #[test]
     fn an_older_database_is_migrated_and_keeps_its_data() {
