@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import filecmp
 import json
 import os
 import platform
@@ -161,6 +162,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes, 1 s per workload (a few minutes)")
     ap.add_argument("--before", metavar="REV", help="also measure this revision, side by side")
+    ap.add_argument("--build-only", action="store_true", help="build what would be measured, then stop")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results", help="where the Markdown table goes")
     args = ap.parse_args()
 
@@ -183,12 +185,17 @@ def main() -> None:
         # Outside this checkout, so that its cargo settings (.cargo/) are the
         # revision's own, at a fixed path, so that its build is reused.
         wt = Path(tempfile.gettempdir()) / f"racine-bench-before-{zlib.crc32(str(ROOT).encode()):08x}"
-        if wt.exists():
-            sh(["git", "worktree", "remove", "--force", str(wt)], ROOT, env)
-        sh(["git", "worktree", "add", "--detach", str(wt), args.before], ROOT, env)
+        want = sh(["git", "rev-parse", args.before], ROOT, env, capture=True).stdout.strip()
+        have = sh(["git", "-C", str(wt), "rev-parse", "HEAD"], ROOT, env, capture=True).stdout.strip() \
+            if (wt / ".git").exists() else ""
+        if have != want:  # else reused as it is, with its build
+            if wt.exists():
+                sh(["git", "worktree", "remove", "--force", str(wt)], ROOT, env)
+            sh(["git", "worktree", "add", "--detach", str(wt), args.before], ROOT, env)
         for rel in ("core/benches/ledger.rs", "core/benches/common/mod.rs", "python/benches/bench_python.py",
                     "php/benchmarks/bench.php"):
-            shutil.copy(ROOT / rel, wt / rel)
+            if not filecmp.cmp(ROOT / rel, wt / rel, shallow=False):
+                shutil.copy(ROOT / rel, wt / rel)
         rev = sh(["git", "rev-parse", "--short", args.before], ROOT, env, capture=True).stdout.strip()
         # Its build stays beside the worktree, so the next run reuses it.
         trees.append(Tree(wt, rev, dict(env, CARGO_TARGET_DIR=str(ROOT / "target/bench-before-target"))))
@@ -196,6 +203,8 @@ def main() -> None:
     sh(["scripts/build-plugins", "target/plugins"], ROOT, env)
     for tree in trees:
         tree.build()
+    if args.build_only:
+        return
     for tree in trees:
         say(f"{tree.rev}: ledger (W1-W4, W6, W15)")
         sh([tree.benches["ledger"]], tree.root, tree.run_env({}))
@@ -231,8 +240,6 @@ def main() -> None:
     (args.out / f"{name}.jsonl").write_text(results.read_text())
     say(f"saved {args.out / name}.md")
     shutil.rmtree(work, ignore_errors=True)
-    if args.before:
-        sh(["git", "worktree", "remove", "--force", str(trees[1].root)], ROOT, env)
 
 
 if __name__ == "__main__":
