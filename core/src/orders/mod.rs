@@ -309,14 +309,16 @@ pub(crate) fn place(
     })?;
     // The order's row first: a taken external id is refused by the
     // store before any line is looked at.
+    let placed_at = order.placed_at.map(stored).unwrap_or(now);
+    let expires_at = order.expires_at.map(stored);
     let order_id = tx.insert_order(&NewOrderRow {
         external_id: &order.external_id,
         customer: &order.customer,
         contact,
         currency: &order.currency,
         total,
-        placed_at: order.placed_at.map(stored).unwrap_or(now),
-        expires_at: order.expires_at.map(stored),
+        placed_at,
+        expires_at,
         at: now,
     })?;
     let policy = policy(tx)?;
@@ -376,8 +378,8 @@ pub(crate) fn place(
         status: OrderStatus::Placed,
         paid: false,
         total,
-        placed_at: order.placed_at.map(stored).unwrap_or(now),
-        expires_at: order.expires_at.map(stored),
+        placed_at,
+        expires_at,
         lines: Vec::with_capacity(order.lines.len()),
         reservations: Vec::new(),
         movements: Vec::new(),
@@ -414,8 +416,7 @@ pub(crate) fn place(
         let mut reserved = Decimal::ZERO;
         if policy == StockPolicy::Reserve {
             posting.change_reserved(*item, *wh, l.quantity)?;
-            let expires = order.expires_at.map(stored);
-            let id = tx.insert_reservation(line_id, *item, *wh, l.quantity, expires, now)?;
+            let id = tx.insert_reservation(line_id, *item, *wh, l.quantity, expires_at, now)?;
             reserved = l.quantity;
             placed.reservations.push(Reservation {
                 id,
@@ -423,7 +424,7 @@ pub(crate) fn place(
                 quantity: l.quantity,
                 pending: l.quantity,
                 status: ReservationStatus::Pending,
-                expires_at: expires,
+                expires_at,
             });
         }
         placed.lines.push(OrderLine {
