@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::closed_set::closed_set;
 use crate::error::{Error, Result};
+use crate::store::postgres::{self, PgStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Gate, IdempotencyRecord, Reads, Store, Writes};
 use crate::text;
@@ -113,7 +114,12 @@ impl Database {
         Database::open_with(path, &OpenOptions::default())
     }
 
-    /// Opens (or creates) the database file at `path`.
+    /// Opens (or creates) the database file at `path`, or the PostgreSQL
+    /// database a connection string names (`postgres://user:password@host/db`,
+    /// `postgresql://…`, or `host=… dbname=…`): the same API, results and
+    /// errors on both engines. On PostgreSQL the database must exist;
+    /// Racine creates its tables in the connection's schema (the first of
+    /// its `search_path`, set with `options=-csearch_path=shop`).
     ///
     /// Migrates an older schema in one transaction; refuses a newer one with
     /// [`Error::SchemaTooNew`].
@@ -124,6 +130,12 @@ impl Database {
             return Database::open_in_memory_with(options);
         }
         let seed = Seed::from_options(options)?;
+        if let Some(target) = path.to_str().filter(|t| postgres::is_connection_string(t)) {
+            // A server database: no file path to report (the connection
+            // string may carry a password).
+            let store = PgStore::open(target, options)?;
+            return Database::setup(Box::new(store), None, seed);
+        }
         let store = SqliteStore::open(Some(path), options)?;
         Database::setup(Box::new(store), Some(path.to_path_buf()), seed)
     }
@@ -164,11 +176,7 @@ impl Database {
             Some(name) => parse_time_zone(&name)?,
             None => db.write(|tx| {
                 if tx.default_warehouse_id()?.is_none() {
-                    let id = tx.insert_warehouse(
-                        &seed.warehouse,
-                        "Main warehouse",
-                        crate::instant::now(),
-                    )?;
+                    let id = tx.insert_warehouse(&seed.warehouse, "Main warehouse", tx.now()?)?;
                     tx.make_default_warehouse(id)?;
                 }
                 match tx.setting("time_zone")? {
@@ -301,7 +309,7 @@ impl Database {
                 request,
                 result: serde_json::to_string(&out).map_err(Error::storage)?,
             };
-            tx.put_idempotency_record(key, &record, crate::instant::now())?;
+            tx.put_idempotency_record(key, &record, tx.now()?)?;
             Ok(out)
         })
     }

@@ -263,7 +263,7 @@ impl Database {
         text::required("unit", &item.unit, 20)?;
         validate_reorder_point(item.reorder_point)?;
         self.write(|tx| {
-            let id = tx.insert_item(item, crate::instant::now())?;
+            let id = tx.insert_item(item, tx.now()?)?;
             get(tx, id)
         })
     }
@@ -301,7 +301,7 @@ impl Database {
             current.reorder_point = c.reorder_point.unwrap_or(current.reorder_point);
             current.allow_negative = c.allow_negative.unwrap_or(current.allow_negative);
             current.active = c.active.unwrap_or(current.active);
-            current.updated_at = crate::instant::now();
+            current.updated_at = tx.now()?;
             tx.update_item(&current)?;
             get(tx, current.id)
         })

@@ -232,7 +232,7 @@ fn status_of(order: &PurchaseOrder) -> PurchaseStatus {
 fn save_status(tx: &dyn Writes, id: i64) -> Result<PurchaseOrder> {
     let mut order = load(tx, id)?;
     let status = status_of(&order);
-    let now = crate::instant::now();
+    let now = tx.now()?;
     tx.set_purchase_status(id, status, now)?;
     order.status = status;
     order.updated_at = now;
@@ -303,12 +303,8 @@ impl Database {
                     action: "order from it".into(),
                 });
             }
-            let id = tx.insert_purchase(
-                po.supplier,
-                &po.reference,
-                po.note.as_deref(),
-                crate::instant::now(),
-            )?;
+            let id =
+                tx.insert_purchase(po.supplier, &po.reference, po.note.as_deref(), tx.now()?)?;
             let default_wh = warehouses::default_id(tx)?;
             for l in &po.lines {
                 let item = items::find(tx, &l.item)?.id;
@@ -391,7 +387,7 @@ impl Database {
                     .map(|l| (l, l.remaining))
                     .collect()
             };
-            let mut posting = Posting::new(tx, idempotency_key);
+            let mut posting = Posting::new(tx, idempotency_key)?;
             let mut movements = Vec::with_capacity(wanted.len());
             let mut received: std::collections::HashMap<i64, Decimal> = Default::default();
             for (line, quantity) in &wanted {

@@ -116,7 +116,7 @@ impl Database {
         text::required("name", &s.name, 200)?;
         validate_contact(s.email.as_deref(), s.phone.as_deref(), s.notes.as_deref())?;
         self.write(|tx| {
-            let id = tx.insert_supplier(s, crate::instant::now())?;
+            let id = tx.insert_supplier(s, tx.now()?)?;
             get(tx, id)
         })
     }
@@ -140,7 +140,7 @@ impl Database {
             current.phone = merge(&changes.phone, &current.phone);
             current.notes = merge(&changes.notes, &current.notes);
             current.active = changes.active.unwrap_or(current.active);
-            current.updated_at = crate::instant::now();
+            current.updated_at = tx.now()?;
             tx.update_supplier(&current)?;
             get(tx, id)
         })

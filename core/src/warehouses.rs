@@ -84,7 +84,7 @@ impl Database {
         text::code("code", &w.code)?;
         text::required("name", &w.name, 200)?;
         self.write(|tx| {
-            let id = tx.insert_warehouse(&w.code, &w.name, crate::instant::now())?;
+            let id = tx.insert_warehouse(&w.code, &w.name, tx.now()?)?;
             if w.is_default {
                 tx.make_default_warehouse(id)?;
             }

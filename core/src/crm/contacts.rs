@@ -426,7 +426,7 @@ pub(crate) fn note_key(tx: &dyn Writes, contact: i64, key: Option<&str>) -> Resu
 /// Creates a contact inside a write (also for an order's customer).
 pub(crate) fn insert(tx: &dyn Writes, new: &NewContact, key: Option<&str>) -> Result<Contact> {
     let country = default_country(tx)?;
-    let now = crate::instant::now();
+    let now = tx.now()?;
     let mut c = Contact {
         id: 0,
         kind: new.kind,
@@ -573,7 +573,7 @@ impl Database {
             }
             texts(&c)?;
             check_company(tx, &c)?;
-            c.updated_at = crate::instant::now();
+            c.updated_at = tx.now()?;
             tx.save_contact(&c, &matching::name_key(&c.name))?;
             note_key(tx, id, idempotency_key)?;
             Ok(c)
@@ -625,7 +625,7 @@ impl Database {
                 });
             }
             c.status = to;
-            c.updated_at = crate::instant::now();
+            c.updated_at = tx.now()?;
             tx.save_contact(&c, &matching::name_key(&c.name))?;
             Ok(c)
         })

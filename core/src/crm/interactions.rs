@@ -187,7 +187,7 @@ impl Database {
                     ));
                 }
             }
-            let now = crate::instant::now();
+            let now = tx.now()?;
             let mut out = Interaction {
                 id: 0,
                 kind: i.kind,
@@ -222,7 +222,7 @@ impl Database {
                     action: "complete it as a task".into(),
                 });
             }
-            let now = crate::instant::now();
+            let now = tx.now()?;
             tx.set_interaction_done(id, now)?;
             i.done = true;
             i.done_at = Some(now);

@@ -162,7 +162,7 @@ impl Database {
                 survivor.company = gone.company;
             }
             let moved = tx.move_contact_links(merged, into)?;
-            let now = crate::instant::now();
+            let now = tx.now()?;
             let mut record = ContactMerge {
                 id: 0,
                 merged,
@@ -272,7 +272,7 @@ impl Database {
                     }
                     i += 1;
                 }
-                let now = crate::instant::now();
+                let now = tx.now()?;
                 let also: Vec<i64> = family[1..].iter().map(|f| f.id).collect();
                 let mut erasure = None;
                 for c in family {

@@ -489,7 +489,7 @@ fn step(
     meta: &TransitionMeta,
 ) -> Result<()> {
     let history = tx.transitions(row.id)?;
-    let now = crate::instant::now();
+    let now = tx.now()?;
     let at = meta.at.map(stored).unwrap_or(now);
     if let Some(last) = history.last() {
         if at < last.at {
@@ -570,7 +570,7 @@ impl Database {
                 Some(id) => stage_in(tx, "stage", id, o.pipeline, StageKind::Open)?,
                 None => first_stage(tx, o.pipeline, StageKind::Open)?,
             };
-            let now = crate::instant::now();
+            let now = tx.now()?;
             let mut row = OpportunityRow {
                 id: 0,
                 title: o.title.trim().into(),
@@ -653,7 +653,7 @@ impl Database {
                     row.owner = o.clone();
                 }
                 check_money(row.amount, row.currency.as_deref())?;
-                row.updated_at = crate::instant::now();
+                row.updated_at = tx.now()?;
                 tx.save_opportunity(&row)?;
                 load(tx, id)
             },

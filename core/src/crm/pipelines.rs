@@ -212,7 +212,7 @@ impl Database {
             ));
         }
         self.write_once("create_pipeline", idempotency_key, pipeline, |tx| {
-            let now = crate::instant::now();
+            let now = tx.now()?;
             let id = tx.insert_pipeline(name, now)?;
             let mut stages: Vec<Stage> = Vec::new();
             for (i, s) in pipeline.stages.iter().enumerate() {

@@ -602,7 +602,7 @@ fn stock(
     };
     match as_of {
         None => {
-            let now = crate::instant::now();
+            let now = r.now()?;
             let filter = crate::ledger::StockFilter {
                 warehouse,
                 low_stock_only,

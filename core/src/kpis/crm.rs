@@ -99,7 +99,7 @@ struct Ctx<'q> {
 
 impl<'q> Ctx<'q> {
     fn new(db: &Database, r: &dyn Reads, q: &'q CrmQuery) -> Result<Ctx<'q>> {
-        let now = crate::instant::now();
+        let now = r.now()?;
         let period = q.period.resolve(db.time_zone(), q.as_of.unwrap_or(now))?;
         crate::text::optional("owner", q.owner.as_deref(), 100)?;
         if let Some(t) = &q.rates {

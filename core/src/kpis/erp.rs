@@ -101,7 +101,7 @@ struct Ctx {
 
 impl Ctx {
     fn new(db: &Database, r: &dyn Reads, q: &ErpQuery) -> Result<Ctx> {
-        let now = crate::instant::now();
+        let now = r.now()?;
         let anchor = q.as_of.unwrap_or(now);
         let period = q.period.resolve(db.time_zone(), anchor)?;
         check_warehouse(r, q.warehouse)?;

@@ -61,7 +61,7 @@ impl Database {
     pub fn post_with_key(&self, movement: &Movement, key: Option<&str>) -> Result<Posted> {
         movement.checked_reason()?;
         self.write_once("post", key, movement, |tx| {
-            let mut posting = Posting::new(tx, key);
+            let mut posting = Posting::new(tx, key)?;
             let movements = posting.apply(movement, &Origin::default())?;
             posting.finish()?;
             Ok(Posted { movements })
@@ -115,7 +115,7 @@ impl Database {
             m.checked_reason().map_err(|e| e.in_batch(i))?;
         }
         self.write_once("post_batch", key, movements, |tx| {
-            let mut posting = Posting::new(tx, key);
+            let mut posting = Posting::new(tx, key)?;
             let mut out = Vec::with_capacity(movements.len());
             let origin = Origin::default();
             for (i, m) in movements.iter().enumerate() {

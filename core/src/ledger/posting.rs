@@ -79,16 +79,16 @@ enum Valued {
 }
 
 impl<'t> Posting<'t> {
-    pub fn new(tx: &'t dyn Writes, key: Option<&'t str>) -> Posting<'t> {
-        Posting {
+    pub fn new(tx: &'t dyn Writes, key: Option<&'t str>) -> Result<Posting<'t>> {
+        Ok(Posting {
             tx,
             key,
-            now: crate::instant::now(),
+            now: tx.now()?,
             items: HashMap::default(),
             warehouses: HashMap::default(),
             default_warehouse: None,
             states: HashMap::default(),
-        }
+        })
     }
 
     /// Applies one movement request; returns the rows it appended.

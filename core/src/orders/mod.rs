@@ -131,7 +131,7 @@ fn unwind(
     meta: &Movement,
     origin: &Origin,
 ) -> Result<()> {
-    let now = crate::instant::now();
+    let now = tx.now()?;
     for r in tx.pending_reservations(head.id)? {
         posting.change_reserved(r.item, r.warehouse, r.pending.checked_neg()?)?;
         tx.update_reservation(r.id, Decimal::ZERO, resolved, now)?;
@@ -160,7 +160,7 @@ fn place_for_customer(tx: &dyn Writes, order: &NewOrder, key: Option<&str>) -> R
 /// Records the payment of an open, unpaid order: its kept value becomes
 /// revenue (what paying and replacing a paid order share).
 fn pay(tx: &dyn Writes, head: &OrderHead, key: Option<&str>) -> Result<()> {
-    let now = crate::instant::now();
+    let now = tx.now()?;
     let kept = kept_value(&lines(tx, head.id)?)?;
     tx.set_order_status(head.id, head.status, true, now)?;
     tx.insert_order_event(&NewOrderEvent {
@@ -179,7 +179,7 @@ fn pay(tx: &dyn Writes, head: &OrderHead, key: Option<&str>) -> Result<()> {
 /// issued back as customer returns at the cost it left with, a paid
 /// order's revenue reversed (what cancelling and replacing share).
 fn cancel(tx: &dyn Writes, head: &OrderHead, key: Option<&str>) -> Result<()> {
-    let now = crate::instant::now();
+    let now = tx.now()?;
     let reversed = if head.paid {
         kept_value(&lines(tx, head.id)?)?.checked_neg()?
     } else {
@@ -195,7 +195,7 @@ fn cancel(tx: &dyn Writes, head: &OrderHead, key: Option<&str>) -> Result<()> {
         at: now,
     })?;
     let origin = origin(head.id, event);
-    let mut posting = Posting::new(tx, key);
+    let mut posting = Posting::new(tx, key)?;
     unwind(
         tx,
         &mut posting,
@@ -303,7 +303,7 @@ pub(crate) fn place(
     contact: Option<i64>,
 ) -> Result<Order> {
     validate_order(order)?;
-    let now = crate::instant::now();
+    let now = tx.now()?;
     let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
         acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
     })?;
@@ -322,7 +322,7 @@ pub(crate) fn place(
         at: now,
     })?;
     let policy = policy(tx)?;
-    let mut posting = Posting::new(tx, idempotency_key);
+    let mut posting = Posting::new(tx, idempotency_key)?;
     let default_wh = posting.default_warehouse_id()?;
 
     // Resolve every line, then check them all before writing anything.
@@ -635,7 +635,7 @@ impl Database {
                 row.fulfilled = *f;
             }
             let status = status_of(&rows);
-            let now = crate::instant::now();
+            let now = tx.now()?;
             // The event records what shipped, also when "everything" was asked.
             let shipped: Vec<FulfilLine> = ship
                 .iter()
@@ -656,7 +656,7 @@ impl Database {
             })?;
             let origin = origin(head.id, event);
             let meta = meta(external_id, None);
-            let mut posting = Posting::new(tx, idempotency_key);
+            let mut posting = Posting::new(tx, idempotency_key)?;
             // A line ships from stock only what was not issued yet: reserved
             // lines issue now (their reservation shrinks), lines issued at
             // placing (decrement_on_sale) issue nothing more.
@@ -808,11 +808,11 @@ impl Database {
                 key: idempotency_key,
                 detail: &detail,
                 revenue_change: reversed,
-                at: crate::instant::now(),
+                at: tx.now()?,
             })?;
             let origin = origin(head.id, event);
             let meta = meta(external_id, None);
-            let mut posting = Posting::new(tx, idempotency_key);
+            let mut posting = Posting::new(tx, idempotency_key)?;
             for (i, l) in plan {
                 let row = &mut rows[i];
                 if l.restock {
@@ -839,8 +839,8 @@ impl Database {
     pub fn expire_reservations(&self, now: Timestamp) -> Result<Vec<String>> {
         self.write(|tx| {
             let due = tx.expired_order_ids(now)?;
-            let mut posting = Posting::new(tx, None);
-            let at = crate::instant::now();
+            let mut posting = Posting::new(tx, None)?;
+            let at = tx.now()?;
             for external_id in &due {
                 let head = head(tx, external_id)?;
                 // Only unpaid orders expire: no revenue was recognised.

@@ -17,7 +17,7 @@ use crate::store::{EventData, Writes};
 pub(crate) fn emit(tx: &dyn Writes, kind: EventKind, data: &impl Serialize) -> Result<()> {
     let data = serde_json::to_string(data).map_err(Error::storage)?;
     tx.gate().check(tx, kind, &data)?;
-    tx.append_event(kind, crate::instant::now(), EventData::Json(&data))?;
+    tx.append_event(kind, tx.now()?, EventData::Json(&data))?;
     Ok(())
 }
 

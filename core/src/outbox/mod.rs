@@ -239,7 +239,7 @@ pub(crate) fn subscribe(tx: &dyn Writes, name: &str, from: OutboxStart) -> Resul
         OutboxStart::Beginning => 0,
         OutboxStart::End => tx.last_event_id()?,
     };
-    let now = crate::instant::now();
+    let now = tx.now()?;
     tx.put_outbox_consumer(name, position, now)?;
     find(tx, name)
 }
@@ -310,7 +310,7 @@ impl Database {
                     format!("event {through} does not exist yet (the newest is {last})"),
                 ));
             }
-            tx.put_outbox_consumer(consumer, through, crate::instant::now())?;
+            tx.put_outbox_consumer(consumer, through, tx.now()?)?;
             self::consumer(tx, find(tx, consumer)?)
         })
     }

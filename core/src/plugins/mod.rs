@@ -652,7 +652,7 @@ impl Database {
                     reached = e.id;
                 }
                 if reached > start {
-                    tx.put_outbox_consumer(&name, reached, crate::instant::now())?;
+                    tx.put_outbox_consumer(&name, reached, tx.now()?)?;
                 }
                 Ok((events.len() == DELIVERY_BATCH as usize, reached, outcome))
             });

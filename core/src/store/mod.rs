@@ -11,7 +11,9 @@
 //!
 //! Every engine is proven by the same conformance suite (`core/tests/conformance`).
 
+pub(crate) mod postgres;
 pub(crate) mod sqlite;
+pub(crate) mod stored;
 
 use std::collections::VecDeque;
 
@@ -75,6 +77,10 @@ pub(crate) trait Reads:
     + AuditReads
     + OutboxReads
 {
+    /// The time now, to the microsecond, by the engine's clock: the
+    /// database server's on PostgreSQL (so that app servers with skewed
+    /// clocks agree), this machine's on SQLite.
+    fn now(&self) -> Result<Timestamp>;
 }
 
 /// A write transaction: every read, and every write the rules make.

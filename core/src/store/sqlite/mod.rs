@@ -32,6 +32,7 @@ use super::{Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, 
 use crate::database::{OpenOptions, Synchronous};
 use crate::error::{Error, Result};
 
+pub(crate) use crate::store::stored::like_pattern;
 pub use schema::SCHEMA_VERSION;
 
 /// The SQLite library compiled in.
@@ -131,20 +132,6 @@ pub(crate) fn micros(t: Timestamp) -> i64 {
 pub(crate) fn instant(us: i64) -> Timestamp {
     // Stored values were produced by `micros` of a valid timestamp.
     Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
-}
-
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-pub(crate) fn like_pattern(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('%');
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
 }
 
 /// Whether `e` is the UNIQUE violation of an insert.
@@ -393,7 +380,11 @@ impl Drop for SqliteRead<'_> {
     }
 }
 
-impl Reads for SqliteRead<'_> {}
+impl Reads for SqliteRead<'_> {
+    fn now(&self) -> Result<Timestamp> {
+        Ok(crate::instant::now())
+    }
+}
 
 /// A write transaction, rolled back when dropped uncommitted.
 pub(crate) struct SqliteTx<'s> {
@@ -450,7 +441,11 @@ impl Drop for SqliteTx<'_> {
     }
 }
 
-impl Reads for SqliteTx<'_> {}
+impl Reads for SqliteTx<'_> {
+    fn now(&self) -> Result<Timestamp> {
+        Ok(crate::instant::now())
+    }
+}
 
 impl Writes for SqliteTx<'_> {
     fn commit(mut self: Box<Self>) -> Result<()> {
@@ -564,10 +559,5 @@ mod tests {
                 .unwrap();
             }
         }
-    }
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern("a%_\\b"), "%a\\%\\_\\\\b%");
     }
 }

@@ -1,0 +1,720 @@
+//! The PostgreSQL engine, for shops whose app servers share one ledger.
+//! All of Racine's SQL for PostgreSQL lives in this module tree.
+//!
+//! - **One connection per handle**, opened on first use (so a handle made
+//!   before a PHP-FPM fork never shares its socket with a child: a handle
+//!   used in another process than the one that connected opens its own),
+//!   opened again after the server dropped it.
+//! - **No session state, unnamed statements**: every statement goes out
+//!   with its parameter types in one round trip (`query_typed`), nothing is
+//!   `SET` outside a transaction, so the engine runs behind a pooler in
+//!   transaction mode as well as in session mode.
+//! - **Writes** are READ COMMITTED transactions that first take the
+//!   ledger's write lock, a transaction-scoped advisory lock (`write_lock`):
+//!   every statement after it sees every earlier commit, so the rules'
+//!   read-decide-write is never interleaved, and ledger and outbox ids are
+//!   given in commit order (a consumer's cursor never skips an event that
+//!   commits late). `CHECK` constraints back the rules up.
+//! - **Reads** of one snapshot (`verify`, dashboards, exports) run in
+//!   `REPEATABLE READ READ ONLY` transactions.
+//! - **Time** is the server's clock, read in the transaction, so app
+//!   servers with skewed clocks agree on recording and expiry times.
+
+mod crm;
+mod kpis;
+mod ledger;
+mod master;
+mod opportunities;
+mod orders;
+mod outbox;
+mod purchases;
+mod schema;
+
+use std::cell::{Cell, RefCell, RefMut};
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use postgres::error::SqlState;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, NoTls, Row};
+
+use super::{Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Writes};
+use crate::database::OpenOptions;
+use crate::error::{Error, Result};
+
+/// Whether `target` is a PostgreSQL connection string: a `postgres://` or
+/// `postgresql://` URL, or libpq's `key=value` form (`host=… dbname=…`).
+pub(crate) fn is_connection_string(target: &str) -> bool {
+    let t = target.trim_start();
+    t.starts_with("postgres://")
+        || t.starts_with("postgresql://")
+        || (t.contains('=')
+            && t.split_whitespace().all(|pair| {
+                pair.split_once('=').is_some_and(|(k, _)| {
+                    matches!(
+                        k,
+                        "host"
+                            | "hostaddr"
+                            | "port"
+                            | "dbname"
+                            | "user"
+                            | "password"
+                            | "options"
+                            | "application_name"
+                            | "connect_timeout"
+                            | "sslmode"
+                            | "target_session_attrs"
+                            | "keepalives"
+                            | "keepalives_idle"
+                            | "channel_binding"
+                            | "load_balance_hosts"
+                    )
+                })
+            }))
+}
+
+/// An error on its way out of this module: the server's or the client's,
+/// or one of Racine's. Kept private so that the public error type never
+/// names the driver.
+pub(crate) struct SqlError(Error);
+
+impl From<Error> for SqlError {
+    fn from(e: Error) -> SqlError {
+        SqlError(e)
+    }
+}
+
+impl From<SqlError> for Error {
+    fn from(e: SqlError) -> Error {
+        e.0
+    }
+}
+
+impl From<postgres::Error> for SqlError {
+    fn from(e: postgres::Error) -> SqlError {
+        SqlError(explain(e, None))
+    }
+}
+
+pub(crate) type SqlResult<T> = std::result::Result<T, SqlError>;
+
+/// Runs SQL work, mapping its errors to Racine's.
+pub(crate) fn run<T>(f: impl FnOnce() -> SqlResult<T>) -> Result<T> {
+    f().map_err(Error::from)
+}
+
+/// The server's error (or the client's) as Racine's, saying what happened
+/// and what to do; the driver's own words stay in `source`. `target` names
+/// the server when connecting.
+fn explain(e: postgres::Error, target: Option<&str>) -> Error {
+    let storage = |reason: String, e: postgres::Error| Error::Storage {
+        reason,
+        source: Some(Box::new(e)),
+    };
+    let code = e.code().cloned();
+    let server = target.unwrap_or("the PostgreSQL server");
+    match code {
+        Some(c)
+            if c == SqlState::T_R_SERIALIZATION_FAILURE
+                || c == SqlState::T_R_DEADLOCK_DETECTED
+                || c == SqlState::LOCK_NOT_AVAILABLE =>
+        {
+            Error::Busy
+        }
+        Some(c)
+            if c == SqlState::INVALID_PASSWORD
+                || c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION =>
+        {
+            let detail = e.as_db_error().map(|d| d.message().to_string());
+            storage(
+                format!(
+                    "{server} refused the credentials ({}): check the user and password of the \
+                     connection string, and pg_hba.conf",
+                    detail.unwrap_or_default()
+                ),
+                e,
+            )
+        }
+        Some(c) if c == SqlState::INVALID_CATALOG_NAME => {
+            let detail = e.as_db_error().map(|d| d.message().to_string());
+            storage(
+                format!(
+                    "{server}: {} (create it first: createdb, or CREATE DATABASE)",
+                    detail.unwrap_or_default()
+                ),
+                e,
+            )
+        }
+        Some(c) if c == SqlState::TOO_MANY_CONNECTIONS => storage(
+            format!(
+                "{server} has no connection left (max_connections): raise it, or put a pooler \
+                 such as pgbouncer in front (see the README)"
+            ),
+            e,
+        ),
+        Some(c) if c == SqlState::DISK_FULL => storage(
+            "the PostgreSQL server's disk is full: this write was not kept; free some space and retry"
+                .into(),
+            e,
+        ),
+        Some(c)
+            if c == SqlState::ADMIN_SHUTDOWN
+                || c == SqlState::CRASH_SHUTDOWN
+                || c == SqlState::CANNOT_CONNECT_NOW =>
+        {
+            storage(
+                format!("{server} is shutting down or starting up: retry in a moment"),
+                e,
+            )
+        }
+        Some(_) => {
+            let reason = match e.as_db_error() {
+                Some(d) => format!("PostgreSQL: {}", d.message()),
+                None => e.to_string(),
+            };
+            storage(reason, e)
+        }
+        None if e.is_closed() => storage(
+            format!(
+                "the connection to {server} was lost: this write was not acknowledged; retry \
+                 (with an idempotency key, a retry never applies twice)"
+            ),
+            e,
+        ),
+        None => match target {
+            Some(t) => storage(
+                format!("cannot reach the PostgreSQL server at {t}: {e}; check that it runs and that host and port are right"),
+                e,
+            ),
+            None => storage(e.to_string(), e),
+        },
+    }
+}
+
+/// Whether `e` is the UNIQUE violation of an insert.
+pub(crate) fn is_unique_violation(e: &postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+}
+
+/// A UNIQUE violation of an insert is the entity's `AlreadyExists`.
+pub(crate) fn unique<'k>(
+    entity: &'static str,
+    key: &'k str,
+) -> impl FnOnce(SqlError) -> SqlError + 'k {
+    move |e| {
+        let violated = matches!(&e.0, Error::Storage { source: Some(s), .. }
+            if s.downcast_ref::<postgres::Error>().is_some_and(is_unique_violation));
+        if violated {
+            SqlError(Error::AlreadyExists {
+                entity,
+                key: key.to_string(),
+            })
+        } else {
+            e
+        }
+    }
+}
+
+/// A stored closed-set name read back: a corrupt one is Racine's `Storage`.
+pub(crate) fn stored<T>(parsed: Result<T>) -> SqlResult<T> {
+    parsed.map_err(SqlError)
+}
+
+/// Instants are stored as microseconds since the Unix epoch, as in SQLite.
+pub(crate) fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+/// Stored microseconds to an instant.
+pub(crate) fn instant(us: i64) -> Timestamp {
+    Timestamp::from_microsecond(us).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+pub(crate) use super::sqlite::like_pattern;
+
+/// A statement parameter with its PostgreSQL type, sent with it (no
+/// round trip to prepare, no named statement on the server).
+pub(crate) trait Param: Sync {
+    fn value(&self) -> &(dyn ToSql + Sync);
+    fn pg_type(&self) -> Type;
+}
+
+/// A Rust type and the PostgreSQL type it is stored as.
+pub(crate) trait Typed: ToSql + Sync {
+    const TYPE: Type;
+}
+
+impl Typed for i64 {
+    const TYPE: Type = Type::INT8;
+}
+impl Typed for i32 {
+    const TYPE: Type = Type::INT4;
+}
+impl Typed for bool {
+    const TYPE: Type = Type::BOOL;
+}
+impl Typed for String {
+    const TYPE: Type = Type::TEXT;
+}
+impl Typed for &str {
+    const TYPE: Type = Type::TEXT;
+}
+impl Typed for Vec<u8> {
+    const TYPE: Type = Type::BYTEA;
+}
+impl Typed for Vec<i64> {
+    const TYPE: Type = Type::INT8_ARRAY;
+}
+impl Typed for Vec<String> {
+    const TYPE: Type = Type::TEXT_ARRAY;
+}
+impl<T: Typed> Typed for Option<T> {
+    const TYPE: Type = T::TYPE;
+}
+
+impl<T: Typed> Param for T {
+    fn value(&self) -> &(dyn ToSql + Sync) {
+        self
+    }
+
+    fn pg_type(&self) -> Type {
+        T::TYPE
+    }
+}
+
+/// One connection and the work done on it.
+pub(crate) struct Pg {
+    client: RefCell<Client>,
+}
+
+impl Pg {
+    fn client(&self) -> SqlResult<RefMut<'_, Client>> {
+        self.client.try_borrow_mut().map_err(|_| {
+            SqlError(Error::Storage {
+                reason: "a PostgreSQL statement was started while another one was still being read"
+                    .into(),
+                source: None,
+            })
+        })
+    }
+
+    fn typed<'p>(params: &'p [&'p dyn Param]) -> Vec<(&'p (dyn ToSql + Sync), Type)> {
+        params.iter().map(|p| (p.value(), p.pg_type())).collect()
+    }
+
+    /// Every row of a statement.
+    pub(crate) fn rows(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<Vec<Row>> {
+        Ok(self.client()?.query_typed(sql, &Pg::typed(params))?)
+    }
+
+    /// The row of a statement that returns at most one.
+    pub(crate) fn opt(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<Option<Row>> {
+        Ok(self.rows(sql, params)?.into_iter().next())
+    }
+
+    /// The row of a statement that returns exactly one.
+    pub(crate) fn one(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<Row> {
+        self.opt(sql, params)?.ok_or_else(|| {
+            SqlError(Error::Storage {
+                reason: "a PostgreSQL query returned no row".into(),
+                source: None,
+            })
+        })
+    }
+
+    /// Runs a statement; returns how many rows it changed.
+    pub(crate) fn exec(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<u64> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut client = self.client()?;
+        let mut it = client.query_typed_raw(sql, Pg::typed(params))?;
+        while it.next()?.is_some() {}
+        Ok(it.rows_affected().unwrap_or(0))
+    }
+
+    /// Hands every row of a statement to `f`, one at a time as the server
+    /// sends them: a scan of the whole ledger holds one row in memory.
+    pub(crate) fn each(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: &mut dyn FnMut(&Row) -> Result<()>,
+    ) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut client = self.client()?;
+        let mut it = client
+            .query_typed_raw(sql, Pg::typed(params))
+            .map_err(SqlError::from)?;
+        while let Some(row) = it.next().map_err(SqlError::from)? {
+            f(&row)?;
+        }
+        Ok(())
+    }
+
+    /// Several statements without parameters, in one round trip.
+    fn batch(&self, sql: &str) -> SqlResult<()> {
+        Ok(self.client()?.batch_execute(sql)?)
+    }
+
+    /// The server's clock now, to the microsecond.
+    fn server_now(&self) -> SqlResult<Timestamp> {
+        Ok(instant(self.one(NOW, &[])?.try_get(0)?))
+    }
+}
+
+/// Reads the `i`-th column of a row.
+pub(crate) fn at<'r, T: postgres::types::FromSql<'r>>(r: &'r Row, i: usize) -> SqlResult<T> {
+    Ok(r.try_get(i)?)
+}
+
+/// The handle's connection and the process that opened it.
+struct Handle {
+    pg: Pg,
+    pid: u32,
+}
+
+/// A PostgreSQL database: its connection settings and one connection.
+pub(crate) struct PgStore {
+    config: postgres::Config,
+    /// The server as error messages name it (`host:port/dbname`).
+    target: String,
+    conn: Mutex<Option<Handle>>,
+    busy_timeout_ms: u64,
+}
+
+/// The server's clock, in microseconds since the Unix epoch.
+const NOW: &str = "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8";
+
+/// Takes the ledger's write lock for the rest of the transaction: writes to
+/// one schema take turns, as they do on SQLite's file. The advisory lock's
+/// class is "Rcin" (0x5263696e), its key the schema's name hashed.
+const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(1382312302, hashtext(current_schema()))";
+
+impl PgStore {
+    /// Parses `target`, connects, and migrates the schema (once, under a
+    /// lock, however many app servers start at once).
+    pub(crate) fn open(target: &str, o: &OpenOptions) -> Result<PgStore> {
+        let mut config = postgres::Config::from_str(target).map_err(|e| {
+            Error::invalid(
+                "path",
+                format!("not a PostgreSQL connection string ({e}); expected postgres://user:password@host:port/dbname or host=… dbname=…"),
+            )
+        })?;
+        if config.get_application_name().is_none() {
+            config.application_name("racine");
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(Duration::from_secs(10));
+        }
+        let target = describe(&config);
+        let store = PgStore {
+            config,
+            target,
+            conn: Mutex::new(None),
+            busy_timeout_ms: o.busy_timeout_ms,
+        };
+        {
+            let handle = store.handle()?;
+            let pg = &handle.as_ref().expect("just connected").pg;
+            run(|| schema::migrate(pg))?;
+        }
+        Ok(store)
+    }
+
+    /// The connection, opened if this process has none yet (or the server
+    /// dropped it).
+    fn handle(&self) -> Result<MutexGuard<'_, Option<Handle>>> {
+        let mut guard = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let pid = std::process::id();
+        if let Some(h) = guard.as_ref() {
+            if h.pid != pid {
+                // Opened by the parent of a fork: the socket is the
+                // parent's; closing it would end the parent's session.
+                if let Some(h) = guard.take() {
+                    std::mem::forget(h);
+                }
+            } else if h.pg.client.try_borrow().is_ok_and(|c| c.is_closed()) {
+                *guard = None;
+            }
+        }
+        if guard.is_none() {
+            let client = self
+                .config
+                .connect(NoTls)
+                .map_err(|e| explain(e, Some(&self.target)))?;
+            *guard = Some(Handle {
+                pg: Pg {
+                    client: RefCell::new(client),
+                },
+                pid,
+            });
+        }
+        Ok(guard)
+    }
+
+    fn begin_tx<'a>(&'a self, gate: &'a dyn Gate) -> Result<PgTx<'a>> {
+        let tx = PgTx::new(self.handle()?, Mode::Write, gate);
+        // One round trip: the transaction, how long it waits for locks
+        // (the busy timeout), the write lock, and the server's time once
+        // it is held (so that recording times follow commit order).
+        let now = run(|| {
+            let messages = tx.pg().client()?.simple_query(&format!(
+                "BEGIN ISOLATION LEVEL READ COMMITTED; \
+                 SET LOCAL lock_timeout = {}; {WRITE_LOCK}; {NOW}",
+                self.busy_timeout_ms.max(1)
+            ))?;
+            let us = messages.iter().rev().find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse().ok()),
+                _ => None,
+            });
+            us.map(instant).ok_or_else(|| {
+                SqlError(Error::Storage {
+                    reason: "the PostgreSQL server did not tell its time".into(),
+                    source: None,
+                })
+            })
+        })?;
+        tx.now.set(Some(now));
+        Ok(tx)
+    }
+}
+
+/// `host:port/dbname` of a configuration, for messages.
+fn describe(c: &postgres::Config) -> String {
+    use postgres::config::Host;
+    let host = match c.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".into(),
+    };
+    let port = c.get_ports().first().copied().unwrap_or(5432);
+    let db = c.get_dbname().or(c.get_user()).unwrap_or("postgres");
+    format!("{host}:{port}/{db}")
+}
+
+impl Store for PgStore {
+    fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<()>) -> Result<()> {
+        f(&PgTx::new(self.handle()?, Mode::Read, &super::Open))
+    }
+
+    fn snapshot(&self) -> Result<Box<dyn Reads + '_>> {
+        let read = PgTx::new(self.handle()?, Mode::Snapshot, &super::Open);
+        run(|| {
+            read.pg()
+                .batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        })?;
+        Ok(Box::new(read))
+    }
+
+    fn begin<'a>(&'a self, gate: &'a dyn Gate) -> Result<Box<dyn Writes + 'a>> {
+        Ok(Box::new(self.begin_tx(gate)?))
+    }
+
+    fn begin_relaxed(&self) -> Result<Box<dyn Writes + '_>> {
+        // A cursor's loss only delivers again: not waited for on the
+        // standby nor on the disk (synchronous_commit is per transaction).
+        let tx = self.begin_tx(&super::Open)?;
+        run(|| tx.pg().batch("SET LOCAL synchronous_commit = off"))?;
+        Ok(Box::new(tx))
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        let conn = self.handle()?;
+        run(|| schema::version(&conn.as_ref().expect("connected").pg))
+    }
+}
+
+/// What a handle is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Reads outside a transaction: each statement sees what is committed.
+    Read,
+    /// Reads inside one `REPEATABLE READ READ ONLY` transaction.
+    Snapshot,
+    /// A write transaction holding the write lock.
+    Write,
+}
+
+/// A handle on the connection: reads outside a write, one snapshot, or a
+/// write transaction (rolled back when dropped uncommitted). One type for
+/// all three, so that every read is written once.
+pub(crate) struct PgTx<'s> {
+    conn: MutexGuard<'s, Option<Handle>>,
+    mode: Mode,
+    /// Committed, or ended by the server: nothing to roll back.
+    ended: bool,
+    /// The server's time, read once per handle.
+    now: Cell<Option<Timestamp>>,
+    /// The next movement id: a write holds the write lock, so ids are
+    /// given in commit order without asking the server each time.
+    next_movement_id: Cell<Option<i64>>,
+    /// The next outbox event id, likewise.
+    next_event_id: Cell<Option<i64>>,
+    gate: &'s dyn Gate,
+}
+
+impl<'s> PgTx<'s> {
+    fn new(conn: MutexGuard<'s, Option<Handle>>, mode: Mode, gate: &'s dyn Gate) -> PgTx<'s> {
+        PgTx {
+            conn,
+            mode,
+            ended: false,
+            now: Cell::new(None),
+            next_movement_id: Cell::new(None),
+            next_event_id: Cell::new(None),
+            gate,
+        }
+    }
+
+    pub(crate) fn pg(&self) -> &Pg {
+        &self.conn.as_ref().expect("connected").pg
+    }
+
+    /// The ids (first column) a statement returns.
+    pub(crate) fn ids(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<Vec<i64>> {
+        self.pg()
+            .rows(sql, params)?
+            .iter()
+            .map(|r| at(r, 0))
+            .collect()
+    }
+
+    /// Items and warehouses are read from their tables on this engine: no
+    /// cache to drop.
+    pub(crate) fn master_changes(&self) {}
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if self.mode == Mode::Read || self.ended {
+            return;
+        }
+        if let Some(h) = self.conn.as_ref() {
+            // Nothing to report to: the caller already has the first error.
+            if h.pg.batch("ROLLBACK").is_err() {
+                // The connection is in an unknown state: the next use
+                // opens another.
+                *self.conn = None;
+            }
+        }
+    }
+}
+
+impl Reads for PgTx<'_> {
+    fn now(&self) -> Result<Timestamp> {
+        if let Some(t) = self.now.get() {
+            return Ok(t);
+        }
+        let t = run(|| self.pg().server_now())?;
+        self.now.set(Some(t));
+        Ok(t)
+    }
+}
+
+impl Writes for PgTx<'_> {
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        let done = run(|| self.pg().batch("COMMIT"));
+        self.ended = true;
+        if done.is_err() {
+            // The server ended the transaction (or the connection); an
+            // unknown outcome is reported as an error, never as success.
+            *self.conn = None;
+        }
+        done
+    }
+}
+
+impl SettingReads for PgTx<'_> {
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        run(|| {
+            self.pg()
+                .opt("SELECT value FROM settings WHERE key = $1", &[&key])?
+                .map(|r| at(&r, 0))
+                .transpose()
+        })
+    }
+
+    fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>> {
+        run(|| {
+            self.pg()
+                .opt(
+                    "SELECT operation, request, result FROM idempotency WHERE key = $1",
+                    &[&key],
+                )?
+                .map(|r| {
+                    Ok(IdempotencyRecord {
+                        operation: at(&r, 0)?,
+                        request: at(&r, 1)?,
+                        result: at(&r, 2)?,
+                    })
+                })
+                .transpose()
+        })
+    }
+}
+
+impl SettingWrites for PgTx<'_> {
+    fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        run(|| {
+            self.pg().exec(
+                "INSERT INTO settings(key, value) VALUES ($1, $2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                &[&key, &value],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn put_idempotency_record(
+        &self,
+        key: &str,
+        record: &IdempotencyRecord,
+        at: Timestamp,
+    ) -> Result<()> {
+        run(|| {
+            self.pg().exec(
+                "INSERT INTO idempotency(key, operation, request, result, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &key,
+                    &record.operation.as_str(),
+                    &record.request.as_str(),
+                    &record.result.as_str(),
+                    &micros(at),
+                ],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn replace_idempotency_record(&self, key: &str, record: &IdempotencyRecord) -> Result<()> {
+        run(|| {
+            self.pg().exec(
+                "UPDATE idempotency SET request = $2, result = $3 WHERE key = $1",
+                &[&key, &record.request.as_str(), &record.result.as_str()],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_strings_are_told_from_paths() {
+        for s in [
+            "postgres://shop@db/ledger",
+            "postgresql://localhost/racine",
+            "host=/tmp dbname=racine",
+            "host=db port=5433 user=shop",
+        ] {
+            assert!(is_connection_string(s), "{s}");
+        }
+        for s in ["shop.db", "/var/lib/racine/shop.db", "a=b.db", ":memory:"] {
+            assert!(!is_connection_string(s), "{s}");
+        }
+    }
+}

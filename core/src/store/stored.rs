@@ -1,0 +1,101 @@
+//! What both engines store the same way: cost layers in their packed
+//! form, `LIKE` patterns, and the references `verify` proves.
+
+use std::collections::VecDeque;
+
+use crate::decimal::Decimal;
+use crate::error::{Error, Result};
+use crate::valuation::Layer;
+
+/// Bytes per layer in the stored form.
+const LAYER_BYTES: usize = 24;
+
+/// Open layers as stored: (quantity, value, movement) little-endian i64
+/// triples, oldest first.
+pub(crate) fn encode_layers(layers: &VecDeque<Layer>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(layers.len() * LAYER_BYTES);
+    for l in layers {
+        out.extend_from_slice(&l.quantity.raw().to_le_bytes());
+        out.extend_from_slice(&l.value.raw().to_le_bytes());
+        out.extend_from_slice(&l.movement.to_le_bytes());
+    }
+    out
+}
+
+/// Reads what [`encode_layers`] wrote.
+pub(crate) fn decode_layers(bytes: &[u8]) -> Result<VecDeque<Layer>> {
+    if bytes.len() % LAYER_BYTES != 0 {
+        return Err(Error::Storage {
+            reason: format!(
+                "stored cost layers are {} bytes, not a multiple of {LAYER_BYTES}",
+                bytes.len()
+            ),
+            source: None,
+        });
+    }
+    let word = |b: &[u8]| i64::from_le_bytes(b.try_into().expect("8-byte word"));
+    Ok(bytes
+        .chunks_exact(LAYER_BYTES)
+        .map(|c| Layer {
+            quantity: Decimal::from_raw(word(&c[0..8])),
+            value: Decimal::from_raw(word(&c[8..16])),
+            movement: word(&c[16..24]),
+        })
+        .collect())
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+pub(crate) fn like_pattern(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('%');
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The references of the rows whose foreign keys are not declared (schema
+/// version 9): (table, what it refers to, the rows that refer to nothing).
+pub(crate) const REFERENCES: &[(&str, &str, &str)] = &[
+    ("movements", "item", "SELECT id FROM movements m WHERE NOT EXISTS (SELECT 1 FROM items WHERE id = m.item_id)"),
+    ("movements", "warehouse", "SELECT id FROM movements m WHERE NOT EXISTS (SELECT 1 FROM warehouses WHERE id = m.warehouse_id)"),
+    ("movements", "purchase line", "SELECT id FROM movements m WHERE purchase_line_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM purchase_lines WHERE id = m.purchase_line_id)"),
+    ("movements", "order", "SELECT id FROM movements m WHERE order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM orders WHERE id = m.order_id)"),
+    ("balances", "item", "SELECT item_id FROM balances b WHERE NOT EXISTS (SELECT 1 FROM items WHERE id = b.item_id)"),
+    ("balances", "warehouse", "SELECT item_id FROM balances b WHERE NOT EXISTS (SELECT 1 FROM warehouses WHERE id = b.warehouse_id)"),
+    ("warehouse_values", "warehouse", "SELECT warehouse_id FROM warehouse_values v WHERE NOT EXISTS (SELECT 1 FROM warehouses WHERE id = v.warehouse_id)"),
+    ("order_lines", "order", "SELECT id FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = l.order_id)"),
+    ("order_lines", "item", "SELECT id FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM items WHERE id = l.item_id)"),
+    ("order_lines", "warehouse", "SELECT id FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM warehouses WHERE id = l.warehouse_id)"),
+    ("order_events", "order", "SELECT id FROM order_events e WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = e.order_id)"),
+    ("reservations", "order line", "SELECT id FROM reservations r WHERE NOT EXISTS (SELECT 1 FROM order_lines WHERE id = r.order_line_id)"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern("a%_\\b"), "%a\\%\\_\\\\b%");
+    }
+    #[test]
+    fn layers_round_trip_through_their_stored_form() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let layers: VecDeque<Layer> = [("68", "1020"), ("0.000001", "-3.5")]
+            .iter()
+            .enumerate()
+            .map(|(i, (q, v))| Layer {
+                quantity: d(q),
+                value: d(v),
+                movement: i as i64 + 7,
+            })
+            .collect();
+        assert_eq!(decode_layers(&encode_layers(&layers)).ok(), Some(layers));
+        assert!(decode_layers(&[0; 15]).is_err());
+    }
+}
