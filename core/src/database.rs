@@ -12,7 +12,7 @@ use crate::closed_set::closed_set;
 use crate::error::{Error, Result};
 use crate::store::postgres::{self, PgStore};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Gate, IdempotencyRecord, Reads, Store, Writes};
+use crate::store::{Gate, IdempotencyRecord, Reads, Store, Transient, Writes};
 use crate::text;
 
 pub use crate::store::sqlite::SCHEMA_VERSION;
@@ -97,6 +97,9 @@ pub struct Database {
     /// The plugins this handle loaded: validators are the gate of its
     /// writes, sinks are fed after its commits.
     pub(crate) plugins: crate::plugins::Registry,
+    /// How long a write is tried again after a transient failure (the busy
+    /// timeout).
+    retry_for: std::time::Duration,
 }
 
 impl std::fmt::Debug for Database {
@@ -165,6 +168,7 @@ impl Database {
             path,
             time_zone: TimeZone::UTC,
             plugins: Default::default(),
+            retry_for: seed.retry_for,
         };
         let set_up = db.read(|r| {
             Ok(match r.setting("time_zone")? {
@@ -184,7 +188,7 @@ impl Database {
                     None => {
                         let name = seed.time_zone.iana_name().unwrap_or("UTC");
                         tx.put_setting("time_zone", name)?;
-                        Ok(seed.time_zone)
+                        Ok(seed.time_zone.clone())
                     }
                 }
             })?,
@@ -242,7 +246,7 @@ impl Database {
     ///
     /// Every event the write appends to the outbox passes the loaded
     /// validators first; once committed, the loaded event sinks get them.
-    pub(crate) fn write<T>(&self, f: impl FnOnce(&dyn Writes) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&self, f: impl FnMut(&dyn Writes) -> Result<T>) -> Result<T> {
         let out = self.write_with(&self.plugins, f)?;
         self.after_commit();
         Ok(out)
@@ -253,18 +257,54 @@ impl Database {
     pub(crate) fn write_with<T>(
         &self,
         gate: &dyn Gate,
-        f: impl FnOnce(&dyn Writes) -> Result<T>,
+        f: impl FnMut(&dyn Writes) -> Result<T>,
     ) -> Result<T> {
-        let tx = self.store.begin(gate)?;
-        let out = f(&*tx)?;
-        tx.commit()?;
-        Ok(out)
+        self.attempts(gate, false, f)
+    }
+
+    /// Runs the write `f` in a transaction, again when the store says its
+    /// failure was transient (a server database restarted, a connection
+    /// lost before the commit was acknowledged): the rules run anew on what
+    /// is committed then. A commit whose outcome is unknown is tried again
+    /// only when `keyed` (its idempotency key makes a second run return the
+    /// first one's result). Nothing outside the transaction happens in `f`:
+    /// events are delivered after it, once.
+    fn attempts<T>(
+        &self,
+        gate: &dyn Gate,
+        keyed: bool,
+        mut f: impl FnMut(&dyn Writes) -> Result<T>,
+    ) -> Result<T> {
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(10);
+        loop {
+            let attempt = (|| {
+                let tx = self.store.begin(gate)?;
+                let out = f(&*tx)?;
+                tx.commit()?;
+                Ok(out)
+            })();
+            let Err(e) = attempt else { return attempt };
+            let again = match self.store.transient(&e) {
+                Transient::No => false,
+                Transient::Yes => true,
+                Transient::IfKeyed => keyed,
+            };
+            if !again || started.elapsed() + pause > self.retry_for {
+                return Err(e);
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(std::time::Duration::from_millis(500));
+        }
     }
 
     /// A write of bookkeeping whose loss on a power cut is harmless (an
     /// event sink's cursor): not synced by itself, but by the next durable
     /// commit. No gate, no delivery after it.
-    pub(crate) fn write_relaxed<T>(&self, f: impl FnOnce(&dyn Writes) -> Result<T>) -> Result<T> {
+    pub(crate) fn write_relaxed<T>(
+        &self,
+        mut f: impl FnMut(&dyn Writes) -> Result<T>,
+    ) -> Result<T> {
         let tx = self.store.begin_relaxed()?;
         let out = f(&*tx)?;
         tx.commit()?;
@@ -280,7 +320,7 @@ impl Database {
         operation: &str,
         key: Option<&str>,
         request: &R,
-        f: impl FnOnce(&dyn Writes) -> Result<T>,
+        mut f: impl FnMut(&dyn Writes) -> Result<T>,
     ) -> Result<T>
     where
         R: Serialize + ?Sized,
@@ -296,7 +336,7 @@ impl Database {
             ));
         }
         let request = serde_json::to_string(request).map_err(Error::storage)?;
-        self.write(|tx| {
+        let out = self.attempts(&self.plugins, true, |tx| {
             if let Some(seen) = tx.idempotency_record(key)? {
                 if seen.operation != operation || seen.request != request {
                     return Err(Error::IdempotencyConflict { key: key.into() });
@@ -306,12 +346,14 @@ impl Database {
             let out = f(tx)?;
             let record = IdempotencyRecord {
                 operation: operation.into(),
-                request,
+                request: request.clone(),
                 result: serde_json::to_string(&out).map_err(Error::storage)?,
             };
             tx.put_idempotency_record(key, &record, tx.now()?)?;
             Ok(out)
-        })
+        })?;
+        self.after_commit();
+        Ok(out)
     }
 }
 
@@ -319,6 +361,7 @@ impl Database {
 struct Seed {
     time_zone: TimeZone,
     warehouse: String,
+    retry_for: std::time::Duration,
 }
 
 impl Seed {
@@ -332,6 +375,7 @@ impl Seed {
         Ok(Seed {
             time_zone,
             warehouse: warehouse.to_string(),
+            retry_for: std::time::Duration::from_millis(o.busy_timeout_ms),
         })
     }
 }

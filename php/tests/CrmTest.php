@@ -17,7 +17,7 @@ final class CrmTest extends TestCase
 
     protected function setUp(): void
     {
-        $this->db = new Database();
+        $this->db = new Database(TestDatabase::fresh());
         $this->db->setDefaultCountry('FR');
         $this->db->addLostReason('price', 'Too expensive');
     }

@@ -16,7 +16,7 @@ final class DatabaseTest extends TestCase
 
     protected function setUp(): void
     {
-        $this->db = new Database();
+        $this->db = new Database(TestDatabase::fresh());
     }
 
     public function testInfo(): void

@@ -15,7 +15,7 @@ final class ExceptionsTest extends TestCase
 
     protected function setUp(): void
     {
-        $this->db = new Database();
+        $this->db = new Database(TestDatabase::fresh());
     }
 
     public function testNegativeStockCarriesItsFieldsAndWritesNothing(): void

@@ -18,7 +18,7 @@ final class ExportTest extends TestCase
 
     protected function setUp(): void
     {
-        $this->db = new Database(':memory:', ['time_zone' => 'Europe/Paris']);
+        $this->db = new Database(TestDatabase::fresh(), ['time_zone' => 'Europe/Paris']);
         $oak = $this->db->createItem('00042', 'Oak plank')['id'];
         $this->db->receive($oak, '10', '4.5', [
             'note' => '=HYPERLINK("x")',

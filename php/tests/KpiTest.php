@@ -16,7 +16,7 @@ final class KpiTest extends TestCase
 
     protected function setUp(): void
     {
-        $this->db = new Database(':memory:', ['time_zone' => 'Europe/Paris']);
+        $this->db = new Database(TestDatabase::fresh(), ['time_zone' => 'Europe/Paris']);
     }
 
     public function testErpDashboard(): void

@@ -17,7 +17,7 @@ final class OrdersTest extends TestCase
 
     protected function setUp(): void
     {
-        $this->db = new Database();
+        $this->db = new Database(TestDatabase::fresh());
         $mug = $this->db->createItem('MUG', 'Mug', ['valuation' => 'moving_average'])['id'];
         $cup = $this->db->createItem('CUP', 'Cup')['id'];
         $this->db->receive($mug, '10', '4');

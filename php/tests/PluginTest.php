@@ -34,7 +34,7 @@ final class PluginTest extends TestCase
 
     public function testTheRustValidatorVetoesSalesFromQuarantineAndNothingIsWritten(): void
     {
-        $db = new Database(':memory:');
+        $db = new Database(TestDatabase::fresh());
         $info = $db->loadPlugin(self::lib('racine_shop_rules'), ['config' => ['quarantined' => ['QUAR']]]);
         self::assertSame(['shop-rules', 'active', ['validator', 'exporter']], [$info['name'], $info['state'], $info['capabilities']]);
         $quar = $db->createWarehouse('QUAR', 'Quarantine')['id'];
@@ -54,7 +54,7 @@ final class PluginTest extends TestCase
 
     public function testTheRustExporterWritesTheAccountingJournal(): void
     {
-        $db = new Database(':memory:');
+        $db = new Database(TestDatabase::fresh());
         $db->loadPlugin(self::lib('racine_shop_rules'));
         $mug = $db->createItem('MUG', 'Mug')['id'];
         $db->receive($mug, '10', '2.5');
@@ -72,7 +72,7 @@ final class PluginTest extends TestCase
     public function testTheCSinkWritesLowStockAlerts(): void
     {
         $alerts = sys_get_temp_dir() . '/racine-php-alerts-' . bin2hex(random_bytes(4)) . '.jsonl';
-        $db = new Database(':memory:');
+        $db = new Database(TestDatabase::fresh());
         $db->loadPlugin(self::lib('low_stock_alerts'), ['config' => ['path' => $alerts]]);
         $mug = $db->createItem('MUG', 'Blue mug', ['reorder_point' => '2'])['id'];
         $db->receive($mug, '3', '1');
@@ -85,7 +85,7 @@ final class PluginTest extends TestCase
 
     public function testLoadFailuresArePluginExceptionsAndTheHandleWorksOn(): void
     {
-        $db = new Database(':memory:');
+        $db = new Database(TestDatabase::fresh());
         foreach ([
             [self::lib('no_entry'), [], 'exports no racine_plugin_init'],
             [self::lib('racine_faulty_plugin'), ['config' => ['mode' => 'wrong_abi']], 'built for plugin ABI 99'],

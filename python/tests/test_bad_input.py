@@ -10,13 +10,14 @@ from typing import Any, Iterator
 
 import pytest
 
+from conftest import fresh_database
 import racine
 from racine import Database
 
 
 @pytest.fixture
 def db() -> Iterator[Database]:
-    with Database() as database:
+    with Database(fresh_database()) as database:
         mug = database.create_item("MUG", "Mug")
         database.receive(mug, 10, 4)
         yield database

@@ -10,13 +10,14 @@ from typing import Iterator
 
 import pytest
 
+from conftest import fresh_database
 import racine
 from racine import Database, Movement
 
 
 @pytest.fixture
 def db() -> Iterator[Database]:
-    with Database() as database:
+    with Database(fresh_database()) as database:
         database.set_default_country("FR")
         yield database
 

@@ -11,12 +11,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from conftest import fresh_database
 import racine
 
 
 @pytest.fixture
 def shop():
-    with racine.Database(":memory:", time_zone="Europe/Paris") as db:
+    with racine.Database(fresh_database(), time_zone="Europe/Paris") as db:
         oak = db.create_item("00042", "Oak plank")
         db.receive(oak, 10, Decimal("4.5"), reference="0012345678901234567", note="=HYPERLINK(\"x\")",
                    effective_at=datetime(2026, 3, 15, 11, 0, tzinfo=timezone.utc))
@@ -63,7 +64,7 @@ def test_csv_to_a_file_object_with_the_excel_preset(shop):
 
 
 def test_rollover_progress_and_cancellation(tmp_path):
-    with racine.Database(":memory:") as db:
+    with racine.Database(fresh_database()) as db:
         mug = db.create_item("MUG", "Mug")
         for _ in range(3):
             db.post_batch([racine.Movement.receipt(mug, 1, 1) for _ in range(1000)])

@@ -10,6 +10,7 @@ from typing import Iterator
 
 import pytest
 
+from conftest import fresh_database
 import racine
 from racine import Database, Movement
 
@@ -18,7 +19,7 @@ PARIS = timezone(timedelta(hours=1))
 
 @pytest.fixture
 def db() -> Iterator[Database]:
-    with Database(time_zone="Europe/Paris") as database:
+    with Database(fresh_database(), time_zone="Europe/Paris") as database:
         yield database
 
 

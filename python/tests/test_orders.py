@@ -10,13 +10,14 @@ from typing import Iterator, List, Tuple
 
 import pytest
 
+from conftest import fresh_database
 import racine
 from racine import Database
 
 
 @pytest.fixture
 def db() -> Iterator[Database]:
-    with Database() as database:
+    with Database(fresh_database()) as database:
         mug = database.create_item("MUG", "Mug", valuation="moving_average")
         cup = database.create_item("CUP", "Cup")
         database.receive(mug, 10, 4)

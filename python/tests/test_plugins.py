@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import fresh_database
 import racine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,7 @@ def test_the_c_sink_writes_low_stock_alerts(plugins, tmp_path):
 
 
 def test_the_rust_validator_refuses_sales_from_quarantine(plugins):
-    with racine.Database(":memory:") as db:
+    with racine.Database(fresh_database()) as db:
         db.load_plugin(lib(plugins, "racine_shop_rules"), config={"quarantined": ["QUAR"]})
         quar = db.create_warehouse("QUAR", "Quarantine").id
         mug = db.create_item("MUG", "Mug").id
@@ -62,7 +63,7 @@ def test_the_rust_validator_refuses_sales_from_quarantine(plugins):
 
 
 def test_the_rust_exporter_writes_an_accounting_journal(plugins, tmp_path):
-    with racine.Database(":memory:") as db:
+    with racine.Database(fresh_database()) as db:
         db.load_plugin(lib(plugins, "racine_shop_rules"))
         mug = db.create_item("MUG", "Mug").id
         db.receive(mug, 10, Decimal("2.5"))
@@ -86,7 +87,7 @@ def test_the_rust_exporter_writes_an_accounting_journal(plugins, tmp_path):
     ("racine_faulty_plugin", {"mode": "init_error"}, "refused to start"),
 ])
 def test_load_failures_raise_plugin_errors(plugins, name, config, expected):
-    with racine.Database(":memory:") as db:
+    with racine.Database(fresh_database()) as db:
         with pytest.raises(racine.PluginError) as e:
             db.load_plugin(lib(plugins, name), config=config)
         assert expected in e.value.reason
@@ -96,7 +97,7 @@ def test_load_failures_raise_plugin_errors(plugins, name, config, expected):
 
 
 def test_a_panicking_validator_is_an_exception_not_a_crash(plugins):
-    with racine.Database(":memory:") as db:
+    with racine.Database(fresh_database()) as db:
         mug = db.create_item("MUG", "Mug").id
         db.load_plugin(lib(plugins, "racine_faulty_plugin"), config={"mode": "validate_panic"})
         with pytest.raises(racine.PluginError, match="panicked"):
@@ -108,7 +109,7 @@ def test_a_panicking_validator_is_an_exception_not_a_crash(plugins):
 
 
 def test_relative_paths_are_refused(plugins):
-    with racine.Database(":memory:") as db:
+    with racine.Database(fresh_database()) as db:
         with pytest.raises(racine.InvalidInputError) as e:
             db.load_plugin("libracine_shop_rules.so")
         assert e.value.field == "path"

@@ -18,6 +18,7 @@ from typing import Iterator, List
 
 import pytest
 
+from conftest import fresh_database
 import racine
 from racine import Database, Movement
 
@@ -26,7 +27,7 @@ D = Decimal
 
 @pytest.fixture
 def db() -> Iterator[Database]:
-    with Database() as database:
+    with Database(fresh_database()) as database:
         yield database
 
 
@@ -500,7 +501,7 @@ def test_ergonomics_a_new_user_reaches_for(db: Database) -> None:
 def test_cost_layers_supplier_returns_and_backdated_issues() -> None:
     from datetime import datetime, timezone
 
-    with Database() as db:
+    with Database(fresh_database()) as db:
         oak = db.create_item("OAK", "Oak")  # FIFO
         first = db.receive(oak, 10, D("10")).movements[0]
         dear = db.receive(oak, 10, D("12")).movements[0]

@@ -3,7 +3,7 @@
  * message, leave out-parameters untouched, and never crash. Also: one handle
  * shared by several threads. Run under valgrind by scripts/test.
  */
-#define _POSIX_C_SOURCE 200809L /* mkstemp, close */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, close, getpid */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -37,9 +37,29 @@ static void expect(int ok, const char *what, int line) {
             expect(strlen(racine_last_error_message()) > 0, "message for " #call, __LINE__); \
     } while (0)
 
+/*
+ * A new, empty database of the engine under test: SQLite in memory, or with
+ * RACINE_TEST_ENGINE=postgres a fresh schema of the server RACINE_TEST_POSTGRES
+ * names (made with psql), opened by its connection string.
+ */
 static RacineDb *open_memory(void) {
+    static int schemas = 0;
+    char target[1024] = ":memory:";
+    const char *engine = getenv("RACINE_TEST_ENGINE");
+    const char *server = getenv("RACINE_TEST_POSTGRES");
+    if (engine && strcmp(engine, "postgres") == 0 && server) {
+        char schema[64], command[1400];
+        snprintf(schema, sizeof schema, "c%ld_%d", (long)getpid(), schemas++);
+        snprintf(command, sizeof command, "psql -q -X '%s' -c 'CREATE SCHEMA %s'", server, schema);
+        if (system(command) != 0) {
+            fprintf(stderr, "cannot create schema %s\n", schema);
+            exit(2);
+        }
+        snprintf(target, sizeof target, "%s%soptions=-csearch_path%%3D%s", server,
+                 strchr(server, '?') ? "&" : "?", schema);
+    }
     RacineDb *db = NULL;
-    if (racine_db_open(":memory:", 8, NULL, 0, &db) != RACINE_STATUS_OK) {
+    if (racine_db_open(target, strlen(target), NULL, 0, &db) != RACINE_STATUS_OK) {
         fprintf(stderr, "cannot open: %s\n", racine_last_error_message());
         exit(2);
     }

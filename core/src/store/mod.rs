@@ -57,6 +57,26 @@ pub(crate) trait Store: Send + Sync {
     fn begin_relaxed(&self) -> Result<Box<dyn Writes + '_>>;
     /// The schema version of the open database.
     fn schema_version(&self) -> Result<i64>;
+    /// Whether a write that failed with `e` may be run again (see
+    /// [`Transient`]). An embedded engine's failures are not transient: its
+    /// waits for other writers happen inside the busy timeout.
+    fn transient(&self, _e: &crate::Error) -> Transient {
+        Transient::No
+    }
+}
+
+/// Whether a failed write may be run again from the start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Transient {
+    /// The failure is the write's own (a rule refused it, bad input…).
+    No,
+    /// The transaction was lost before its commit was asked for (a server
+    /// restart, a dropped connection, a serialization failure): nothing of
+    /// it was kept.
+    Yes,
+    /// The connection was lost while committing: the write may or may not
+    /// be kept, so only a write made idempotent by a key runs again.
+    IfKeyed,
 }
 
 /// Everything the rules read. Every engine implements all of it (an empty

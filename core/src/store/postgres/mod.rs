@@ -40,7 +40,9 @@ use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Row};
 
-use super::{Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Writes};
+use super::{
+    Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Transient, Writes,
+};
 use crate::database::OpenOptions;
 use crate::error::{Error, Result};
 
@@ -116,12 +118,16 @@ fn explain(e: postgres::Error, target: Option<&str>) -> Error {
     let code = e.code().cloned();
     let server = target.unwrap_or("the PostgreSQL server");
     match code {
+        Some(c) if c == SqlState::LOCK_NOT_AVAILABLE => Error::Busy,
         Some(c)
-            if c == SqlState::T_R_SERIALIZATION_FAILURE
-                || c == SqlState::T_R_DEADLOCK_DETECTED
-                || c == SqlState::LOCK_NOT_AVAILABLE =>
+            if c == SqlState::T_R_SERIALIZATION_FAILURE || c == SqlState::T_R_DEADLOCK_DETECTED =>
         {
-            Error::Busy
+            storage(
+                "PostgreSQL ended the transaction to resolve a conflict with another one \
+                 (serialization failure or deadlock); retry"
+                    .into(),
+                e,
+            )
         }
         Some(c)
             if c == SqlState::INVALID_PASSWORD
@@ -523,6 +529,56 @@ impl Store for PgStore {
         let conn = self.handle()?;
         run(|| schema::version(&conn.as_ref().expect("connected").pg))
     }
+
+    fn transient(&self, e: &Error) -> Transient {
+        let Error::Storage {
+            source: Some(source),
+            ..
+        } = e
+        else {
+            return Transient::No;
+        };
+        if source.is::<CommitUnknown>() {
+            return Transient::IfKeyed;
+        }
+        let Some(pg) = source.downcast_ref::<postgres::Error>() else {
+            return Transient::No;
+        };
+        match pg.code() {
+            // The server is gone, restarting, or ended this transaction
+            // for another one's sake: nothing of it was kept.
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::ADMIN_SHUTDOWN
+                    || *c == SqlState::CRASH_SHUTDOWN
+                    || *c == SqlState::CANNOT_CONNECT_NOW
+                    || c.code().starts_with("08") =>
+            {
+                Transient::Yes
+            }
+            Some(_) => Transient::No,
+            // No server code: the socket failed (refused, reset, closed).
+            None => Transient::Yes,
+        }
+    }
+}
+
+/// A connection lost while its COMMIT was on the way: the server may have
+/// kept the write or not.
+#[derive(Debug)]
+struct CommitUnknown(postgres::Error);
+
+impl std::fmt::Display for CommitUnknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the connection was lost during COMMIT: {}", self.0)
+    }
+}
+
+impl std::error::Error for CommitUnknown {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
 }
 
 /// What a handle is for.
@@ -614,11 +670,27 @@ impl Reads for PgTx<'_> {
 
 impl Writes for PgTx<'_> {
     fn commit(mut self: Box<Self>) -> Result<()> {
-        let done = run(|| self.pg().batch("COMMIT"));
+        let done = self.pg().client().map_err(Error::from).and_then(|mut c| {
+            c.batch_execute("COMMIT").map_err(|e| {
+                if e.code().is_some() {
+                    // The server answered: it refused the commit (a
+                    // deferred check), and kept nothing.
+                    explain(e, None)
+                } else {
+                    Error::Storage {
+                        reason: "the connection to the PostgreSQL server was lost while \
+                                 committing: the write may or may not have been kept \
+                                 (an idempotency key makes a retry safe)"
+                            .into(),
+                        source: Some(Box::new(CommitUnknown(e))),
+                    }
+                }
+            })
+        });
         self.ended = true;
         if done.is_err() {
-            // The server ended the transaction (or the connection); an
-            // unknown outcome is reported as an error, never as success.
+            // The connection is in an unknown state: the next use opens
+            // another.
             *self.conn = None;
         }
         done
