@@ -222,6 +222,9 @@ def main() -> None:
     sh([tree.benches["dashboards"]], ROOT, tree.run_env({}))
     say("exports (W9, W10)")
     sh([tree.benches["exports"]], ROOT, tree.run_env({"RACINE_BENCH_PYTHON": tree.python}))
+    if "postgres" in tree.benches and list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        say("PostgreSQL (W1-PG, W4-PG, W16 at 16 clients), on a durable cluster of its own")
+        sh([tree.benches["postgres"]], ROOT, tree.run_env({"RACINE_BENCH_PG_UNITS": "250" if args.quick else "1000"}))
     say("soak (W14)")
     sh(["cargo", "test", "--quiet", "--release", "-p", "racine", "--test", "soak", "--", "--nocapture"], ROOT,
        tree.run_env({"RACINE_SOAK_SECONDS": "10" if args.quick else "60"}))

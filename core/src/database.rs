@@ -54,6 +54,14 @@ pub struct OpenOptions {
     /// grows past this; the first commit after that reader ends (or the end
     /// of Racine's own snapshot read, or the next open) shrinks it again.
     pub wal_limit_kib: u32,
+    /// PostgreSQL only: a pooler in transaction mode (pgbouncer's
+    /// `pool_mode = transaction`) stands between Racine and the server, so
+    /// consecutive transactions may run on different server connections.
+    /// Statements then go out unnamed, with their parameter types, and none
+    /// is prepared on the server; Racine keeps no other session state
+    /// either way. Default `false`: statements are prepared once per
+    /// connection (a direct connection, or a pooler in session mode).
+    pub pooled: bool,
 }
 
 impl Default for OpenOptions {
@@ -65,6 +73,7 @@ impl Default for OpenOptions {
             default_warehouse: None,
             cache_size_kib: 32 * 1024,
             wal_limit_kib: 64 * 1024,
+            pooled: false,
         }
     }
 }
@@ -77,8 +86,8 @@ impl OpenOptions {
     }
 }
 
-/// An open Racine database: its store (one SQLite file, or memory) and its
-/// rules.
+/// An open Racine database: its store (one SQLite file, memory, or a
+/// PostgreSQL schema) and its rules.
 ///
 /// `Database` is `Send + Sync`: threads may share one handle (calls are
 /// serialised on its connection). Several processes may open the same file
@@ -196,7 +205,7 @@ impl Database {
         Ok(db)
     }
 
-    /// The file this database lives in (`None` in memory).
+    /// The file this database lives in (`None` in memory or on PostgreSQL).
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }

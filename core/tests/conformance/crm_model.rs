@@ -46,7 +46,7 @@ fn replay(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: super::cases(48), ..ProptestConfig::default() })]
 
     #[test]
     fn the_state_is_always_the_replay_of_the_log(ops in prop::collection::vec(op(), 1..30)) {

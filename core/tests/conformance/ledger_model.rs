@@ -301,7 +301,7 @@ impl World {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: super::cases(96), ..ProptestConfig::default() })]
 
     #[test]
     fn random_operation_sequences_keep_every_invariant(ops in prop::collection::vec(op(), 1..60)) {

@@ -37,6 +37,11 @@ pub trait Engine {
     fn open_in(zone: &str) -> Database;
     /// A new, empty database that several handles (connections) share.
     fn shared() -> Shared;
+    /// How many random cases a model test runs, of its `default` (a server
+    /// engine pays a round trip per statement: it may run fewer).
+    fn cases(default: u32) -> u32 {
+        default
+    }
 }
 
 /// A database several handles open at once; it lives as long as this.
@@ -64,6 +69,11 @@ pub fn open() -> Database {
 /// A new database of the engine under test in time zone `zone`.
 pub fn open_in(zone: &str) -> Database {
     <crate::Under as Engine>::open_in(zone)
+}
+
+/// How many random cases a model test runs on the engine under test.
+pub fn cases(default: u32) -> u32 {
+    <crate::Under as Engine>::cases(default)
 }
 
 /// A new shared database of the engine under test.

@@ -267,7 +267,7 @@ fn apply(db: &Database, m: &mut Model, op: &Op) -> bool {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: super::cases(64), ..ProptestConfig::default() })]
 
     #[test]
     fn random_event_sequences_match_the_model(ops in prop::collection::vec(op(), 1..40)) {

@@ -390,12 +390,7 @@ impl PgTx<'_> {
     fn peek_movement_id(&self) -> SqlResult<i64> {
         let id = match self.next_movement_id.get() {
             Some(id) => id,
-            None => at(
-                &self
-                    .pg()
-                    .one("SELECT COALESCE(MAX(id), 0) + 1 FROM movements", &[])?,
-                0,
-            )?,
+            None => at(&self.pg().one(super::NEXT_MOVEMENT, &[])?, 0)?,
         };
         self.next_movement_id.set(Some(id));
         Ok(id)

@@ -38,7 +38,8 @@ use std::time::Duration;
 use jiff::Timestamp;
 use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, NoTls, Row, Statement};
+use std::collections::HashMap;
 
 use super::{
     Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Transient, Writes,
@@ -293,7 +294,15 @@ impl<T: Typed> Param for T {
 /// One connection and the work done on it.
 pub(crate) struct Pg {
     client: RefCell<Client>,
+    /// Statements prepared on this connection, by their SQL; `None` behind
+    /// a pooler in transaction mode, where the server connection may change
+    /// between transactions: every statement then goes out unnamed, with
+    /// its parameter types, in one round trip.
+    prepared: Option<RefCell<HashMap<String, Statement>>>,
 }
+
+/// Statements kept per connection at most (the engine has fewer).
+const PREPARED: usize = 512;
 
 impl Pg {
     fn client(&self) -> SqlResult<RefMut<'_, Client>> {
@@ -310,9 +319,40 @@ impl Pg {
         params.iter().map(|p| (p.value(), p.pg_type())).collect()
     }
 
+    fn values<'p>(params: &'p [&'p dyn Param]) -> Vec<&'p (dyn ToSql + Sync)> {
+        params.iter().map(|p| p.value()).collect()
+    }
+
+    /// The statement prepared for `sql` on this connection (prepared now
+    /// if new), or `None` when statements go out unnamed.
+    fn prepared(
+        &self,
+        client: &mut Client,
+        sql: &str,
+        params: &[&dyn Param],
+    ) -> SqlResult<Option<Statement>> {
+        let Some(cache) = &self.prepared else {
+            return Ok(None);
+        };
+        if let Some(s) = cache.borrow().get(sql) {
+            return Ok(Some(s.clone()));
+        }
+        let types: Vec<Type> = params.iter().map(|p| p.pg_type()).collect();
+        let statement = client.prepare_typed(sql, &types)?;
+        let mut cache = cache.borrow_mut();
+        if cache.len() < PREPARED {
+            cache.insert(sql.to_string(), statement.clone());
+        }
+        Ok(Some(statement))
+    }
+
     /// Every row of a statement.
     pub(crate) fn rows(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<Vec<Row>> {
-        Ok(self.client()?.query_typed(sql, &Pg::typed(params))?)
+        let mut client = self.client()?;
+        Ok(match self.prepared(&mut client, sql, params)? {
+            Some(s) => client.query(&s, &Pg::values(params))?,
+            None => client.query_typed(sql, &Pg::typed(params))?,
+        })
     }
 
     /// The row of a statement that returns at most one.
@@ -334,6 +374,9 @@ impl Pg {
     pub(crate) fn exec(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<u64> {
         use postgres::fallible_iterator::FallibleIterator;
         let mut client = self.client()?;
+        if let Some(s) = self.prepared(&mut client, sql, params)? {
+            return Ok(client.execute(&s, &Pg::values(params))?);
+        }
         let mut it = client.query_typed_raw(sql, Pg::typed(params))?;
         while it.next()?.is_some() {}
         Ok(it.rows_affected().unwrap_or(0))
@@ -349,9 +392,12 @@ impl Pg {
     ) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
         let mut client = self.client()?;
-        let mut it = client
-            .query_typed_raw(sql, Pg::typed(params))
-            .map_err(SqlError::from)?;
+        let prepared = self.prepared(&mut client, sql, params)?;
+        let mut it = match prepared {
+            Some(s) => client.query_raw(&s, Pg::values(params)),
+            None => client.query_typed_raw(sql, Pg::typed(params)),
+        }
+        .map_err(SqlError::from)?;
         while let Some(row) = it.next().map_err(SqlError::from)? {
             f(&row)?;
         }
@@ -387,10 +433,15 @@ pub(crate) struct PgStore {
     target: String,
     conn: Mutex<Option<Handle>>,
     busy_timeout_ms: u64,
+    /// Behind a pooler in transaction mode: no prepared statements.
+    pooled: bool,
 }
 
 /// The server's clock, in microseconds since the Unix epoch.
 const NOW: &str = "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8";
+
+/// The id the next movement gets (ids are given under the write lock).
+const NEXT_MOVEMENT: &str = "SELECT COALESCE(MAX(id), 0) + 1 FROM movements";
 
 /// Takes the ledger's write lock for the rest of the transaction: writes to
 /// one schema take turns, as they do on SQLite's file. The advisory lock's
@@ -419,6 +470,7 @@ impl PgStore {
             target,
             conn: Mutex::new(None),
             busy_timeout_ms: o.busy_timeout_ms,
+            pooled: o.pooled,
         };
         {
             let handle = store.handle()?;
@@ -452,6 +504,7 @@ impl PgStore {
             *guard = Some(Handle {
                 pg: Pg {
                     client: RefCell::new(client),
+                    prepared: (!self.pooled).then(RefCell::default),
                 },
                 pid,
             });
@@ -462,26 +515,34 @@ impl PgStore {
     fn begin_tx<'a>(&'a self, gate: &'a dyn Gate) -> Result<PgTx<'a>> {
         let tx = PgTx::new(self.handle()?, Mode::Write, gate);
         // One round trip: the transaction, how long it waits for locks
-        // (the busy timeout), the write lock, and the server's time once
-        // it is held (so that recording times follow commit order).
-        let now = run(|| {
+        // (the busy timeout), the write lock, and what only changes under
+        // it: the server's time (so that recording times follow commit
+        // order) and the next movement and event ids.
+        let [now, movement, event] = run(|| {
             let messages = tx.pg().client()?.simple_query(&format!(
                 "BEGIN ISOLATION LEVEL READ COMMITTED; \
-                 SET LOCAL lock_timeout = {}; {WRITE_LOCK}; {NOW}",
-                self.busy_timeout_ms.max(1)
+                 SET LOCAL lock_timeout = {}; {WRITE_LOCK}; {NOW}; {NEXT_MOVEMENT}; {}",
+                self.busy_timeout_ms.max(1),
+                outbox::LAST_ID
             ))?;
-            let us = messages.iter().rev().find_map(|m| match m {
-                postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse().ok()),
-                _ => None,
-            });
-            us.map(instant).ok_or_else(|| {
+            let values: Vec<i64> = messages
+                .iter()
+                .filter_map(|m| match m {
+                    postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse().ok()),
+                    _ => None,
+                })
+                .collect();
+            <[i64; 3]>::try_from(values).map_err(|_| {
                 SqlError(Error::Storage {
-                    reason: "the PostgreSQL server did not tell its time".into(),
+                    reason: "the PostgreSQL server did not answer the start of a transaction"
+                        .into(),
                     source: None,
                 })
             })
         })?;
-        tx.now.set(Some(now));
+        tx.now.set(Some(instant(now)));
+        tx.next_movement_id.set(Some(movement));
+        tx.next_event_id.set(Some(event + 1));
         Ok(tx)
     }
 }

@@ -30,7 +30,7 @@ fn row(r: &postgres::Row) -> SqlResult<Row> {
 
 /// The highest id given so far (0: none): the newest row's, or the last one
 /// pruning removed, whichever is higher.
-const LAST_ID: &str = "SELECT GREATEST(COALESCE((SELECT max(id) FROM outbox), 0),
+pub(super) const LAST_ID: &str = "SELECT GREATEST(COALESCE((SELECT max(id) FROM outbox), 0),
                                        COALESCE((SELECT value::int8 FROM settings
                                                  WHERE key = 'outbox_pruned_through'), 0))";
 
