@@ -163,3 +163,37 @@ mod server_only {
         assert!(db.verify().unwrap().is_clean());
     }
 }
+
+mod behind_a_transaction_pooler {
+    use super::*;
+
+    /// With `pooled`, every statement goes out unnamed: the same results.
+    #[test]
+    fn unnamed_statements_give_the_same_results() {
+        let db = Database::open_with(
+            server::fresh_database(),
+            &OpenOptions {
+                pooled: true,
+                ..OpenOptions::default()
+            },
+        )
+        .unwrap();
+        let oak = db.create_item(&NewItem::new("OAK", "Oak")).unwrap().id;
+        db.post(&Movement::receipt(
+            oak,
+            "10".parse().unwrap(),
+            "3".parse().unwrap(),
+        ))
+        .unwrap();
+        db.post_once(&Movement::issue(oak, "4".parse().unwrap()), "sale-1")
+            .unwrap();
+        db.post_once(&Movement::issue(oak, "4".parse().unwrap()), "sale-1")
+            .unwrap();
+        let stock = db.stock(oak, None).unwrap();
+        assert_eq!(stock.on_hand.to_string(), "6");
+        assert_eq!(stock.value.to_string(), "18");
+        let history = db.movements(&MovementFilter::default()).unwrap();
+        assert_eq!(history.items.len(), 2);
+        assert!(db.verify().unwrap().is_clean());
+    }
+}

@@ -17,7 +17,10 @@ use std::sync::OnceLock;
 pub fn server() -> &'static str {
     static SERVER: OnceLock<String> = OnceLock::new();
     SERVER.get_or_init(|| {
-        if let Ok(url) = std::env::var("RACINE_TEST_POSTGRES") {
+        if let Some(url) = std::env::var("RACINE_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
             return url;
         }
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
