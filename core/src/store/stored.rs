@@ -3,9 +3,65 @@
 
 use std::collections::VecDeque;
 
+use jiff::Timestamp;
+
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
+use crate::outbox::EventKind;
+use crate::store::{LedgerReads, StoredData, StoredEvent};
 use crate::valuation::Layer;
+
+/// The stock value of one warehouse or all, from the kept warehouse
+/// values (writes keep the shop's total within range: summed wide anyway).
+pub(crate) fn stock_value(kept: Vec<(i64, Decimal)>, warehouse: Option<i64>) -> Result<Decimal> {
+    let total: i128 = kept
+        .into_iter()
+        .filter(|(w, _)| warehouse.is_none_or(|only| only == *w))
+        .map(|(_, v)| i128::from(v.raw()))
+        .sum();
+    i64::try_from(total)
+        .map(Decimal::from_raw)
+        .map_err(|_| Error::Storage {
+            reason: "the stored warehouse values exceed the decimal range: the database was changed outside Racine".into(),
+            source: None,
+        })
+}
+
+/// An outbox row as both engines store it: its data as JSON, or the
+/// movement whose record it is.
+pub(crate) struct OutboxRow {
+    pub id: i64,
+    pub kind: EventKind,
+    pub recorded_at: Timestamp,
+    pub movement: Option<i64>,
+    pub data: Option<String>,
+}
+
+impl OutboxRow {
+    /// The event as callers see it, a movement's record read from the ledger.
+    pub(crate) fn into_event(self, ledger: &(impl LedgerReads + ?Sized)) -> Result<StoredEvent> {
+        let data = match (self.movement, self.data) {
+            (_, Some(json)) => StoredData::Json(json),
+            (Some(m), None) => {
+                let record = ledger.movement(m)?.ok_or_else(|| Error::Storage {
+                    reason: format!(
+                        "outbox event {} names movement {m}, which does not exist",
+                        self.id
+                    ),
+                    source: None,
+                })?;
+                StoredData::Movement(Box::new(record))
+            }
+            (None, None) => StoredData::Json("{}".into()),
+        };
+        Ok(StoredEvent {
+            id: self.id,
+            kind: self.kind,
+            recorded_at: self.recorded_at,
+            data,
+        })
+    }
+}
 
 /// Bytes per layer in the stored form.
 const LAYER_BYTES: usize = 24;

@@ -12,7 +12,7 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::items::ItemRef;
 use crate::ledger::{MovementFilter, MovementRecord, Reason, SortOrder};
-use crate::store::stored::{decode_layers, encode_layers, REFERENCES};
+use crate::store::stored::{decode_layers, encode_layers, stock_value, REFERENCES};
 use crate::store::{
     AuditReads, Balance, IdempotencyRecord, KeyedLayers, LedgerReads, LedgerWrites, LevelQuery,
     LevelRow, NewMovement, RecordedMovement, TransferLeg,
@@ -169,19 +169,7 @@ impl<T: Conn + ?Sized> LedgerReads for T {
     }
 
     fn stock_value(&self, warehouse: Option<i64>) -> Result<Decimal> {
-        // Writes keep the whole shop's total within range: summed wide anyway.
-        let total: i128 = self
-            .warehouse_values()?
-            .into_iter()
-            .filter(|(w, _)| warehouse.is_none_or(|only| only == *w))
-            .map(|(_, v)| i128::from(v.raw()))
-            .sum();
-        i64::try_from(total)
-            .map(Decimal::from_raw)
-            .map_err(|_| Error::Storage {
-                reason: "the stored warehouse values exceed the decimal range: the database was changed outside Racine".into(),
-                source: None,
-            })
+        stock_value(self.warehouse_values()?, warehouse)
     }
 
     fn item_totals(&self, item: i64) -> Result<[i128; 3]> {

@@ -7,18 +7,9 @@ use super::session::hot;
 use super::{instant, micros, run, stored, Conn, SqliteTx};
 use crate::error::{Error, Result};
 use crate::outbox::EventKind;
-use crate::store::{
-    ConsumerRow, EventData, Gate, LedgerReads, OutboxReads, OutboxWrites, StoredData, StoredEvent,
-};
+use crate::store::{ConsumerRow, EventData, Gate, OutboxReads, OutboxWrites, StoredEvent};
 
-/// An outbox row: its data as JSON, or the movement whose record it is.
-struct Row {
-    id: i64,
-    kind: EventKind,
-    recorded_at: Timestamp,
-    movement: Option<i64>,
-    data: Option<String>,
-}
+use crate::store::stored::OutboxRow as Row;
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     let kind: String = r.get(1)?;
@@ -74,30 +65,7 @@ impl<T: Conn + ?Sized> OutboxReads for T {
                 .query_map(rusqlite::params![after, limit, names], row)?
                 .collect::<rusqlite::Result<_>>()?)
         })?;
-        rows.into_iter()
-            .map(|r| {
-                let data = match (r.movement, r.data) {
-                    (_, Some(json)) => StoredData::Json(json),
-                    (Some(m), None) => {
-                        let record = self.movement(m)?.ok_or_else(|| Error::Storage {
-                            reason: format!(
-                                "outbox event {} names movement {m}, which does not exist",
-                                r.id
-                            ),
-                            source: None,
-                        })?;
-                        StoredData::Movement(Box::new(record))
-                    }
-                    (None, None) => StoredData::Json("{}".into()),
-                };
-                Ok(StoredEvent {
-                    id: r.id,
-                    kind: r.kind,
-                    recorded_at: r.recorded_at,
-                    data,
-                })
-            })
-            .collect()
+        rows.into_iter().map(|r| r.into_event(self)).collect()
     }
 
     fn count_events_after(&self, after: i64) -> Result<u64> {
