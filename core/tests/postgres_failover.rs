@@ -45,6 +45,9 @@ fn a_promoted_synchronous_standby_has_every_acknowledged_write() {
         .prefix("racine-failover")
         .tempdir_in("/tmp")
         .unwrap();
+    // The clusters' own folders are the server user's; this one must let it through.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let (primary_dir, standby_dir) = (base.path().join("primary"), base.path().join("standby"));
     let port = 40000 + (std::process::id() % 10000) as u16;
     let (p, s) = (port.to_string(), (port + 1).to_string());
