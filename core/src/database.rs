@@ -344,6 +344,15 @@ impl Database {
                 "must be 1 to 200 bytes long",
             ));
         }
+        // A key is stored as text: a control character (NUL above all,
+        // which PostgreSQL cannot store) is refused here, alike on both
+        // engines, before anything is written.
+        if let Some(c) = key.chars().find(|c| c.is_control()) {
+            return Err(Error::invalid(
+                "idempotency_key",
+                format!("contains the control character U+{:04X}", c as u32),
+            ));
+        }
         let request = serde_json::to_string(request).map_err(Error::storage)?;
         let out = self.attempts(&self.plugins, true, |tx| {
             if let Some(seen) = tx.idempotency_record(key)? {

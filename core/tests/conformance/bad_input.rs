@@ -199,3 +199,18 @@ fn an_empty_set_of_lines_is_refused_not_taken_as_all() {
     assert_eq!(field, "lines");
     assert_eq!(db.stock(a, None).unwrap().on_hand, d("3"));
 }
+
+/// An idempotency key is text: a control character (NUL, which one engine
+/// cannot store) is refused naming the key, and nothing is written.
+#[test]
+fn an_idempotency_key_with_a_control_character_is_refused() {
+    let db = db();
+    let oak = db.create_item(&NewItem::new("OAK", "Oak")).unwrap().id;
+    for key in ["a\0b", "tab\there", "line\nbreak"] {
+        let e = db
+            .post_once(&Movement::receipt(oak, d("1"), d("1")), key)
+            .unwrap_err();
+        assert_eq!(refused_field(e).0, "idempotency_key", "{key:?}");
+    }
+    assert_eq!(db.stock(oak, None).unwrap().on_hand, Decimal::ZERO);
+}

@@ -130,7 +130,6 @@ impl ItemReads for PgTx<'_> {
 
 impl ItemWrites for PgTx<'_> {
     fn insert_item(&self, item: &NewItem, at_: Timestamp) -> Result<i64> {
-        self.master_changes();
         run(|| {
             let row = self
                 .pg()
@@ -155,7 +154,6 @@ impl ItemWrites for PgTx<'_> {
     }
 
     fn update_item(&self, item: &Item) -> Result<()> {
-        self.master_changes();
         run(|| {
             self.pg().exec(
                 "UPDATE items SET name = $2, unit = $3, kind = $4, valuation = $5,
@@ -248,7 +246,6 @@ impl WarehouseReads for PgTx<'_> {
 
 impl WarehouseWrites for PgTx<'_> {
     fn insert_warehouse(&self, code: &str, name: &str, at_: Timestamp) -> Result<i64> {
-        self.master_changes();
         run(|| {
             let row = self
                 .pg()
@@ -263,7 +260,6 @@ impl WarehouseWrites for PgTx<'_> {
     }
 
     fn update_warehouse(&self, w: &Warehouse) -> Result<()> {
-        self.master_changes();
         run(|| {
             self.pg().exec(
                 "UPDATE warehouses SET name = $2, active = $3 WHERE id = $1",
@@ -274,7 +270,6 @@ impl WarehouseWrites for PgTx<'_> {
     }
 
     fn make_default_warehouse(&self, id: i64) -> Result<()> {
-        self.master_changes();
         run(|| {
             self.pg().exec(
                 "UPDATE warehouses SET is_default = false WHERE is_default",

@@ -256,9 +256,6 @@ pub(crate) trait Typed: ToSql + Sync {
 impl Typed for i64 {
     const TYPE: Type = Type::INT8;
 }
-impl Typed for i32 {
-    const TYPE: Type = Type::INT4;
-}
 impl Typed for bool {
     const TYPE: Type = Type::BOOL;
 }
@@ -696,10 +693,6 @@ impl<'s> PgTx<'s> {
             .map(|r| at(r, 0))
             .collect()
     }
-
-    /// Items and warehouses are read from their tables on this engine: no
-    /// cache to drop.
-    pub(crate) fn master_changes(&self) {}
 }
 
 impl Drop for PgTx<'_> {
