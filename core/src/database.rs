@@ -12,7 +12,7 @@ use crate::closed_set::closed_set;
 use crate::error::{Error, Result};
 use crate::store::postgres::{self, PgStore};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{Gate, IdempotencyRecord, Reads, Store, Transient, Writes};
+use crate::store::{Gate, IdempotencyRecord, Reads, Scope, Store, Transient, Writes};
 use crate::text;
 
 pub use crate::store::sqlite::SCHEMA_VERSION;
@@ -268,7 +268,7 @@ impl Database {
         gate: &dyn Gate,
         f: impl FnMut(&dyn Writes) -> Result<T>,
     ) -> Result<T> {
-        self.attempts(gate, false, f)
+        self.attempts(gate, false, Scope::Shop, f)
     }
 
     /// Runs the write `f` in a transaction, again when the store says its
@@ -282,13 +282,14 @@ impl Database {
         &self,
         gate: &dyn Gate,
         keyed: bool,
+        scope: Scope,
         mut f: impl FnMut(&dyn Writes) -> Result<T>,
     ) -> Result<T> {
         let started = std::time::Instant::now();
         let mut pause = std::time::Duration::from_millis(10);
         loop {
             let attempt = (|| {
-                let tx = self.store.begin(gate)?;
+                let tx = self.store.begin(gate, scope)?;
                 let out = f(&*tx)?;
                 tx.commit()?;
                 Ok(out)
@@ -329,6 +330,38 @@ impl Database {
         operation: &str,
         key: Option<&str>,
         request: &R,
+        f: impl FnMut(&dyn Writes) -> Result<T>,
+    ) -> Result<T>
+    where
+        R: Serialize + ?Sized,
+        T: Serialize + DeserializeOwned,
+    {
+        self.write_once_in(Scope::Shop, operation, key, request, f)
+    }
+
+    /// [`Database::write_once`] for a write of stock, an order or a
+    /// purchase whose rule locks what it reads first ([`Writes::lock`]): on
+    /// PostgreSQL, writes of other items and orders go on beside it.
+    pub(crate) fn write_stock_once<R, T>(
+        &self,
+        operation: &str,
+        key: Option<&str>,
+        request: &R,
+        f: impl FnMut(&dyn Writes) -> Result<T>,
+    ) -> Result<T>
+    where
+        R: Serialize + ?Sized,
+        T: Serialize + DeserializeOwned,
+    {
+        self.write_once_in(Scope::Stock, operation, key, request, f)
+    }
+
+    fn write_once_in<R, T>(
+        &self,
+        scope: Scope,
+        operation: &str,
+        key: Option<&str>,
+        request: &R,
         mut f: impl FnMut(&dyn Writes) -> Result<T>,
     ) -> Result<T>
     where
@@ -336,7 +369,9 @@ impl Database {
         T: Serialize + DeserializeOwned,
     {
         let Some(key) = key else {
-            return self.write(f);
+            let out = self.attempts(&self.plugins, false, scope, f)?;
+            self.after_commit();
+            return Ok(out);
         };
         if key.is_empty() || key.len() > 200 {
             return Err(Error::invalid(
@@ -354,8 +389,10 @@ impl Database {
             ));
         }
         let request = serde_json::to_string(request).map_err(Error::storage)?;
-        let out = self.attempts(&self.plugins, true, |tx| {
-            if let Some(seen) = tx.idempotency_record(key)? {
+        let out = self.attempts(&self.plugins, true, scope, |tx| {
+            // The key first: a second request under it waits for this one
+            // and then replays its result.
+            if let Some(seen) = tx.claim_idempotency_key(key, operation, &request)? {
                 if seen.operation != operation || seen.request != request {
                     return Err(Error::IdempotencyConflict { key: key.into() });
                 }
@@ -367,7 +404,7 @@ impl Database {
                 request: request.clone(),
                 result: serde_json::to_string(&out).map_err(Error::storage)?,
             };
-            tx.put_idempotency_record(key, &record, tx.now()?)?;
+            tx.settle_idempotency_key(key, &record)?;
             Ok(out)
         })?;
         self.after_commit();

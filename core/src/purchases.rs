@@ -14,7 +14,7 @@ use crate::ledger::posting::{Origin, Posting};
 use crate::ledger::{Movement, MovementRecord};
 use crate::outbox::{self, EventKind};
 use crate::page::{Page, PageRequest};
-use crate::store::{Reads, Writes};
+use crate::store::{Lock, Reads, Writes};
 use crate::{items, suppliers, text, warehouses};
 
 closed_set! {
@@ -352,8 +352,13 @@ impl Database {
             }
         }
         let request = (order, receipt);
-        self.write_once("receive_purchase", idempotency_key, &request, |tx| {
+        self.write_stock_once("receive_purchase", idempotency_key, &request, |tx| {
+            // The purchase and its items are locked before they are read
+            // (a stock write: see `Writes::lock`).
+            tx.lock(&[Lock::Purchase(order)])?;
             let po = load(tx, order)?;
+            let items: Vec<i64> = po.lines.iter().map(|l| l.item).collect();
+            tx.lock(&[Lock::Items(&items)])?;
             if !po.status.is_receivable() {
                 return Err(not_receivable(&po, "receive"));
             }

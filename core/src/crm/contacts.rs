@@ -13,7 +13,7 @@ use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::orders::{Customer, Order};
 use crate::page::{Page, PageRequest};
-use crate::store::{ContactQuery, Reads, Writes};
+use crate::store::{ContactQuery, Lock, Reads, Writes};
 use crate::text;
 
 closed_set! {
@@ -462,32 +462,17 @@ pub(crate) fn link_customer(
     create: bool,
     key: Option<&str>,
 ) -> Result<Option<i64>> {
-    if let Some(external) = customer.external_id.as_deref() {
-        if let Some(mut id) = tx.contact_id_by_external_id(external)? {
-            for _ in 0..64 {
-                match get(tx, id)?.merged_into {
-                    Some(into) => id = into,
-                    None => break,
-                }
-            }
-            return Ok(Some(id));
-        }
-    }
-    if let Some(email) = customer.email.as_deref() {
-        // A malformed email matches nothing; it is refused only when it
-        // would become a contact's.
-        match matching::email("customer.email", email) {
-            Ok((_, normalised)) => {
-                if let Some(id) = tx.contact_ids_by_email(&normalised)?.first() {
-                    return Ok(Some(*id));
-                }
-            }
-            Err(e) if create => return Err(e),
-            Err(_) => {}
-        }
+    if let Some(id) = find_customer(tx, customer, create)? {
+        return Ok(Some(id));
     }
     if !create {
         return Ok(None);
+    }
+    // Two orders of one new customer must not both create a contact: the
+    // second waits here for the first, then finds its contact.
+    tx.lock(&[Lock::Contacts])?;
+    if let Some(id) = find_customer(tx, customer, create)? {
+        return Ok(Some(id));
     }
     let name = customer
         .name
@@ -517,6 +502,35 @@ pub(crate) fn link_customer(
         other => other,
     })?;
     Ok(Some(created.id))
+}
+
+/// The contact an order's customer matches, if any (see [`link_customer`]).
+fn find_customer(tx: &dyn Writes, customer: &Customer, create: bool) -> Result<Option<i64>> {
+    if let Some(external) = customer.external_id.as_deref() {
+        if let Some(mut id) = tx.contact_id_by_external_id(external)? {
+            for _ in 0..64 {
+                match get(tx, id)?.merged_into {
+                    Some(into) => id = into,
+                    None => break,
+                }
+            }
+            return Ok(Some(id));
+        }
+    }
+    if let Some(email) = customer.email.as_deref() {
+        // A malformed email matches nothing; it is refused only when it
+        // would become a contact's.
+        match matching::email("customer.email", email) {
+            Ok((_, normalised)) => {
+                if let Some(id) = tx.contact_ids_by_email(&normalised)?.first() {
+                    return Ok(Some(*id));
+                }
+            }
+            Err(e) if create => return Err(e),
+            Err(_) => {}
+        }
+    }
+    Ok(None)
 }
 
 impl Database {

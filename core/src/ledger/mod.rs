@@ -12,6 +12,7 @@ pub use stock::{
 
 use crate::database::Database;
 use crate::error::{Error, Result};
+use crate::store::Lock;
 use posting::{Origin, Posting};
 
 /// Largest batch accepted by [`Database::post_batch`].
@@ -60,7 +61,8 @@ impl Database {
     /// [`Database::post`] or [`Database::post_once`], by whether `key` is given.
     pub fn post_with_key(&self, movement: &Movement, key: Option<&str>) -> Result<Posted> {
         movement.checked_reason()?;
-        self.write_once("post", key, movement, |tx| {
+        self.write_stock_once("post", key, movement, |tx| {
+            tx.lock(&[Lock::Items(&[movement.item.resolve(tx)?])])?;
             let mut posting = Posting::new(tx, key)?;
             let movements = posting.apply(movement, &Origin::default())?;
             posting.finish()?;
@@ -114,7 +116,13 @@ impl Database {
         for (i, m) in movements.iter().enumerate() {
             m.checked_reason().map_err(|e| e.in_batch(i))?;
         }
-        self.write_once("post_batch", key, movements, |tx| {
+        self.write_stock_once("post_batch", key, movements, |tx| {
+            // An item that cannot be found is refused below, in its turn.
+            let items: Vec<i64> = movements
+                .iter()
+                .filter_map(|m| m.item.resolve(tx).ok())
+                .collect();
+            tx.lock(&[Lock::Items(&items)])?;
             let mut posting = Posting::new(tx, key)?;
             let mut out = Vec::with_capacity(movements.len());
             let origin = Origin::default();

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::items;
 use crate::ledger::movement::{Movement, MovementKind, MovementRecord, Reason};
 use crate::outbox::{self, EventKind};
-use crate::store::{Balance, ItemRules, NewMovement, TransferLeg, Writes};
+use crate::store::{Balance, ItemRules, NewMovement, TransferLeg, ValueChange, Writes};
 use crate::valuation::CostState;
 use crate::warehouses;
 
@@ -40,6 +40,12 @@ pub(crate) struct StockState {
     /// the write, for the reorder-point event.
     loaded_available: Decimal,
     dirty: bool,
+    /// On hand or value moved (not only the reserved quantity): the cost
+    /// layers are written back.
+    cost_changed: bool,
+    /// The open layers are in `cost.layers` (read only when stock comes in
+    /// or goes out: a reservation never needs them).
+    layers_loaded: bool,
     /// FIFO / LIFO: open layers live in `cost_layers`.
     layered: bool,
 }
@@ -213,9 +219,10 @@ impl<'t> Posting<'t> {
             });
         }
         let id = self.tx.next_movement_id()?;
-        let state = self.state(l.item, l.warehouse)?;
+        let state = self.costed_state(l.item, l.warehouse)?;
         let change = state.cost.receive(rules.valuation, l.quantity, value, id)?;
         state.dirty = true;
+        state.cost_changed = true;
         let unit_cost = value.checked_div(l.quantity)?;
         self.append(&l, l.quantity, unit_cost, change, Valued::In { value })
     }
@@ -238,9 +245,10 @@ impl<'t> Posting<'t> {
             (None, Some(receipt)) => Some(self.receipt_rate(receipt, &l)?),
             (None, None) => None,
         };
-        let state = self.state(l.item, l.warehouse)?;
+        let state = self.costed_state(l.item, l.warehouse)?;
         let change = state.cost.issue(rules.valuation, l.quantity, rate)?;
         state.dirty = true;
+        state.cost_changed = true;
         let unit_cost = change.abs().checked_div(l.quantity)?;
         let valued = Valued::Out { rate };
         let record = self.append(&l, l.quantity.checked_neg()?, unit_cost, change, valued)?;
@@ -501,6 +509,18 @@ impl<'t> Posting<'t> {
             .expect("state was just inserted"))
     }
 
+    /// The stock state of `item` in `warehouse` with its open cost layers,
+    /// for a movement that changes them.
+    fn costed_state(&mut self, item: i64, warehouse: i64) -> Result<&mut StockState> {
+        let tx = self.tx;
+        let state = self.state(item, warehouse)?;
+        if !state.layers_loaded {
+            state.cost.layers = tx.cost_layers(item, warehouse)?;
+            state.layers_loaded = true;
+        }
+        Ok(state)
+    }
+
     /// Writes every changed balance and its cost layers, and the stock
     /// value of each warehouse they are in.
     ///
@@ -509,17 +529,25 @@ impl<'t> Posting<'t> {
     /// every later read of those totals must succeed.
     pub fn finish(self) -> Result<()> {
         let mut items = Vec::new();
-        let mut value_changes: Vec<(i64, i128)> = Vec::new();
+        let mut value_changes: Vec<ValueChange> = Vec::new();
         for ((item, warehouse), state) in &self.states {
             if !state.dirty {
                 continue;
             }
             store_state(self.tx, *item, *warehouse, state)?;
             items.push(*item);
-            let change = i128::from(state.cost.value.raw()) - i128::from(state.loaded_value.raw());
-            match value_changes.iter_mut().find(|(w, _)| w == warehouse) {
-                Some((_, total)) => *total += change,
-                None => value_changes.push((*warehouse, change)),
+            let change = i64::try_from(
+                i128::from(state.cost.value.raw()) - i128::from(state.loaded_value.raw()),
+            )
+            .map_err(|_| {
+                out_of_range(format!("the value change of {}", self.items[item].sku))
+            })?;
+            if change != 0 {
+                value_changes.push(ValueChange {
+                    warehouse: *warehouse,
+                    item: *item,
+                    change,
+                });
             }
         }
         items.sort_unstable();
@@ -542,33 +570,35 @@ impl<'t> Posting<'t> {
                 self.reorder_alert(item, point, on_hand, reserved)?;
             }
         }
-        if value_changes.iter().all(|(_, c)| *c == 0) {
+        if value_changes.is_empty() {
             return Ok(());
         }
-        let mut kept = self.tx.warehouse_values()?;
-        for (warehouse, change) in value_changes {
-            let before = kept
-                .iter()
-                .find(|(w, _)| *w == warehouse)
-                .map_or(0, |(_, v)| i128::from(v.raw()));
-            let after = i64::try_from(before + change).map_err(|_| {
-                out_of_range(format!(
-                    "the stock value of warehouse {}",
-                    self.warehouses[&warehouse].code
-                ))
-            })?;
-            self.tx
-                .put_warehouse_value(warehouse, Decimal::from_raw(after))?;
-            match kept.iter_mut().find(|(w, _)| *w == warehouse) {
-                Some((_, v)) => *v = Decimal::from_raw(after),
-                None => kept.push((warehouse, Decimal::from_raw(after))),
+        // Every warehouse's value and the shop's must stay in range.
+        let mut kept: Vec<(i64, i128)> = self
+            .tx
+            .warehouse_values()?
+            .into_iter()
+            .map(|(w, v)| (w, i128::from(v.raw())))
+            .collect();
+        for c in &value_changes {
+            match kept.iter_mut().find(|(w, _)| *w == c.warehouse) {
+                Some((_, v)) => *v += i128::from(c.change),
+                None => kept.push((c.warehouse, i128::from(c.change))),
             }
         }
-        let shop: i128 = kept.iter().map(|(_, v)| i128::from(v.raw())).sum();
+        for (warehouse, after) in &kept {
+            if i64::try_from(*after).is_err() && value_changes.iter().any(|c| c.warehouse == *warehouse) {
+                return Err(out_of_range(format!(
+                    "the stock value of warehouse {}",
+                    self.warehouses[warehouse].code
+                )));
+            }
+        }
+        let shop: i128 = kept.iter().map(|(_, v)| v).sum();
         if i64::try_from(shop).is_err() {
             return Err(out_of_range("the stock value of all warehouses".into()));
         }
-        Ok(())
+        self.tx.add_to_warehouse_values(&value_changes)
     }
 }
 
@@ -634,22 +664,20 @@ pub(crate) enum Shortfall {
 
 fn load_state(tx: &dyn Writes, item: i64, warehouse: i64, layered: bool) -> Result<StockState> {
     let b = tx.balance(item, warehouse)?.unwrap_or_default();
-    let layers = if layered && b.on_hand.is_positive() {
-        tx.cost_layers(item, warehouse)?
-    } else {
-        Default::default()
-    };
     Ok(StockState {
         cost: CostState {
             on_hand: b.on_hand,
             value: b.value,
             rate: b.rate,
-            layers,
+            layers: Default::default(),
         },
         reserved: b.reserved,
         loaded_value: b.value,
         loaded_available: b.on_hand.checked_sub(b.reserved)?,
         dirty: false,
+        cost_changed: false,
+        // Only FIFO / LIFO stock on hand has open layers.
+        layers_loaded: !(layered && b.on_hand.is_positive()),
         layered,
     })
 }
@@ -666,7 +694,7 @@ fn store_state(tx: &dyn Writes, item: i64, warehouse: i64, s: &StockState) -> Re
             rate: c.rate,
         },
     )?;
-    if s.layered {
+    if s.layered && s.cost_changed {
         tx.put_cost_layers(item, warehouse, &c.layers)?;
     }
     Ok(())

@@ -44,7 +44,7 @@ use crate::error::{Error, Result, ShortLine};
 use crate::ledger::posting::{Origin, Posting, Shortfall};
 use crate::ledger::{Movement, Reason};
 use crate::page::Page;
-use crate::store::{LineState, NewOrderEvent, NewOrderRow, OrderHead, Reads, Writes};
+use crate::store::{LineState, Lock, NewOrderEvent, NewOrderRow, OrderHead, Reads, Writes};
 use crate::text;
 pub(crate) use model::{currency, positive};
 
@@ -144,6 +144,15 @@ fn unwind(
         }
     }
     Ok(())
+}
+
+/// Locks the order `external_id` and the stock of its lines before either
+/// is read (a stock write: see `Writes::lock`); returns its head and lines.
+fn locked(tx: &dyn Writes, external_id: &str) -> Result<(OrderHead, Vec<LineState>)> {
+    tx.lock(&[Lock::OrderStock(external_id)])?;
+    let head = head(tx, external_id)?;
+    let rows = lines(tx, head.id)?;
+    Ok((head, rows))
 }
 
 /// Places an order linked to its customer's contact (found, or created
@@ -303,6 +312,15 @@ pub(crate) fn place(
     contact: Option<i64>,
 ) -> Result<Order> {
     validate_order(order)?;
+    // The order and its items are locked before anything about them is
+    // read (a stock write: see `Writes::lock`).
+    let items = order
+        .lines
+        .iter()
+        .map(|l| tx.item_id_by_sku(&l.sku))
+        .collect::<Result<Vec<Option<i64>>>>()?;
+    let known: Vec<i64> = items.iter().flatten().copied().collect();
+    tx.lock(&[Lock::Order(&order.external_id), Lock::Items(&known)])?;
     let now = tx.now()?;
     let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
         acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
@@ -329,10 +347,8 @@ pub(crate) fn place(
     let mut resolved = Vec::with_capacity(order.lines.len());
     let mut needed: HashMap<(i64, i64), Decimal> = HashMap::new();
     let mut short = Vec::new();
-    for (i, l) in order.lines.iter().enumerate() {
-        let item = tx
-            .item_id_by_sku(&l.sku)?
-            .ok_or_else(|| Error::not_found("item", &l.sku))?;
+    for (i, (l, item)) in order.lines.iter().zip(&items).enumerate() {
+        let item = item.ok_or_else(|| Error::not_found("item", &l.sku))?;
         let wh = l.warehouse.unwrap_or(default_wh);
         let code = posting.warehouse_code(wh)?;
         let sku = posting.sku(item)?;
@@ -548,14 +564,15 @@ impl Database {
     /// short line.
     pub fn place_order(&self, order: &NewOrder, idempotency_key: Option<&str>) -> Result<Order> {
         validate_order(order)?;
-        self.write_once("place_order", idempotency_key, order, |tx| {
+        self.write_stock_once("place_order", idempotency_key, order, |tx| {
             place_for_customer(tx, order, idempotency_key)
         })
     }
 
     /// Records payment. A paid order no longer expires.
     pub fn pay_order(&self, external_id: &str, idempotency_key: Option<&str>) -> Result<Order> {
-        self.write_once("pay_order", idempotency_key, external_id, |tx| {
+        self.write_stock_once("pay_order", idempotency_key, external_id, |tx| {
+            tx.lock(&[Lock::Order(external_id)])?;
             let head = head(tx, external_id)?;
             if !head.status.is_open() {
                 return Err(transition(&head, "pay"));
@@ -592,15 +609,14 @@ impl Database {
             positive(format!("lines[{i}].quantity"), l.quantity)?;
         }
         let request = (external_id, lines);
-        self.write_once("fulfil_order", idempotency_key, &request, |tx| {
-            let head = head(tx, external_id)?;
+        self.write_stock_once("fulfil_order", idempotency_key, &request, |tx| {
+            let (head, mut rows) = locked(tx, external_id)?;
             if !matches!(
                 head.status,
                 OrderStatus::Placed | OrderStatus::PartiallyFulfilled
             ) {
                 return Err(transition(&head, "fulfil"));
             }
-            let mut rows = self::lines(tx, head.id)?;
             let mut ship: Vec<(usize, Decimal)> = Vec::new();
             match lines {
                 None => {
@@ -703,8 +719,8 @@ impl Database {
     /// was issued comes back as customer-return movements at the cost it
     /// left with.
     pub fn cancel_order(&self, external_id: &str, idempotency_key: Option<&str>) -> Result<Order> {
-        self.write_once("cancel_order", idempotency_key, external_id, |tx| {
-            let head = head(tx, external_id)?;
+        self.write_stock_once("cancel_order", idempotency_key, external_id, |tx| {
+            let (head, _) = locked(tx, external_id)?;
             if !head.status.is_open() {
                 return Err(transition(&head, "cancel"));
             }
@@ -768,15 +784,14 @@ impl Database {
             positive(format!("lines[{i}].quantity"), l.quantity)?;
         }
         let request = (external_id, lines);
-        self.write_once("return_order", idempotency_key, &request, |tx| {
-            let head = head(tx, external_id)?;
+        self.write_stock_once("return_order", idempotency_key, &request, |tx| {
+            let (head, mut rows) = locked(tx, external_id)?;
             if !matches!(
                 head.status,
                 OrderStatus::PartiallyFulfilled | OrderStatus::Fulfilled
             ) {
                 return Err(transition(&head, "take a return"));
             }
-            let mut rows = self::lines(tx, head.id)?;
             let mut back: Vec<Decimal> = vec![Decimal::ZERO; rows.len()];
             let mut plan = Vec::with_capacity(lines.len());
             for l in lines {

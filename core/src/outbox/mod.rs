@@ -73,7 +73,8 @@ closed_set! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[non_exhaustive]
 pub struct OutboxEvent {
-    /// Its id: in commit order, stable, never reused.
+    /// Its id: stable, never reused; a cursor never passes an event that
+    /// commits later.
     pub id: i64,
     /// What it records.
     pub kind: EventKind,

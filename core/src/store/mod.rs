@@ -47,10 +47,11 @@ pub(crate) trait Store: Send + Sync {
     fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<()>) -> Result<()>;
     /// A handle whose reads all see one consistent snapshot (for `verify`).
     fn snapshot(&self) -> Result<Box<dyn Reads + '_>>;
-    /// Begins a write transaction holding the write lock: committed by
-    /// [`Writes::commit`], rolled back when dropped. `gate` checks each
-    /// event the transaction appends to the outbox ([`OutboxWrites::gate`]).
-    fn begin<'a>(&'a self, gate: &'a dyn Gate) -> Result<Box<dyn Writes + 'a>>;
+    /// Begins a write transaction: committed by [`Writes::commit`], rolled
+    /// back when dropped. `gate` checks each event the transaction appends
+    /// to the outbox ([`OutboxWrites::gate`]); `scope` says which other
+    /// writers it keeps out ([`Scope`]).
+    fn begin<'a>(&'a self, gate: &'a dyn Gate, scope: Scope) -> Result<Box<dyn Writes + 'a>>;
     /// Like [`Store::begin`], for bookkeeping that may be lost on a power
     /// cut (an event sink's cursor: losing it only delivers again): its
     /// commit is not pushed to disk by itself, but by the next durable one.
@@ -63,6 +64,41 @@ pub(crate) trait Store: Send + Sync {
     fn transient(&self, _e: &crate::Error) -> Transient {
         Transient::No
     }
+}
+
+/// Which other writers a write transaction keeps out while its rules read
+/// and decide. SQLite has one writer at a time: every scope is the shop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Every other write waits: the rules may read anything (master data,
+    /// the CRM, the outbox's cursors) and decide on it.
+    Shop,
+    /// Only the writes that touch the same stock, order or purchase wait:
+    /// the rule names them with [`Writes::lock`] before it reads them, and
+    /// reads nothing else that another stock write could change. Writes of
+    /// scope [`Scope::Shop`] still wait for it, and it for them.
+    Stock,
+}
+
+/// What a write of scope [`Scope::Stock`] locks before reading it. One
+/// [`Writes::lock`] takes them in this order, the same in every write (so
+/// that two writes never wait for each other): the contacts, an order, a
+/// purchase, then items in id order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Lock<'a> {
+    /// Customers matched to or created for an order.
+    Contacts,
+    /// An order (placed or not yet), by its external id: its lines,
+    /// reservations and events.
+    Order(&'a str),
+    /// An order as [`Lock::Order`], then the stock of its lines' items as
+    /// [`Lock::Items`].
+    OrderStock(&'a str),
+    /// A purchase order and its lines.
+    Purchase(i64),
+    /// The stock of these items in every warehouse: balances, cost layers,
+    /// their movements' history, their totals.
+    Items(&'a [i64]),
 }
 
 /// Whether a failed write may be run again from the start.
@@ -121,6 +157,15 @@ pub(crate) trait Writes:
 {
     /// Makes every write of the transaction durable, or none of them.
     fn commit(self: Box<Self>) -> Result<()>;
+    /// Keeps the other writes away from `what` until the commit, in a
+    /// transaction of scope [`Scope::Stock`], and reads the clock again
+    /// once granted (so that recording times follow the order the locks
+    /// were granted in). Nothing to do in an engine with one writer at a
+    /// time, nor in scope [`Scope::Shop`].
+    fn lock(&self, what: &[Lock<'_>]) -> Result<()> {
+        let _ = what;
+        Ok(())
+    }
 }
 
 // -- the outbox ------------------------------------------------------------------
@@ -227,12 +272,18 @@ pub(crate) trait SettingReads {
 
 pub(crate) trait SettingWrites {
     fn put_setting(&self, key: &str, value: &str) -> Result<()>;
-    fn put_idempotency_record(
+    /// Makes `key` this transaction's before the request runs, or returns
+    /// what was stored under it. A second transaction claiming the same
+    /// key while the first is open waits for it, then gets its record (or
+    /// the key, if the first rolled back): a request runs once per key.
+    fn claim_idempotency_key(
         &self,
         key: &str,
-        record: &IdempotencyRecord,
-        at: Timestamp,
-    ) -> Result<()>;
+        operation: &str,
+        request: &str,
+    ) -> Result<Option<IdempotencyRecord>>;
+    /// Stores the result of the request that claimed `key`.
+    fn settle_idempotency_key(&self, key: &str, record: &IdempotencyRecord) -> Result<()>;
     /// Rewrites a stored record (an erasure scrubbing personal data).
     fn replace_idempotency_record(&self, key: &str, record: &IdempotencyRecord) -> Result<()>;
 }
@@ -413,6 +464,15 @@ pub(crate) trait LedgerReads {
     fn count_movements(&self, filter: &MovementFilter) -> Result<u64>;
 }
 
+/// How much the value of one balance moved in a write.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ValueChange {
+    pub warehouse: i64,
+    pub item: i64,
+    /// Millionths; the caller checked that every total stays in range.
+    pub change: i64,
+}
+
 pub(crate) trait LedgerWrites {
     /// The id the next [`LedgerWrites::append_movement`] will give.
     fn next_movement_id(&self) -> Result<i64>;
@@ -422,8 +482,9 @@ pub(crate) trait LedgerWrites {
     fn put_balance(&self, item: i64, warehouse: i64, balance: &Balance) -> Result<()>;
     /// Stores the open layers of `item` in `warehouse` (none: removes them).
     fn put_cost_layers(&self, item: i64, warehouse: i64, layers: &VecDeque<Layer>) -> Result<()>;
-    /// Stores the stock value of `warehouse`.
-    fn put_warehouse_value(&self, warehouse: i64, value: Decimal) -> Result<()>;
+    /// Moves the kept stock value of warehouses: each change is the value
+    /// that `item`'s balance in `warehouse` gained or lost (in millionths).
+    fn add_to_warehouse_values(&self, changes: &[ValueChange]) -> Result<()>;
 }
 
 // -- orders ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 //! What both engines store the same way: cost layers in their packed
-//! form, `LIKE` patterns, and the references `verify` proves.
+//! form, `LIKE` patterns, the references `verify` proves, and the master
+//! data kept between transactions.
 
 use std::collections::VecDeque;
 
@@ -8,7 +9,8 @@ use jiff::Timestamp;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::outbox::EventKind;
-use crate::store::{LedgerReads, StoredData, StoredEvent};
+use crate::store::{ItemRules, LedgerReads, StoredData, StoredEvent};
+use crate::warehouses::Warehouse;
 use crate::valuation::Layer;
 
 /// The stock value of one warehouse or all, from the kept warehouse
@@ -130,6 +132,51 @@ pub(crate) const REFERENCES: &[(&str, &str, &str)] = &[
     ("order_events", "order", "SELECT id FROM order_events e WHERE NOT EXISTS (SELECT 1 FROM orders WHERE id = e.order_id)"),
     ("reservations", "order line", "SELECT id FROM reservations r WHERE NOT EXISTS (SELECT 1 FROM order_lines WHERE id = r.order_line_id)"),
 ];
+
+/// What every write reads of items and warehouses (an item's rules, a
+/// warehouse, the default one, SKUs), kept between transactions.
+///
+/// Valid while `master_version` is unchanged: triggers move it on every
+/// insert, update or delete of an item or a warehouse, whichever process
+/// makes it, so a change made elsewhere is seen at the next check (once per
+/// transaction, inside it). A transaction that changes master data itself
+/// bypasses the cache and drops it at its end. Both engines keep one per
+/// connection.
+#[derive(Default)]
+pub(crate) struct MasterCache {
+    version: Option<i64>,
+    pub(crate) rules: foldhash::HashMap<i64, ItemRules>,
+    pub(crate) warehouses: foldhash::HashMap<i64, Warehouse>,
+    pub(crate) default_warehouse: Option<i64>,
+    pub(crate) skus: foldhash::HashMap<String, i64>,
+    /// Settings by key, on PostgreSQL (whose `master_version` also moves
+    /// with `settings`).
+    pub(crate) settings: foldhash::HashMap<String, Option<String>>,
+}
+
+/// Entries kept at most, per kind: a shop's working set, not its catalogue.
+const CACHED: usize = 100_000;
+
+impl MasterCache {
+    /// Keeps the entries if they were read at `version`; else starts over.
+    pub(crate) fn check(&mut self, version: i64) {
+        if self.version != Some(version) {
+            self.clear();
+            self.version = Some(version);
+        }
+    }
+
+    pub(crate) fn clear(&mut self) {
+        *self = MasterCache::default();
+    }
+}
+
+/// Keeps `v` under `k` unless the map is full.
+pub(crate) fn keep<K: std::hash::Hash + Eq, V>(map: &mut foldhash::HashMap<K, V>, k: K, v: V) {
+    if map.len() < CACHED {
+        map.insert(k, v);
+    }
+}
 
 #[cfg(test)]
 mod tests {

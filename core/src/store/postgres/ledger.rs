@@ -14,7 +14,7 @@ use crate::ledger::{MovementFilter, MovementRecord, Reason, SortOrder};
 use crate::store::stored::{decode_layers, encode_layers, stock_value, REFERENCES};
 use crate::store::{
     AuditReads, Balance, IdempotencyRecord, KeyedLayers, LedgerReads, LedgerWrites, LevelQuery,
-    LevelRow, NewMovement, RecordedMovement, TransferLeg,
+    LevelRow, NewMovement, RecordedMovement, TransferLeg, ValueChange,
 };
 use crate::valuation::{Layer, ValuationMethod};
 use crate::verify::ReferenceDrift;
@@ -90,6 +90,7 @@ fn movement_from_row(r: &Row) -> SqlResult<MovementRecord> {
 impl LedgerReads for PgTx<'_> {
     fn balance(&self, item: i64, warehouse: i64) -> Result<Option<Balance>> {
         run(|| {
+            self.locked(item)?;
             self.pg()
                 .opt(
                     "SELECT on_hand, reserved, value, rate FROM balances
@@ -103,6 +104,7 @@ impl LedgerReads for PgTx<'_> {
 
     fn cost_layers(&self, item: i64, warehouse: i64) -> Result<VecDeque<Layer>> {
         let blob: Option<Vec<u8>> = run(|| {
+            self.locked(item)?;
             self.pg()
                 .opt(
                     "SELECT layers FROM cost_layers WHERE item_id = $1 AND warehouse_id = $2",
@@ -172,6 +174,7 @@ impl LedgerReads for PgTx<'_> {
 
     fn item_totals(&self, item: i64) -> Result<[i128; 3]> {
         run(|| {
+            self.locked(item)?;
             let mut totals = [0i128; 3];
             for r in self.pg().rows(
                 "SELECT on_hand, reserved, value FROM balances WHERE item_id = $1",
@@ -188,7 +191,11 @@ impl LedgerReads for PgTx<'_> {
     fn warehouse_values(&self) -> Result<Vec<(i64, Decimal)>> {
         run(|| {
             self.pg()
-                .rows("SELECT warehouse_id, value FROM warehouse_values", &[])?
+                .rows(
+                    "SELECT warehouse_id, sum(value)::int8 FROM warehouse_values
+                     GROUP BY warehouse_id",
+                    &[],
+                )?
                 .iter()
                 .map(|r| Ok((at(r, 0)?, Decimal::from_raw(at(r, 1)?))))
                 .collect()
@@ -236,6 +243,7 @@ impl LedgerReads for PgTx<'_> {
         from: Timestamp,
     ) -> Result<Option<(Decimal, Timestamp)>> {
         run(|| {
+            self.locked(item)?;
             let pg = self.pg();
             // Nothing later: the balance now is the only one to check.
             let later: bool = at(
@@ -366,20 +374,17 @@ fn matching_movements(
     )
 }
 
-impl PgTx<'_> {
-    /// The id the next movement gets: one more than the last, read once
-    /// per transaction (this transaction holds the write lock).
-    fn take_movement_id(&self) -> SqlResult<i64> {
-        let id = self.peek_movement_id()?;
-        self.next_movement_id.set(Some(id + 1));
-        Ok(id)
-    }
+/// Stripes of a warehouse's kept value.
+const STRIPES: i64 = 64;
 
-    fn peek_movement_id(&self) -> SqlResult<i64> {
-        let id = match self.next_movement_id.get() {
-            Some(id) => id,
-            None => at(&self.pg().one(super::NEXT_MOVEMENT, &[])?, 0)?,
-        };
+impl PgTx<'_> {
+    /// The id the next movement gets, taken from the sequence once asked
+    /// for (a receipt's cost layer names it before it is appended).
+    fn movement_id(&self) -> SqlResult<i64> {
+        if let Some(id) = self.next_movement_id.get() {
+            return Ok(id);
+        }
+        let id = at(&self.pg().one("SELECT nextval('movement_ids')", &[])?, 0)?;
         self.next_movement_id.set(Some(id));
         Ok(id)
     }
@@ -387,27 +392,35 @@ impl PgTx<'_> {
 
 impl LedgerWrites for PgTx<'_> {
     fn next_movement_id(&self) -> Result<i64> {
-        run(|| self.peek_movement_id())
+        run(|| self.movement_id())
     }
 
     fn append_movement(&self, m: &NewMovement<'_>) -> Result<i64> {
         run(|| {
-            // The id is given here so that a transfer's outgoing leg can
-            // name itself, and its incoming leg name it, without ever
-            // updating a ledger row.
-            let id = self.take_movement_id()?;
+            self.locked(m.item)?;
+            // A transfer's outgoing leg names itself (and its incoming leg
+            // names it) without ever updating a ledger row: its id is asked
+            // for first. Any other movement takes it in the insert.
+            let id = match (self.next_movement_id.take(), m.transfer) {
+                (Some(id), _) => Some(id),
+                (None, TransferLeg::Out) => Some(self.movement_id()?),
+                (None, _) => None,
+            };
+            // Given now: the next movement asks for its own.
+            self.next_movement_id.set(None);
             let transfer_id = match m.transfer {
                 TransferLeg::None => None,
-                TransferLeg::Out => Some(id),
+                TransferLeg::Out => id,
                 TransferLeg::In(out) => Some(out),
             };
-            self.pg().exec(
+            let row = self.pg().one(
                 "INSERT INTO movements(id, item_id, warehouse_id, quantity, reason, unit_cost,
                      value_change, inbound_value, balance_after, value_after, effective_at,
                      recorded_at, actor, reference, note, idempotency_key, transfer_id,
                      purchase_line_id, order_id, order_event_id, outgoing_rate)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                         $16, $17, $18, $19, $20, $21)",
+                 VALUES (COALESCE($1, nextval('movement_ids')), $2, $3, $4, $5, $6, $7, $8, $9,
+                         $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+                 RETURNING id",
                 &[
                     &id,
                     &m.item,
@@ -432,12 +445,13 @@ impl LedgerWrites for PgTx<'_> {
                     &m.outgoing_rate.map(Decimal::raw),
                 ],
             )?;
-            Ok(id)
+            at(&row, 0)
         })
     }
 
     fn put_balance(&self, item: i64, warehouse: i64, b: &Balance) -> Result<()> {
         run(|| {
+            self.locked(item)?;
             self.pg().exec(
                 "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -457,12 +471,36 @@ impl LedgerWrites for PgTx<'_> {
         })
     }
 
-    fn put_warehouse_value(&self, warehouse: i64, value: Decimal) -> Result<()> {
+    fn add_to_warehouse_values(&self, changes: &[ValueChange]) -> Result<()> {
+        // A stripe per item id modulo 64: writes of different items seldom
+        // wait on the same row. Sorted, so that two writes lock their
+        // stripes in the same order.
+        let mut stripes: Vec<(i64, i64, i64)> = Vec::new();
+        for c in changes {
+            let stripe = c.item.rem_euclid(STRIPES);
+            match stripes
+                .iter_mut()
+                .find(|(w, s, _)| *w == c.warehouse && *s == stripe)
+            {
+                Some((_, _, total)) => *total += c.change,
+                None => stripes.push((c.warehouse, stripe, c.change)),
+            }
+        }
+        stripes.sort_unstable();
+        let (warehouses, stripe, change): (Vec<i64>, Vec<i64>, Vec<i64>) =
+            stripes.into_iter().fold(Default::default(), |mut v, (w, s, c)| {
+                v.0.push(w);
+                v.1.push(s);
+                v.2.push(c);
+                v
+            });
         run(|| {
             self.pg().exec(
-                "INSERT INTO warehouse_values(warehouse_id, value) VALUES ($1, $2)
-                 ON CONFLICT(warehouse_id) DO UPDATE SET value = excluded.value",
-                &[&warehouse, &value.raw()],
+                "INSERT INTO warehouse_values(warehouse_id, stripe, value)
+                 SELECT * FROM unnest($1::int8[], $2::int8[], $3::int8[])
+                 ON CONFLICT (warehouse_id, stripe)
+                 DO UPDATE SET value = warehouse_values.value + excluded.value",
+                &[&warehouses, &stripe, &change],
             )?;
             Ok(())
         })
@@ -470,6 +508,7 @@ impl LedgerWrites for PgTx<'_> {
 
     fn put_cost_layers(&self, item: i64, warehouse: i64, layers: &VecDeque<Layer>) -> Result<()> {
         run(|| {
+            self.locked(item)?;
             if layers.is_empty() {
                 self.pg().exec(
                     "DELETE FROM cost_layers WHERE item_id = $1 AND warehouse_id = $2",

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use postgres::Row;
 
 use super::{at, instant, like_pattern, micros, run, stored, unique, PgTx, SqlResult};
+use crate::store::stored::{keep, MasterCache};
 use crate::decimal::Decimal;
 use crate::error::Result;
 use crate::items::{Item, ItemFilter, ItemKind, NewItem};
@@ -34,6 +35,27 @@ fn item_from_row(r: &Row) -> SqlResult<Item> {
     })
 }
 
+impl PgTx<'_> {
+    /// `read` through this connection's master-data cache (in a write,
+    /// whose start read `master_version`): `get` finds a kept answer, `put`
+    /// keeps one.
+    fn cached<T: Clone>(
+        &self,
+        get: impl FnOnce(&MasterCache) -> Option<T>,
+        read: impl FnOnce() -> SqlResult<Option<T>>,
+        put: impl FnOnce(&mut MasterCache, &T),
+    ) -> SqlResult<Option<T>> {
+        if let Some(hit) = self.master().and_then(|c| get(&c)) {
+            return Ok(Some(hit));
+        }
+        let found = read()?;
+        if let (Some(value), Some(mut cache)) = (&found, self.master()) {
+            put(&mut cache, value);
+        }
+        Ok(found)
+    }
+}
+
 impl ItemReads for PgTx<'_> {
     fn item(&self, id: i64) -> Result<Option<Item>> {
         run(|| {
@@ -61,30 +83,44 @@ impl ItemReads for PgTx<'_> {
 
     fn item_id_by_sku(&self, sku: &str) -> Result<Option<i64>> {
         run(|| {
-            self.pg()
-                .opt("SELECT id FROM items WHERE sku = $1", &[&sku])?
-                .map(|r| at(&r, 0))
-                .transpose()
+            self.cached(
+                |c| c.skus.get(sku).copied(),
+                || {
+                    self.pg()
+                        .opt("SELECT id FROM items WHERE sku = $1", &[&sku])?
+                        .map(|r| at(&r, 0))
+                        .transpose()
+                },
+                |c, id| keep(&mut c.skus, sku.to_owned(), *id),
+            )
         })
     }
 
     fn item_rules(&self, id: i64) -> Result<Option<ItemRules>> {
         run(|| {
-            self.pg()
-                .opt(
-                    "SELECT sku, valuation, allow_negative, active, reorder_point FROM items WHERE id = $1",
-                    &[&id],
-                )?
-                .map(|r| {
-                    Ok(ItemRules {
-                        sku: at(&r, 0)?,
-                        valuation: stored(ValuationMethod::from_stored(at(&r, 1)?))?,
-                        allow_negative: at(&r, 2)?,
-                        active: at(&r, 3)?,
-                        reorder_point: at::<Option<i64>>(&r, 4)?.map(Decimal::from_raw),
-                    })
-                })
-                .transpose()
+            self.cached(
+                |c| c.rules.get(&id).cloned(),
+                || {
+                    self.pg()
+                        .opt(
+                            "SELECT sku, valuation, allow_negative, active, reorder_point
+                             FROM items WHERE id = $1",
+                            &[&id],
+                        )?
+                        .map(|r| {
+                            Ok(ItemRules {
+                                sku: at(&r, 0)?,
+                                valuation: stored(ValuationMethod::from_stored(at(&r, 1)?))?,
+                                allow_negative: at(&r, 2)?,
+                                active: at(&r, 3)?,
+                                reorder_point: at::<Option<i64>>(&r, 4)?
+                                    .map(Decimal::from_raw),
+                            })
+                        })
+                        .transpose()
+                },
+                |c, rules| keep(&mut c.rules, id, rules.clone()),
+            )
         })
     }
 
@@ -130,6 +166,7 @@ impl ItemReads for PgTx<'_> {
 
 impl ItemWrites for PgTx<'_> {
     fn insert_item(&self, item: &NewItem, at_: Timestamp) -> Result<i64> {
+        self.master_changes();
         run(|| {
             let row = self
                 .pg()
@@ -154,6 +191,7 @@ impl ItemWrites for PgTx<'_> {
     }
 
     fn update_item(&self, item: &Item) -> Result<()> {
+        self.master_changes();
         run(|| {
             self.pg().exec(
                 "UPDATE items SET name = $2, unit = $3, kind = $4, valuation = $5,
@@ -192,13 +230,19 @@ fn warehouse_from_row(r: &Row) -> SqlResult<Warehouse> {
 impl WarehouseReads for PgTx<'_> {
     fn warehouse(&self, id: i64) -> Result<Option<Warehouse>> {
         run(|| {
-            self.pg()
-                .opt(
-                    &format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE id = $1"),
-                    &[&id],
-                )?
-                .map(|r| warehouse_from_row(&r))
-                .transpose()
+            self.cached(
+                |c| c.warehouses.get(&id).cloned(),
+                || {
+                    self.pg()
+                        .opt(
+                            &format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE id = $1"),
+                            &[&id],
+                        )?
+                        .map(|r| warehouse_from_row(&r))
+                        .transpose()
+                },
+                |c, w| keep(&mut c.warehouses, id, w.clone()),
+            )
         })
     }
 
@@ -216,10 +260,16 @@ impl WarehouseReads for PgTx<'_> {
 
     fn default_warehouse_id(&self) -> Result<Option<i64>> {
         run(|| {
-            self.pg()
-                .opt("SELECT id FROM warehouses WHERE is_default", &[])?
-                .map(|r| at(&r, 0))
-                .transpose()
+            self.cached(
+                |c| c.default_warehouse,
+                || {
+                    self.pg()
+                        .opt("SELECT id FROM warehouses WHERE is_default", &[])?
+                        .map(|r| at(&r, 0))
+                        .transpose()
+                },
+                |c, id| c.default_warehouse = Some(*id),
+            )
         })
     }
 
@@ -246,6 +296,7 @@ impl WarehouseReads for PgTx<'_> {
 
 impl WarehouseWrites for PgTx<'_> {
     fn insert_warehouse(&self, code: &str, name: &str, at_: Timestamp) -> Result<i64> {
+        self.master_changes();
         run(|| {
             let row = self
                 .pg()
@@ -260,6 +311,7 @@ impl WarehouseWrites for PgTx<'_> {
     }
 
     fn update_warehouse(&self, w: &Warehouse) -> Result<()> {
+        self.master_changes();
         run(|| {
             self.pg().exec(
                 "UPDATE warehouses SET name = $2, active = $3 WHERE id = $1",
@@ -270,6 +322,7 @@ impl WarehouseWrites for PgTx<'_> {
     }
 
     fn make_default_warehouse(&self, id: i64) -> Result<()> {
+        self.master_changes();
         run(|| {
             self.pg().exec(
                 "UPDATE warehouses SET is_default = false WHERE is_default",

@@ -5,20 +5,34 @@
 //!   before a PHP-FPM fork never shares its socket with a child: a handle
 //!   used in another process than the one that connected opens its own),
 //!   opened again after the server dropped it.
-//! - **No session state, unnamed statements**: every statement goes out
-//!   with its parameter types in one round trip (`query_typed`), nothing is
-//!   `SET` outside a transaction, so the engine runs behind a pooler in
-//!   transaction mode as well as in session mode.
+//! - **No session state**: nothing is `SET` outside a transaction, and
+//!   every lock is transaction-scoped. Statements are prepared once per
+//!   connection; behind a pooler in transaction mode (`pooled`) they go out
+//!   unnamed with their parameter types (`query_typed`).
+//! - **Master data** (item rules, warehouses, SKUs) is kept per connection
+//!   and checked once per write against `master_version`, read at its
+//!   start (triggers move it on every change to items or warehouses).
 //! - **Writes** are READ COMMITTED transactions that first take the
-//!   ledger's write lock, a transaction-scoped advisory lock (`write_lock`):
-//!   every statement after it sees every earlier commit, so the rules'
-//!   read-decide-write is never interleaved, and ledger and outbox ids are
-//!   given in commit order (a consumer's cursor never skips an event that
-//!   commits late). `CHECK` constraints back the rules up.
+//!   ledger's write lock, a transaction-scoped advisory lock (`WRITE_LOCK`)
+//!   per schema. A write of scope [`Scope::Shop`] (master data, the CRM,
+//!   cursors) takes it exclusively: every statement after it sees every
+//!   earlier commit, and the rules' read-decide-write is never interleaved.
+//!   A write of scope [`Scope::Stock`] (postings, orders, purchase
+//!   receipts) shares it with the others of its kind, and locks what its
+//!   rule reads before reading it ([`Writes::lock`]): the items' rows
+//!   `FOR NO KEY UPDATE` in id order, an advisory lock per order, the
+//!   purchase's row. Stock writes of different items run side by side and
+//!   share the WAL flushes of their commits. `CHECK` constraints back the
+//!   rules up.
+//! - **Ids** of movements and events come from sequences. An event's id is
+//!   given while its transaction holds the outbox's append lock (shared);
+//!   a reader by cursor takes that lock exclusively first, so no event
+//!   below what it sees can still commit (`outbox.rs`).
 //! - **Reads** of one snapshot (`verify`, dashboards, exports) run in
 //!   `REPEATABLE READ READ ONLY` transactions.
-//! - **Time** is the server's clock, read in the transaction, so app
-//!   servers with skewed clocks agree on recording and expiry times.
+//! - **Time** is the server's clock, read in the transaction (a stock
+//!   write's once its locks are granted), so app servers with skewed clocks
+//!   agree on recording and expiry times.
 
 mod crm;
 mod kpis;
@@ -42,8 +56,10 @@ use postgres::{Client, NoTls, Row, Statement};
 use std::collections::HashMap;
 
 use super::{
-    Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Transient, Writes,
+    Gate, IdempotencyRecord, Lock, Reads, Scope, SettingReads, SettingWrites, Store, Transient,
+    Writes,
 };
+use super::stored::MasterCache;
 use crate::database::OpenOptions;
 use crate::error::{Error, Result};
 
@@ -417,10 +433,12 @@ pub(crate) fn at<'r, T: postgres::types::FromSql<'r>>(r: &'r Row, i: usize) -> S
     Ok(r.try_get(i)?)
 }
 
-/// The handle's connection and the process that opened it.
+/// The handle's connection, the process that opened it, and the master
+/// data read through it.
 struct Handle {
     pg: Pg,
     pid: u32,
+    master: RefCell<MasterCache>,
 }
 
 /// A PostgreSQL database: its connection settings and one connection.
@@ -435,15 +453,29 @@ pub(crate) struct PgStore {
 }
 
 /// The server's clock, in microseconds since the Unix epoch.
+const NOW_EXPR: &str = "(extract(epoch FROM clock_timestamp()) * 1000000)::int8";
 const NOW: &str = "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8";
 
-/// The id the next movement gets (ids are given under the write lock).
-const NEXT_MOVEMENT: &str = "SELECT COALESCE(MAX(id), 0) + 1 FROM movements";
+/// What master data (items, warehouses, settings) was at: triggers move it
+/// on every change.
+const MASTER_VERSION: &str = "SELECT version FROM master_version";
 
-/// Takes the ledger's write lock for the rest of the transaction: writes to
-/// one schema take turns, as they do on SQLite's file. The advisory lock's
-/// class is "Rcin" (0x5263696e), its key the schema's name hashed.
+/// The class of Racine's advisory locks ("Rcin"); each lock's key is the
+/// schema's name hashed (with the order's external id for an order's).
+pub(super) const LOCK_CLASS: i32 = 0x5263_696e;
+
+/// Takes the ledger's write lock for the rest of the transaction, alone:
+/// writes to one schema take turns, as they do on SQLite's file.
 const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(1382312302, hashtext(current_schema()))";
+
+/// Takes the ledger's write lock shared with the other stock writes (the
+/// key is [`WRITE_LOCK`]'s).
+const WRITE_LOCK_SHARED: &str =
+    "SELECT pg_advisory_xact_lock_shared(1382312302, hashtext(current_schema()))";
+
+/// The key of the outbox's append lock, in `LOCK_CLASS` (the contacts'
+/// and the orders' are in `racine_lock`, schema.rs).
+pub(super) const OUTBOX_KEY: &str = "hashtext(current_schema() || '/outbox')";
 
 impl PgStore {
     /// Parses `target`, connects, and migrates the schema (once, under a
@@ -504,42 +536,53 @@ impl PgStore {
                     prepared: (!self.pooled).then(RefCell::default),
                 },
                 pid,
+                master: RefCell::default(),
             });
         }
         Ok(guard)
     }
 
-    fn begin_tx<'a>(&'a self, gate: &'a dyn Gate) -> Result<PgTx<'a>> {
-        let tx = PgTx::new(self.handle()?, Mode::Write, gate);
+    fn begin_tx<'a>(&'a self, gate: &'a dyn Gate, scope: Scope) -> Result<PgTx<'a>> {
+        let mut tx = PgTx::new(self.handle()?, Mode::Write, gate, self.busy_timeout_ms);
+        tx.scope = scope;
         // One round trip: the transaction, how long it waits for locks
-        // (the busy timeout), the write lock, and what only changes under
-        // it: the server's time (so that recording times follow commit
-        // order) and the next movement and event ids.
-        let [now, movement, event] = run(|| {
-            let messages = tx.pg().client()?.simple_query(&format!(
-                "BEGIN ISOLATION LEVEL READ COMMITTED; \
-                 SET LOCAL lock_timeout = {}; {WRITE_LOCK}; {NOW}; {NEXT_MOVEMENT}; {}",
-                self.busy_timeout_ms.max(1),
-                outbox::LAST_ID
-            ))?;
-            let values: Vec<i64> = messages
+        // (the busy timeout), and the write lock. A write of the whole
+        // shop also reads the server's time there (it follows commit
+        // order: nothing else writes meanwhile); a stock write reads it
+        // when its locks are granted.
+        let timeout = self.busy_timeout_ms.max(1);
+        let start = match scope {
+            Scope::Shop => format!(
+                "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = {timeout}; \
+                 {WRITE_LOCK}; {NOW}; {MASTER_VERSION}"
+            ),
+            Scope::Stock => format!(
+                "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = {timeout}; \
+                 {WRITE_LOCK_SHARED}; {MASTER_VERSION}"
+            ),
+        };
+        let values: Vec<i64> = run(|| {
+            let messages = tx.pg().client()?.simple_query(&start)?;
+            Ok(messages
                 .iter()
                 .filter_map(|m| match m {
                     postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse().ok()),
                     _ => None,
                 })
-                .collect();
-            <[i64; 3]>::try_from(values).map_err(|_| {
-                SqlError(Error::Storage {
-                    reason: "the PostgreSQL server did not answer the start of a transaction"
-                        .into(),
-                    source: None,
-                })
-            })
+                .collect())
         })?;
-        tx.now.set(Some(instant(now)));
-        tx.next_movement_id.set(Some(movement));
-        tx.next_event_id.set(Some(event + 1));
+        let unanswered = || Error::Storage {
+            reason: "the PostgreSQL server did not answer the start of a transaction".into(),
+            source: None,
+        };
+        // Master data changes only in writes of the whole shop, which wait
+        // for this one: the version read now holds until the commit.
+        let version = *values.last().ok_or_else(unanswered)?;
+        tx.master_version.set(Some(version));
+        if scope == Scope::Shop {
+            let now = *values.first().filter(|_| values.len() == 2).ok_or_else(unanswered)?;
+            tx.now.set(Some(instant(now)));
+        }
         Ok(tx)
     }
 }
@@ -559,11 +602,11 @@ fn describe(c: &postgres::Config) -> String {
 
 impl Store for PgStore {
     fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<()>) -> Result<()> {
-        f(&PgTx::new(self.handle()?, Mode::Read, &super::Open))
+        f(&PgTx::new(self.handle()?, Mode::Read, &super::Open, self.busy_timeout_ms))
     }
 
     fn snapshot(&self) -> Result<Box<dyn Reads + '_>> {
-        let read = PgTx::new(self.handle()?, Mode::Snapshot, &super::Open);
+        let read = PgTx::new(self.handle()?, Mode::Snapshot, &super::Open, self.busy_timeout_ms);
         run(|| {
             read.pg()
                 .batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -571,14 +614,14 @@ impl Store for PgStore {
         Ok(Box::new(read))
     }
 
-    fn begin<'a>(&'a self, gate: &'a dyn Gate) -> Result<Box<dyn Writes + 'a>> {
-        Ok(Box::new(self.begin_tx(gate)?))
+    fn begin<'a>(&'a self, gate: &'a dyn Gate, scope: Scope) -> Result<Box<dyn Writes + 'a>> {
+        Ok(Box::new(self.begin_tx(gate, scope)?))
     }
 
     fn begin_relaxed(&self) -> Result<Box<dyn Writes + '_>> {
         // A cursor's loss only delivers again: not waited for on the
         // standby nor on the disk (synchronous_commit is per transaction).
-        let tx = self.begin_tx(&super::Open)?;
+        let tx = self.begin_tx(&super::Open, Scope::Shop)?;
         run(|| tx.pg().batch("SET LOCAL synchronous_commit = off"))?;
         Ok(Box::new(tx))
     }
@@ -660,29 +703,116 @@ pub(crate) struct PgTx<'s> {
     ended: bool,
     /// The server's time, read once per handle.
     now: Cell<Option<Timestamp>>,
-    /// The next movement id: a write holds the write lock, so ids are
-    /// given in commit order without asking the server each time.
+    /// The id the next movement gets, once asked for (from the sequence).
     next_movement_id: Cell<Option<i64>>,
-    /// The next outbox event id, likewise.
-    next_event_id: Cell<Option<i64>>,
+    /// Which other writers this write keeps out.
+    scope: Scope,
+    /// The items a stock write locked, in the order it locked them.
+    locked_items: RefCell<Vec<i64>>,
+    /// How long a lock is waited for.
+    busy_timeout_ms: u64,
+    /// `master_version` as this write's start read it.
+    master_version: Cell<Option<i64>>,
+    /// This write changed items or warehouses: it reads them from their
+    /// tables, and the connection's cache is dropped at its end.
+    master_bypass: Cell<bool>,
     gate: &'s dyn Gate,
 }
 
 impl<'s> PgTx<'s> {
-    fn new(conn: MutexGuard<'s, Option<Handle>>, mode: Mode, gate: &'s dyn Gate) -> PgTx<'s> {
+    fn new(
+        conn: MutexGuard<'s, Option<Handle>>,
+        mode: Mode,
+        gate: &'s dyn Gate,
+        busy_timeout_ms: u64,
+    ) -> PgTx<'s> {
         PgTx {
+            busy_timeout_ms,
+            master_version: Cell::new(None),
+            master_bypass: Cell::new(false),
             conn,
             mode,
             ended: false,
             now: Cell::new(None),
             next_movement_id: Cell::new(None),
-            next_event_id: Cell::new(None),
+            scope: Scope::Shop,
+            locked_items: RefCell::default(),
             gate,
         }
     }
 
     pub(crate) fn pg(&self) -> &Pg {
         &self.conn.as_ref().expect("connected").pg
+    }
+
+    /// The connection's master-data cache, checked against the version
+    /// this write read at its start; `None` outside a write, or in one that
+    /// changes master data.
+    pub(crate) fn master(&self) -> Option<RefMut<'_, MasterCache>> {
+        if self.mode != Mode::Write || self.master_bypass.get() {
+            return None;
+        }
+        let version = self.master_version.get()?;
+        let mut cache = self.conn.as_ref()?.master.try_borrow_mut().ok()?;
+        cache.check(version);
+        Some(cache)
+    }
+
+    /// This write changes items or warehouses (see `master_bypass`).
+    pub(crate) fn master_changes(&self) {
+        self.master_bypass.set(true);
+    }
+
+    /// Whether this write runs beside other stock writes, so that its
+    /// rule may read only what it locked.
+    fn shares_the_shop(&self) -> bool {
+        self.mode == Mode::Write && self.scope == Scope::Stock
+    }
+
+    /// Refuses a stock write's read or write of an item it did not lock:
+    /// another write could change it meanwhile. A rule that does this is a
+    /// bug in Racine, caught by the tests on PostgreSQL.
+    pub(crate) fn locked(&self, item: i64) -> SqlResult<()> {
+        if !self.shares_the_shop() || self.locked_items.borrow().contains(&item) {
+            return Ok(());
+        }
+        Err(SqlError(Error::Storage {
+            reason: format!(
+                "a stock write read item {item} without locking it first (a bug in Racine: \
+                 nothing was written)"
+            ),
+            source: None,
+        }))
+    }
+
+    /// Runs the reads of `f` behind the outbox's horizon: outside a write,
+    /// in a transaction that first takes the outbox's append lock alone, so
+    /// that every transaction that was given an event id has ended and no
+    /// other is given one until the reads are done. A cursor then never
+    /// passes an id that commits later. (A write of the whole shop needs
+    /// none: no stock write runs beside it.)
+    pub(crate) fn behind_horizon<T>(&self, f: impl FnOnce() -> SqlResult<T>) -> SqlResult<T> {
+        if self.mode != Mode::Read {
+            return f();
+        }
+        let pg = self.pg();
+        pg.batch(&format!(
+            "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = {}; \
+             SELECT pg_advisory_xact_lock({LOCK_CLASS}, {OUTBOX_KEY})",
+            self.busy_timeout_ms.max(1)
+        ))?;
+        let out = f();
+        let end = pg.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let out = out?;
+        end?;
+        Ok(out)
+    }
+
+    /// The clock read by a lock statement, kept as this write's time: read after the locks were granted, the recording
+    /// times of one item follow its commit order.
+    fn clock_from(&self, row: &Row, column: usize) -> SqlResult<()> {
+        self.now.set(Some(instant(at(row, column)?)));
+        Ok(())
     }
 
     /// The ids (first column) a statement returns.
@@ -697,6 +827,11 @@ impl<'s> PgTx<'s> {
 
 impl Drop for PgTx<'_> {
     fn drop(&mut self) {
+        if self.master_bypass.get() {
+            if let Some(h) = self.conn.as_ref() {
+                h.master.borrow_mut().clear();
+            }
+        }
         if self.mode == Mode::Read || self.ended {
             return;
         }
@@ -723,6 +858,42 @@ impl Reads for PgTx<'_> {
 }
 
 impl Writes for PgTx<'_> {
+    fn lock(&self, what: &[Lock<'_>]) -> Result<()> {
+        if !self.shares_the_shop() || what.is_empty() {
+            return Ok(());
+        }
+        let (mut contacts, mut order, mut order_stock, mut purchase) = (false, None, false, None);
+        let mut items: Vec<i64> = Vec::new();
+        for w in what {
+            match *w {
+                Lock::Contacts => contacts = true,
+                Lock::Order(id) => order = Some(id),
+                Lock::OrderStock(id) => (order, order_stock) = (Some(id), true),
+                Lock::Purchase(id) => purchase = Some(id),
+                Lock::Items(ids) => items.extend_from_slice(ids),
+            }
+        }
+        {
+            let held = self.locked_items.borrow();
+            items.retain(|i| !held.contains(i));
+        }
+        items.sort_unstable();
+        items.dedup();
+        run(|| {
+            // One round trip; `racine_lock` (schema.rs) takes the locks in
+            // the one order every write follows, so that two writes never
+            // wait for each other, then reads the clock.
+            let row = self.pg().one(
+                "SELECT now_us, locked FROM racine_lock($1, $2, $3, $4, $5)",
+                &[&contacts, &order, &order_stock, &purchase, &items],
+            )?;
+            self.clock_from(&row, 0)?;
+            let locked: Vec<i64> = at::<Option<Vec<i64>>>(&row, 1)?.unwrap_or_default();
+            self.locked_items.borrow_mut().extend(locked);
+            Ok(())
+        })
+    }
+
     fn commit(mut self: Box<Self>) -> Result<()> {
         let done = self.pg().client().map_err(Error::from).and_then(|mut c| {
             c.batch_execute("COMMIT").map_err(|e| {
@@ -753,12 +924,19 @@ impl Writes for PgTx<'_> {
 
 impl SettingReads for PgTx<'_> {
     fn setting(&self, key: &str) -> Result<Option<String>> {
-        run(|| {
+        if let Some(hit) = self.master().and_then(|c| c.settings.get(key).cloned()) {
+            return Ok(hit);
+        }
+        let value: Option<String> = run(|| {
             self.pg()
                 .opt("SELECT value FROM settings WHERE key = $1", &[&key])?
                 .map(|r| at(&r, 0))
                 .transpose()
-        })
+        })?;
+        if let Some(mut cache) = self.master() {
+            crate::store::stored::keep(&mut cache.settings, key.to_owned(), value.clone());
+        }
+        Ok(value)
     }
 
     fn idempotency_record(&self, key: &str) -> Result<Option<IdempotencyRecord>> {
@@ -782,6 +960,7 @@ impl SettingReads for PgTx<'_> {
 
 impl SettingWrites for PgTx<'_> {
     fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.master_changes();
         run(|| {
             self.pg().exec(
                 "INSERT INTO settings(key, value) VALUES ($1, $2)
@@ -792,23 +971,45 @@ impl SettingWrites for PgTx<'_> {
         })
     }
 
-    fn put_idempotency_record(
+    fn claim_idempotency_key(
         &self,
         key: &str,
-        record: &IdempotencyRecord,
-        at: Timestamp,
-    ) -> Result<()> {
+        operation: &str,
+        request: &str,
+    ) -> Result<Option<IdempotencyRecord>> {
+        run(|| {
+            // Inserting waits for a transaction that inserted the key and
+            // is still open; once it commits, there is nothing to insert
+            // and its record is read (a new statement sees its commit). A
+            // record gone meanwhile (pruned) lets the key be claimed again.
+            for _ in 0..3 {
+                let claimed = self.pg().opt(
+                    &format!(
+                        "INSERT INTO idempotency(key, operation, request, result, created_at)
+                         VALUES ($1, $2, $3, '', {NOW_EXPR})
+                         ON CONFLICT (key) DO NOTHING RETURNING 1"
+                    ),
+                    &[&key, &operation, &request],
+                )?;
+                if claimed.is_some() {
+                    return Ok(None);
+                }
+                if let Some(seen) = self.idempotency_record(key)? {
+                    return Ok(Some(seen));
+                }
+            }
+            Err(SqlError(Error::Storage {
+                reason: format!("the idempotency key {key:?} could be neither claimed nor read"),
+                source: None,
+            }))
+        })
+    }
+
+    fn settle_idempotency_key(&self, key: &str, record: &IdempotencyRecord) -> Result<()> {
         run(|| {
             self.pg().exec(
-                "INSERT INTO idempotency(key, operation, request, result, created_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    &key,
-                    &record.operation.as_str(),
-                    &record.request.as_str(),
-                    &record.result.as_str(),
-                    &micros(at),
-                ],
+                "UPDATE idempotency SET result = $2 WHERE key = $1",
+                &[&key, &record.result.as_str()],
             )?;
             Ok(())
         })

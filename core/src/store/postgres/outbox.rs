@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use super::{at, instant, micros, run, stored, PgTx, SqlResult};
+use super::{at, instant, micros, run, stored, PgTx, SqlResult, LOCK_CLASS, OUTBOX_KEY};
 use crate::error::Result;
 use crate::outbox::EventKind;
 use crate::store::{ConsumerRow, EventData, Gate, OutboxReads, OutboxWrites, StoredEvent};
@@ -43,34 +43,38 @@ impl OutboxReads for PgTx<'_> {
     ) -> Result<Vec<StoredEvent>> {
         let names: Vec<String> = kinds.iter().map(|k| k.as_str().to_string()).collect();
         let rows: Vec<Row> = run(|| {
-            self.pg()
-                .rows(
-                    "SELECT id, kind, recorded_at, movement_id, data FROM outbox
-                     WHERE id > $1 AND (cardinality($3) = 0 OR kind = ANY($3))
-                     ORDER BY id LIMIT $2",
-                    &[&after, &i64::from(limit), &names],
-                )?
-                .iter()
-                .map(row)
-                .collect()
+            self.behind_horizon(|| {
+                self.pg()
+                    .rows(
+                        "SELECT id, kind, recorded_at, movement_id, data FROM outbox
+                         WHERE id > $1 AND (cardinality($3) = 0 OR kind = ANY($3))
+                         ORDER BY id LIMIT $2",
+                        &[&after, &i64::from(limit), &names],
+                    )?
+                    .iter()
+                    .map(row)
+                    .collect()
+            })
         })?;
         rows.into_iter().map(|r| r.into_event(self)).collect()
     }
 
     fn count_events_after(&self, after: i64) -> Result<u64> {
         run(|| {
-            let n: i64 = at(
-                &self
-                    .pg()
-                    .one("SELECT COUNT(*) FROM outbox WHERE id > $1", &[&after])?,
-                0,
-            )?;
-            Ok(n as u64)
+            self.behind_horizon(|| {
+                let n: i64 = at(
+                    &self
+                        .pg()
+                        .one("SELECT COUNT(*) FROM outbox WHERE id > $1", &[&after])?,
+                    0,
+                )?;
+                Ok(n as u64)
+            })
         })
     }
 
     fn last_event_id(&self) -> Result<i64> {
-        run(|| at(&self.pg().one(LAST_ID, &[])?, 0))
+        run(|| self.behind_horizon(|| at(&self.pg().one(LAST_ID, &[])?, 0)))
     }
 
     fn outbox_consumer(&self, name: &str) -> Result<Option<ConsumerRow>> {
@@ -106,26 +110,26 @@ impl OutboxWrites for PgTx<'_> {
     }
 
     fn append_event(&self, kind: EventKind, at_: Timestamp, data: EventData<'_>) -> Result<i64> {
-        // This transaction holds the write lock: ids are given in commit
-        // order without asking the server each time.
-        let id = match self.next_event_id.get() {
-            Some(id) => id,
-            None => self.last_event_id()? + 1,
-        };
         let (movement, json) = match data {
             EventData::Movement(m) => (Some(m), None),
             EventData::Json(j) => (None, Some(j)),
         };
+        // The append lock first, then the id: a reader holding the lock
+        // alone sees every id given before it, committed or rolled back.
         run(|| {
-            self.pg().exec(
-                "INSERT INTO outbox(id, kind, recorded_at, movement_id, data)
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[&id, &kind.as_str(), &micros(at_), &movement, &json],
-            )?;
-            Ok(())
-        })?;
-        self.next_event_id.set(Some(id + 1));
-        Ok(id)
+            at(
+                &self.pg().one(
+                    &format!(
+                        "WITH horizon AS (SELECT pg_advisory_xact_lock_shared({LOCK_CLASS}, {OUTBOX_KEY}))
+                         INSERT INTO outbox(id, kind, recorded_at, movement_id, data)
+                         SELECT nextval('event_ids'), $1, $2, $3, $4 FROM horizon
+                         RETURNING id"
+                    ),
+                    &[&kind.as_str(), &micros(at_), &movement, &json],
+                )?,
+                0,
+            )
+        })
     }
 
     fn put_outbox_consumer(&self, name: &str, position: i64, at_: Timestamp) -> Result<()> {
@@ -150,6 +154,8 @@ impl OutboxWrites for PgTx<'_> {
     }
 
     fn prune_events(&self, through: i64) -> Result<u64> {
+        // It writes a setting.
+        self.master_changes();
         run(|| {
             let removed = self
                 .pg()

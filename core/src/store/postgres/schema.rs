@@ -91,9 +91,11 @@ CREATE TABLE purchase_lines (
 CREATE INDEX purchase_lines_order ON purchase_lines(order_id);
 
 -- The ledger. Rows are never updated or deleted (see the triggers below):
--- a correction is a new movement. Ids are given under the write lock, in
--- commit order. As on SQLite, the rules check what the hot tables refer
+-- a correction is a new movement. Ids come from a sequence while the
+-- movement's item is locked: an item's movements are numbered in commit
+-- order (writes of other items interleave). As on SQLite, the rules check what the hot tables refer
 -- to, and verify() proves it; no foreign key is checked again per row.
+CREATE SEQUENCE movement_ids;
 CREATE TABLE movements (
     id               BIGINT PRIMARY KEY,
     item_id          BIGINT NOT NULL,
@@ -152,10 +154,14 @@ CREATE TABLE cost_layers (
     PRIMARY KEY (item_id, warehouse_id)
 );
 
--- Stock value per warehouse, kept in the movement's transaction.
+-- Stock value per warehouse, kept in the movement's transaction. Each
+-- warehouse's value is spread over stripes (item id modulo 64), summed
+-- when read: writes of different items do not wait on one row.
 CREATE TABLE warehouse_values (
-    warehouse_id BIGINT PRIMARY KEY,
-    value        BIGINT NOT NULL
+    warehouse_id BIGINT NOT NULL,
+    stripe       INT NOT NULL,
+    value        BIGINT NOT NULL,
+    PRIMARY KEY (warehouse_id, stripe)
 );
 
 CREATE TABLE idempotency (
@@ -404,6 +410,60 @@ CREATE TABLE open_pipeline (
     amount      BIGINT NOT NULL,
     PRIMARY KEY (stage_id, owner, currency, probability)
 );
+-- The locks of a stock write (store::Lock), taken in the one order every
+-- write follows so that two never wait for each other: a new customer's
+-- contacts, the order (an advisory lock on its external id; with
+-- order_stock, then the items of its lines), the purchase's row, then the
+-- items' rows in id order. Returns the server's clock once they are
+-- granted, and the items locked. 1382246766 is LOCK_CLASS (mod.rs).
+CREATE FUNCTION racine_lock(contacts boolean, order_key text, order_stock boolean,
+                            purchase bigint, wanted bigint[])
+RETURNS TABLE (now_us bigint, locked bigint[]) LANGUAGE plpgsql AS $$
+DECLARE
+    all_items bigint[] := wanted;
+BEGIN
+    IF contacts THEN
+        PERFORM pg_advisory_xact_lock(1382246766, hashtext(current_schema() || '/contacts'));
+    END IF;
+    IF order_key IS NOT NULL THEN
+        PERFORM pg_advisory_xact_lock(1382246766,
+                                      hashtext(current_schema() || '/order/' || order_key));
+        IF order_stock THEN
+            all_items := all_items || ARRAY(
+                SELECT l.item_id FROM order_lines l JOIN orders o ON o.id = l.order_id
+                WHERE o.external_id = order_key);
+        END IF;
+    END IF;
+    IF purchase IS NOT NULL THEN
+        PERFORM count(*) FROM (SELECT 1 FROM purchase_orders WHERE id = purchase
+                               FOR NO KEY UPDATE) p;
+    END IF;
+    SELECT array_agg(id) INTO locked
+    FROM (SELECT id FROM items WHERE id = ANY(all_items) ORDER BY id FOR NO KEY UPDATE) i;
+    now_us := (extract(epoch FROM clock_timestamp()) * 1000000)::int8;
+    RETURN NEXT;
+END $$;
+
+-- What master data is at: every change to items, warehouses or settings
+-- moves it, whoever makes it, so a connection's cache of them is checked
+-- once per write.
+CREATE TABLE master_version (
+    id      INT PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO master_version VALUES (1, 0);
+CREATE FUNCTION racine_master_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE master_version SET version = version + 1;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER items_moved AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON items
+    FOR EACH STATEMENT EXECUTE FUNCTION racine_master_moved();
+CREATE TRIGGER warehouses_moved AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON warehouses
+    FOR EACH STATEMENT EXECUTE FUNCTION racine_master_moved();
+CREATE TRIGGER settings_moved AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON settings
+    FOR EACH STATEMENT EXECUTE FUNCTION racine_master_moved();
+
 CREATE FUNCTION racine_keep_open_pipeline() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.status = 'open' THEN
@@ -438,8 +498,11 @@ CREATE TRIGGER open_pipeline_update AFTER UPDATE ON opportunities
     EXECUTE FUNCTION racine_keep_open_pipeline();
 
 -- The outbox: every committed change appends its events in the same
--- transaction, numbered in commit order (under the write lock), and each
--- consumer's cursor.
+-- transaction, and each consumer's cursor. Ids come from a sequence while
+-- the transaction holds the outbox's append lock (shared among writers):
+-- a reader by cursor takes it exclusively first, so every id below the
+-- ones it sees is committed or never will be (see outbox.rs).
+CREATE SEQUENCE event_ids;
 CREATE TABLE outbox (
     id          BIGINT PRIMARY KEY,
     kind        TEXT NOT NULL,

@@ -15,7 +15,7 @@ use crate::ledger::{MovementFilter, MovementRecord, Reason, SortOrder};
 use crate::store::stored::{decode_layers, encode_layers, stock_value, REFERENCES};
 use crate::store::{
     AuditReads, Balance, IdempotencyRecord, KeyedLayers, LedgerReads, LedgerWrites, LevelQuery,
-    LevelRow, NewMovement, RecordedMovement, TransferLeg,
+    LevelRow, NewMovement, RecordedMovement, TransferLeg, ValueChange,
 };
 use crate::valuation::{Layer, ValuationMethod};
 use crate::verify::ReferenceDrift;
@@ -481,15 +481,25 @@ impl LedgerWrites for SqliteTx<'_> {
         })
     }
 
-    fn put_warehouse_value(&self, warehouse: i64, value: Decimal) -> Result<()> {
+    fn add_to_warehouse_values(&self, changes: &[ValueChange]) -> Result<()> {
+        // One row per warehouse: this transaction is the only writer.
+        let mut by_warehouse: Vec<(i64, i64)> = Vec::new();
+        for c in changes {
+            match by_warehouse.iter_mut().find(|(w, _)| *w == c.warehouse) {
+                Some((_, total)) => *total += c.change,
+                None => by_warehouse.push((c.warehouse, c.change)),
+            }
+        }
         run(|| {
-            self.session().with(
-                hot!(
-                    "INSERT INTO warehouse_values(warehouse_id, value) VALUES (?1, ?2)
-                     ON CONFLICT(warehouse_id) DO UPDATE SET value = excluded.value"
-                ),
-                |s| Ok(s.execute(params![warehouse, value.raw()])?),
-            )?;
+            for (warehouse, change) in by_warehouse {
+                self.session().with(
+                    hot!(
+                        "INSERT INTO warehouse_values(warehouse_id, value) VALUES (?1, ?2)
+                         ON CONFLICT(warehouse_id) DO UPDATE SET value = value + excluded.value"
+                    ),
+                    |s| Ok(s.execute(params![warehouse, change])?),
+                )?;
+            }
             Ok(())
         })
     }

@@ -12,6 +12,7 @@ use super::{
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::items::{Item, ItemFilter, ItemKind, NewItem};
+use crate::store::stored::{keep, MasterCache};
 use crate::store::{
     ItemReads, ItemRules, ItemWrites, SupplierReads, SupplierWrites, WarehouseReads,
     WarehouseWrites,
@@ -19,40 +20,6 @@ use crate::store::{
 use crate::suppliers::{NewSupplier, Supplier, SupplierFilter};
 use crate::valuation::ValuationMethod;
 use crate::warehouses::{Warehouse, WarehouseFilter};
-
-/// What every write reads of items and warehouses (an item's rules, a
-/// warehouse, the default one, SKUs), kept between transactions.
-///
-/// Valid while `master_version` is unchanged: triggers move it on every
-/// insert, update or delete of an item or a warehouse, whichever process
-/// makes it, so a change made elsewhere is seen at the next check (once per
-/// transaction, inside it). A transaction that changes master data itself
-/// bypasses the cache and drops it at its end ([`SqliteTx::master_changes`]).
-#[derive(Default)]
-pub(crate) struct MasterCache {
-    version: Option<i64>,
-    rules: foldhash::HashMap<i64, ItemRules>,
-    warehouses: foldhash::HashMap<i64, Warehouse>,
-    default_warehouse: Option<i64>,
-    skus: foldhash::HashMap<String, i64>,
-}
-
-/// Entries kept at most, per kind: a shop's working set, not its catalogue.
-const CACHED: usize = 100_000;
-
-impl MasterCache {
-    /// Keeps the entries if they were read at `version`; else starts over.
-    pub(crate) fn check(&mut self, version: i64) {
-        if self.version != Some(version) {
-            self.clear();
-            self.version = Some(version);
-        }
-    }
-
-    pub(crate) fn clear(&mut self) {
-        *self = MasterCache::default();
-    }
-}
 
 /// `read` through the cache: `get` finds a kept answer, `put` keeps one.
 fn cached<T: Clone, C: Conn + ?Sized>(
@@ -74,11 +41,6 @@ fn cached<T: Clone, C: Conn + ?Sized>(
     Ok(found)
 }
 
-fn keep<K: std::hash::Hash + Eq, V>(map: &mut foldhash::HashMap<K, V>, k: K, v: V) {
-    if map.len() < CACHED {
-        map.insert(k, v);
-    }
-}
 
 const ITEM_COLUMNS: &str = "id, sku, name, unit, kind, valuation, reorder_point, allow_negative, \
                             active, created_at, updated_at";

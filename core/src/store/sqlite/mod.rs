@@ -22,13 +22,15 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
-use master::MasterCache;
+use super::stored::MasterCache;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
 use session::{hot, Session};
 use wal::WalLimit;
 
-use super::{Gate, IdempotencyRecord, Reads, SettingReads, SettingWrites, Store, Writes};
+use super::{
+    Gate, IdempotencyRecord, Reads, Scope, SettingReads, SettingWrites, Store, Writes,
+};
 use crate::database::{OpenOptions, Synchronous};
 use crate::error::{Error, Result};
 
@@ -289,7 +291,8 @@ impl Store for SqliteStore {
         }))
     }
 
-    fn begin<'a>(&'a self, gate: &'a dyn Gate) -> Result<Box<dyn Writes + 'a>> {
+    fn begin<'a>(&'a self, gate: &'a dyn Gate, _: Scope) -> Result<Box<dyn Writes + 'a>> {
+        // One writer at a time: every write keeps the whole shop.
         self.begin_tx(gate, false)
     }
 
@@ -499,12 +502,19 @@ impl SettingWrites for SqliteTx<'_> {
         })
     }
 
-    fn put_idempotency_record(
+    fn claim_idempotency_key(
         &self,
         key: &str,
-        record: &IdempotencyRecord,
-        at: Timestamp,
-    ) -> Result<()> {
+        _operation: &str,
+        _request: &str,
+    ) -> Result<Option<IdempotencyRecord>> {
+        // This transaction is the only writer: the key is its own until
+        // the commit unless a record is stored.
+        self.idempotency_record(key)
+    }
+
+    fn settle_idempotency_key(&self, key: &str, record: &IdempotencyRecord) -> Result<()> {
+        let at = self.now()?;
         run(|| {
             self.session().with(
                 hot!(
