@@ -227,7 +227,12 @@ mod stock_writes_side_by_side {
                     for i in 0..12 {
                         let n = 2 + next(&mut seed) % 3;
                         let lines: Vec<(&str, u32)> = (0..n)
-                            .map(|_| (skus[(next(&mut seed) % 4) as usize], 1 + (next(&mut seed) % 3) as u32))
+                            .map(|_| {
+                                (
+                                    skus[(next(&mut seed) % 4) as usize],
+                                    1 + (next(&mut seed) % 3) as u32,
+                                )
+                            })
                             .collect();
                         let id = format!("O-{t}-{i}");
                         match db.place_order(&order(&id, &lines), Some(&format!("place-{id}"))) {
@@ -309,7 +314,8 @@ mod stock_writes_side_by_side {
             .unwrap()
             .id;
         db.post(&Movement::receipt(pen, d("10"), d("1"))).unwrap();
-        db.post(&Movement::receipt(pen, d("10"), d("1")).warehouse(second)).unwrap();
+        db.post(&Movement::receipt(pen, d("10"), d("1")).warehouse(second))
+            .unwrap();
         let start = Arc::new(Barrier::new(8));
         let threads: Vec<_> = (0..8)
             .map(|t| {
@@ -319,7 +325,11 @@ mod stock_writes_side_by_side {
                     start.wait();
                     for _ in 0..2 {
                         let issue = Movement::issue(pen, d("1"));
-                        let issue = if t % 2 == 0 { issue } else { issue.warehouse(second) };
+                        let issue = if t % 2 == 0 {
+                            issue
+                        } else {
+                            issue.warehouse(second)
+                        };
                         db.post(&issue).unwrap();
                     }
                 })
@@ -348,7 +358,11 @@ mod stock_writes_side_by_side {
         let url = server::fresh_database();
         let db = Database::open(&url).unwrap();
         let items: Vec<i64> = (0..6)
-            .map(|i| db.create_item(&NewItem::new(format!("I{i}"), "Item")).unwrap().id)
+            .map(|i| {
+                db.create_item(&NewItem::new(format!("I{i}"), "Item"))
+                    .unwrap()
+                    .id
+            })
             .collect();
         db.outbox_subscribe("follower", OutboxStart::End).unwrap();
         let writing = Arc::new(std::sync::atomic::AtomicUsize::new(items.len()));

@@ -1653,7 +1653,7 @@ class OutboxEvent:
     """One event of the outbox."""
 
     id: int
-    """Its id: in commit order, stable, never reused."""
+    """Its id: stable, never reused; a cursor never passes an event that commits later."""
     kind: EventKind
     """What it records."""
     recorded_at: datetime

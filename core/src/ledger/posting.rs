@@ -539,9 +539,7 @@ impl<'t> Posting<'t> {
             let change = i64::try_from(
                 i128::from(state.cost.value.raw()) - i128::from(state.loaded_value.raw()),
             )
-            .map_err(|_| {
-                out_of_range(format!("the value change of {}", self.items[item].sku))
-            })?;
+            .map_err(|_| out_of_range(format!("the value change of {}", self.items[item].sku)))?;
             if change != 0 {
                 value_changes.push(ValueChange {
                     warehouse: *warehouse,
@@ -587,7 +585,9 @@ impl<'t> Posting<'t> {
             }
         }
         for (warehouse, after) in &kept {
-            if i64::try_from(*after).is_err() && value_changes.iter().any(|c| c.warehouse == *warehouse) {
+            if i64::try_from(*after).is_err()
+                && value_changes.iter().any(|c| c.warehouse == *warehouse)
+            {
                 return Err(out_of_range(format!(
                     "the stock value of warehouse {}",
                     self.warehouses[warehouse].code

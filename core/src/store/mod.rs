@@ -245,8 +245,9 @@ pub(crate) trait OutboxReads {
 pub(crate) trait OutboxWrites {
     /// The gate this transaction's events pass ([`Store::begin`]).
     fn gate(&self) -> &dyn Gate;
-    /// Appends an event; returns its id.
-    fn append_event(&self, kind: EventKind, at: Timestamp, data: EventData<'_>) -> Result<i64>;
+    /// Appends an event (its id is the engine's to give, in the order a
+    /// cursor reads).
+    fn append_event(&self, kind: EventKind, at: Timestamp, data: EventData<'_>) -> Result<()>;
     /// Creates or moves a consumer's cursor.
     fn put_outbox_consumer(&self, name: &str, position: i64, at: Timestamp) -> Result<()>;
     fn delete_outbox_consumer(&self, name: &str) -> Result<()>;

@@ -10,8 +10,8 @@ use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 use crate::outbox::EventKind;
 use crate::store::{ItemRules, LedgerReads, StoredData, StoredEvent};
-use crate::warehouses::Warehouse;
 use crate::valuation::Layer;
+use crate::warehouses::Warehouse;
 
 /// The stock value of one warehouse or all, from the kept warehouse
 /// values (writes keep the shop's total within range: summed wide anyway).

@@ -91,6 +91,10 @@ impl LedgerReads for PgTx<'_> {
     fn balance(&self, item: i64, warehouse: i64) -> Result<Option<Balance>> {
         run(|| {
             self.locked(item)?;
+            if self.shares_the_shop() {
+                // Read with the item's lock.
+                return Ok(self.locked_stock.borrow().get(&(item, warehouse)).copied());
+            }
             self.pg()
                 .opt(
                     "SELECT on_hand, reserved, value, rate FROM balances
@@ -176,6 +180,16 @@ impl LedgerReads for PgTx<'_> {
         run(|| {
             self.locked(item)?;
             let mut totals = [0i128; 3];
+            if self.shares_the_shop() {
+                for ((i, _), b) in self.locked_stock.borrow().iter() {
+                    if *i == item {
+                        totals[0] += i128::from(b.on_hand.raw());
+                        totals[1] += i128::from(b.reserved.raw());
+                        totals[2] += i128::from(b.value.raw());
+                    }
+                }
+                return Ok(totals);
+            }
             for r in self.pg().rows(
                 "SELECT on_hand, reserved, value FROM balances WHERE item_id = $1",
                 &[&item],
@@ -452,6 +466,9 @@ impl LedgerWrites for PgTx<'_> {
     fn put_balance(&self, item: i64, warehouse: i64, b: &Balance) -> Result<()> {
         run(|| {
             self.locked(item)?;
+            if self.shares_the_shop() {
+                self.locked_stock.borrow_mut().insert((item, warehouse), *b);
+            }
             self.pg().exec(
                 "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -487,8 +504,9 @@ impl LedgerWrites for PgTx<'_> {
             }
         }
         stripes.sort_unstable();
-        let (warehouses, stripe, change): (Vec<i64>, Vec<i64>, Vec<i64>) =
-            stripes.into_iter().fold(Default::default(), |mut v, (w, s, c)| {
+        let (warehouses, stripe, change): (Vec<i64>, Vec<i64>, Vec<i64>) = stripes
+            .into_iter()
+            .fold(Default::default(), |mut v, (w, s, c)| {
                 v.0.push(w);
                 v.1.push(s);
                 v.2.push(c);

@@ -4,10 +4,10 @@ use jiff::Timestamp;
 use postgres::Row;
 
 use super::{at, instant, like_pattern, micros, run, stored, unique, PgTx, SqlResult};
-use crate::store::stored::{keep, MasterCache};
 use crate::decimal::Decimal;
 use crate::error::Result;
 use crate::items::{Item, ItemFilter, ItemKind, NewItem};
+use crate::store::stored::{keep, MasterCache};
 use crate::store::{
     ItemReads, ItemRules, ItemWrites, SupplierReads, SupplierWrites, WarehouseReads,
     WarehouseWrites,
@@ -113,8 +113,7 @@ impl ItemReads for PgTx<'_> {
                                 valuation: stored(ValuationMethod::from_stored(at(&r, 1)?))?,
                                 allow_negative: at(&r, 2)?,
                                 active: at(&r, 3)?,
-                                reorder_point: at::<Option<i64>>(&r, 4)?
-                                    .map(Decimal::from_raw),
+                                reorder_point: at::<Option<i64>>(&r, 4)?.map(Decimal::from_raw),
                             })
                         })
                         .transpose()

@@ -55,12 +55,14 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Row, Statement};
 use std::collections::HashMap;
 
+use super::stored::MasterCache;
+use super::Balance;
 use super::{
     Gate, IdempotencyRecord, Lock, Reads, Scope, SettingReads, SettingWrites, Store, Transient,
     Writes,
 };
-use super::stored::MasterCache;
 use crate::database::OpenOptions;
+use crate::decimal::Decimal;
 use crate::error::{Error, Result};
 
 /// Whether `target` is a PostgreSQL connection string: a `postgres://` or
@@ -468,10 +470,9 @@ pub(super) const LOCK_CLASS: i32 = 0x5263_696e;
 /// writes to one schema take turns, as they do on SQLite's file.
 const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(1382312302, hashtext(current_schema()))";
 
-/// Takes the ledger's write lock shared with the other stock writes (the
-/// key is [`WRITE_LOCK`]'s).
-const WRITE_LOCK_SHARED: &str =
-    "SELECT pg_advisory_xact_lock_shared(1382312302, hashtext(current_schema()))";
+/// The write lock's key: taken alone by a write of the whole shop, shared
+/// by stock writes.
+const WRITE_LOCK_KEY: &str = "1382312302, hashtext(current_schema())";
 
 /// The key of the outbox's append lock, in `LOCK_CLASS` (the contacts'
 /// and the orders' are in `racine_lock`, schema.rs).
@@ -545,42 +546,40 @@ impl PgStore {
     fn begin_tx<'a>(&'a self, gate: &'a dyn Gate, scope: Scope) -> Result<PgTx<'a>> {
         let mut tx = PgTx::new(self.handle()?, Mode::Write, gate, self.busy_timeout_ms);
         tx.scope = scope;
-        // One round trip: the transaction, how long it waits for locks
-        // (the busy timeout), and the write lock. A write of the whole
-        // shop also reads the server's time there (it follows commit
-        // order: nothing else writes meanwhile); a stock write reads it
-        // when its locks are granted.
+        // One round trip, one statement after BEGIN whose columns are
+        // computed in order: how long it waits for locks (the busy
+        // timeout), the write lock, then what holds once it is granted
+        // (master data's version, the server's time).
         let timeout = self.busy_timeout_ms.max(1);
-        let start = match scope {
-            Scope::Shop => format!(
-                "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = {timeout}; \
-                 {WRITE_LOCK}; {NOW}; {MASTER_VERSION}"
-            ),
-            Scope::Stock => format!(
-                "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = {timeout}; \
-                 {WRITE_LOCK_SHARED}; {MASTER_VERSION}"
-            ),
+        let lock = match scope {
+            Scope::Shop => "pg_advisory_xact_lock",
+            Scope::Stock => "pg_advisory_xact_lock_shared",
         };
-        let values: Vec<i64> = run(|| {
+        let start = format!(
+            "BEGIN ISOLATION LEVEL READ COMMITTED; \
+             SELECT set_config('lock_timeout', '{timeout}', true), \
+                    {lock}({WRITE_LOCK_KEY})::text, ({MASTER_VERSION}), {NOW_EXPR}"
+        );
+        let row: Option<[i64; 2]> = run(|| {
             let messages = tx.pg().client()?.simple_query(&start)?;
-            Ok(messages
-                .iter()
-                .filter_map(|m| match m {
-                    postgres::SimpleQueryMessage::Row(r) => r.get(0).and_then(|v| v.parse().ok()),
-                    _ => None,
-                })
-                .collect())
+            Ok(messages.iter().find_map(|m| match m {
+                postgres::SimpleQueryMessage::Row(r) => {
+                    let number = |i| r.get(i).and_then(|v: &str| v.parse().ok());
+                    Some([number(2)?, number(3)?])
+                }
+                _ => None,
+            }))
         })?;
-        let unanswered = || Error::Storage {
+        let [version, now] = row.ok_or_else(|| Error::Storage {
             reason: "the PostgreSQL server did not answer the start of a transaction".into(),
             source: None,
-        };
+        })?;
         // Master data changes only in writes of the whole shop, which wait
         // for this one: the version read now holds until the commit.
-        let version = *values.last().ok_or_else(unanswered)?;
         tx.master_version.set(Some(version));
         if scope == Scope::Shop {
-            let now = *values.first().filter(|_| values.len() == 2).ok_or_else(unanswered)?;
+            // Nothing else writes meanwhile: times follow commit order. A
+            // stock write reads the clock again once its locks are granted.
             tx.now.set(Some(instant(now)));
         }
         Ok(tx)
@@ -602,11 +601,21 @@ fn describe(c: &postgres::Config) -> String {
 
 impl Store for PgStore {
     fn read(&self, f: &mut dyn FnMut(&dyn Reads) -> Result<()>) -> Result<()> {
-        f(&PgTx::new(self.handle()?, Mode::Read, &super::Open, self.busy_timeout_ms))
+        f(&PgTx::new(
+            self.handle()?,
+            Mode::Read,
+            &super::Open,
+            self.busy_timeout_ms,
+        ))
     }
 
     fn snapshot(&self) -> Result<Box<dyn Reads + '_>> {
-        let read = PgTx::new(self.handle()?, Mode::Snapshot, &super::Open, self.busy_timeout_ms);
+        let read = PgTx::new(
+            self.handle()?,
+            Mode::Snapshot,
+            &super::Open,
+            self.busy_timeout_ms,
+        );
         run(|| {
             read.pg()
                 .batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -709,6 +718,9 @@ pub(crate) struct PgTx<'s> {
     scope: Scope,
     /// The items a stock write locked, in the order it locked them.
     locked_items: RefCell<Vec<i64>>,
+    /// Their balances (every warehouse), as read with the locks and as
+    /// this write changed them: nothing else may change them meanwhile.
+    pub(crate) locked_stock: RefCell<HashMap<(i64, i64), Balance>>,
     /// How long a lock is waited for.
     busy_timeout_ms: u64,
     /// `master_version` as this write's start read it.
@@ -737,6 +749,7 @@ impl<'s> PgTx<'s> {
             next_movement_id: Cell::new(None),
             scope: Scope::Shop,
             locked_items: RefCell::default(),
+            locked_stock: RefCell::default(),
             gate,
         }
     }
@@ -765,7 +778,7 @@ impl<'s> PgTx<'s> {
 
     /// Whether this write runs beside other stock writes, so that its
     /// rule may read only what it locked.
-    fn shares_the_shop(&self) -> bool {
+    pub(crate) fn shares_the_shop(&self) -> bool {
         self.mode == Mode::Write && self.scope == Scope::Stock
     }
 
@@ -797,8 +810,9 @@ impl<'s> PgTx<'s> {
         }
         let pg = self.pg();
         pg.batch(&format!(
-            "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = {}; \
-             SELECT pg_advisory_xact_lock({LOCK_CLASS}, {OUTBOX_KEY})",
+            "BEGIN ISOLATION LEVEL READ COMMITTED; \
+             SELECT set_config('lock_timeout', '{}', true), \
+                    pg_advisory_xact_lock({LOCK_CLASS}, {OUTBOX_KEY})",
             self.busy_timeout_ms.max(1)
         ))?;
         let out = f();
@@ -884,12 +898,34 @@ impl Writes for PgTx<'_> {
             // the one order every write follows, so that two writes never
             // wait for each other, then reads the clock.
             let row = self.pg().one(
-                "SELECT now_us, locked FROM racine_lock($1, $2, $3, $4, $5)",
+                "SELECT * FROM racine_lock($1, $2, $3, $4, $5)",
                 &[&contacts, &order, &order_stock, &purchase, &items],
             )?;
             self.clock_from(&row, 0)?;
-            let locked: Vec<i64> = at::<Option<Vec<i64>>>(&row, 1)?.unwrap_or_default();
-            self.locked_items.borrow_mut().extend(locked);
+            let column = |i: usize| -> SqlResult<Vec<i64>> {
+                Ok(at::<Option<Vec<i64>>>(&row, i)?.unwrap_or_default())
+            };
+            self.locked_items.borrow_mut().extend(column(1)?);
+            let [item, warehouse, on_hand, reserved, value, rate]: [Vec<i64>; 6] = [
+                column(2)?,
+                column(3)?,
+                column(4)?,
+                column(5)?,
+                column(6)?,
+                column(7)?,
+            ];
+            let mut stock = self.locked_stock.borrow_mut();
+            for i in 0..item.len() {
+                stock.insert(
+                    (item[i], warehouse[i]),
+                    Balance {
+                        on_hand: Decimal::from_raw(on_hand[i]),
+                        reserved: Decimal::from_raw(reserved[i]),
+                        value: Decimal::from_raw(value[i]),
+                        rate: Decimal::from_raw(rate[i]),
+                    },
+                );
+            }
             Ok(())
         })
     }

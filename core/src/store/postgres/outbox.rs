@@ -109,7 +109,7 @@ impl OutboxWrites for PgTx<'_> {
         self.gate
     }
 
-    fn append_event(&self, kind: EventKind, at_: Timestamp, data: EventData<'_>) -> Result<i64> {
+    fn append_event(&self, kind: EventKind, at_: Timestamp, data: EventData<'_>) -> Result<()> {
         let (movement, json) = match data {
             EventData::Movement(m) => (Some(m), None),
             EventData::Json(j) => (None, Some(j)),
@@ -117,18 +117,15 @@ impl OutboxWrites for PgTx<'_> {
         // The append lock first, then the id: a reader holding the lock
         // alone sees every id given before it, committed or rolled back.
         run(|| {
-            at(
-                &self.pg().one(
-                    &format!(
-                        "WITH horizon AS (SELECT pg_advisory_xact_lock_shared({LOCK_CLASS}, {OUTBOX_KEY}))
-                         INSERT INTO outbox(id, kind, recorded_at, movement_id, data)
-                         SELECT nextval('event_ids'), $1, $2, $3, $4 FROM horizon
-                         RETURNING id"
-                    ),
-                    &[&kind.as_str(), &micros(at_), &movement, &json],
-                )?,
-                0,
-            )
+            self.pg().exec(
+                &format!(
+                    "WITH horizon AS (SELECT pg_advisory_xact_lock_shared({LOCK_CLASS}, {OUTBOX_KEY}))
+                     INSERT INTO outbox(id, kind, recorded_at, movement_id, data)
+                     SELECT nextval('event_ids'), $1, $2, $3, $4 FROM horizon"
+                ),
+                &[&kind.as_str(), &micros(at_), &movement, &json],
+            )?;
+            Ok(())
         })
     }
 

@@ -415,10 +415,12 @@ CREATE TABLE open_pipeline (
 -- contacts, the order (an advisory lock on its external id; with
 -- order_stock, then the items of its lines), the purchase's row, then the
 -- items' rows in id order. Returns the server's clock once they are
--- granted, and the items locked. 1382246766 is LOCK_CLASS (mod.rs).
+-- granted, the items locked and their balances. 1382246766 is LOCK_CLASS (mod.rs).
 CREATE FUNCTION racine_lock(contacts boolean, order_key text, order_stock boolean,
                             purchase bigint, wanted bigint[])
-RETURNS TABLE (now_us bigint, locked bigint[]) LANGUAGE plpgsql AS $$
+RETURNS TABLE (now_us bigint, locked bigint[], b_item bigint[], b_warehouse bigint[],
+               b_on_hand bigint[], b_reserved bigint[], b_value bigint[], b_rate bigint[])
+LANGUAGE plpgsql AS $$
 DECLARE
     all_items bigint[] := wanted;
 BEGIN
@@ -440,6 +442,12 @@ BEGIN
     END IF;
     SELECT array_agg(id) INTO locked
     FROM (SELECT id FROM items WHERE id = ANY(all_items) ORDER BY id FOR NO KEY UPDATE) i;
+    -- Their balances in every warehouse, which only this write may now
+    -- change: the rules read them from here.
+    SELECT array_agg(item_id), array_agg(warehouse_id), array_agg(on_hand),
+           array_agg(reserved), array_agg(value), array_agg(rate)
+    INTO b_item, b_warehouse, b_on_hand, b_reserved, b_value, b_rate
+    FROM balances WHERE item_id = ANY(locked);
     now_us := (extract(epoch FROM clock_timestamp()) * 1000000)::int8;
     RETURN NEXT;
 END $$;

@@ -41,7 +41,6 @@ fn cached<T: Clone, C: Conn + ?Sized>(
     Ok(found)
 }
 
-
 const ITEM_COLUMNS: &str = "id, sku, name, unit, kind, valuation, reorder_point, allow_negative, \
                             active, created_at, updated_at";
 

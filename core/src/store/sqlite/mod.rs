@@ -21,16 +21,14 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use jiff::Timestamp;
 use super::stored::MasterCache;
+use jiff::Timestamp;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension};
 use session::{hot, Session};
 use wal::WalLimit;
 
-use super::{
-    Gate, IdempotencyRecord, Reads, Scope, SettingReads, SettingWrites, Store, Writes,
-};
+use super::{Gate, IdempotencyRecord, Reads, Scope, SettingReads, SettingWrites, Store, Writes};
 use crate::database::{OpenOptions, Synchronous};
 use crate::error::{Error, Result};
 

@@ -106,7 +106,7 @@ impl OutboxWrites for SqliteTx<'_> {
         self.gate
     }
 
-    fn append_event(&self, kind: EventKind, at: Timestamp, data: EventData<'_>) -> Result<i64> {
+    fn append_event(&self, kind: EventKind, at: Timestamp, data: EventData<'_>) -> Result<()> {
         // This transaction holds the write lock: ids are given in order
         // without asking SQLite each time.
         let id = match self.next_event_id.get() {
@@ -136,7 +136,7 @@ impl OutboxWrites for SqliteTx<'_> {
             Ok(())
         })?;
         self.next_event_id.set(Some(id + 1));
-        Ok(id)
+        Ok(())
     }
 
     fn put_outbox_consumer(&self, name: &str, position: i64, at: Timestamp) -> Result<()> {
