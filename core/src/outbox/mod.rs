@@ -4,8 +4,10 @@
 //! Every committed write appends its events — a movement recorded, an order
 //! event applied, an item's stock crossing below its reorder point, a
 //! purchase received, an opportunity changing stage, a contact merged — to
-//! the outbox, numbered in commit order. An event's `id` never changes and is
-//! never given twice. A write that is rolled back leaves no event; a
+//! the outbox, numbered in the order a cursor reads them: commit order on
+//! SQLite; on PostgreSQL an id is given before its commit, and a reader
+//! never passes an id that can still commit. An event's `id` never changes
+//! and is never given twice. A write that is rolled back leaves no event; a
 //! committed one cannot lose its events.
 //!
 //! Consumers follow it at least once, in order: a Laravel queue worker, a

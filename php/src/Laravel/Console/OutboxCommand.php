@@ -11,7 +11,7 @@ use Racine\RacineInterface;
 /**
  * Follows Racine's outbox with a cursor of its own and dispatches each
  * event on Laravel's event bus ({@see OutboxEvent}), acknowledging a batch
- * once its listeners returned: at least once, in commit order. Run it
+ * once its listeners returned: at least once, in id order. Run it
  * under a supervisor like `queue:work`; listeners may be queued.
  */
 class OutboxCommand extends Command
