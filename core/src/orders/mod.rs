@@ -147,12 +147,10 @@ fn unwind(
 }
 
 /// Locks the order `external_id` and the stock of its lines before either
-/// is read (a stock write: see `Writes::lock`); returns its head and lines.
-fn locked(tx: &dyn Writes, external_id: &str) -> Result<(OrderHead, Vec<LineState>)> {
+/// is read (a stock write: see `Writes::lock`); returns its head.
+fn locked(tx: &dyn Writes, external_id: &str) -> Result<OrderHead> {
     tx.lock(&[Lock::OrderStock(external_id)])?;
-    let head = head(tx, external_id)?;
-    let rows = lines(tx, head.id)?;
-    Ok((head, rows))
+    head(tx, external_id)
 }
 
 /// Places an order linked to its customer's contact (found, or created
@@ -610,13 +608,14 @@ impl Database {
         }
         let request = (external_id, lines);
         self.write_stock_once("fulfil_order", idempotency_key, &request, |tx| {
-            let (head, mut rows) = locked(tx, external_id)?;
+            let head = locked(tx, external_id)?;
             if !matches!(
                 head.status,
                 OrderStatus::Placed | OrderStatus::PartiallyFulfilled
             ) {
                 return Err(transition(&head, "fulfil"));
             }
+            let mut rows = self::lines(tx, head.id)?;
             let mut ship: Vec<(usize, Decimal)> = Vec::new();
             match lines {
                 None => {
@@ -720,7 +719,7 @@ impl Database {
     /// left with.
     pub fn cancel_order(&self, external_id: &str, idempotency_key: Option<&str>) -> Result<Order> {
         self.write_stock_once("cancel_order", idempotency_key, external_id, |tx| {
-            let (head, _) = locked(tx, external_id)?;
+            let head = locked(tx, external_id)?;
             if !head.status.is_open() {
                 return Err(transition(&head, "cancel"));
             }
@@ -785,13 +784,14 @@ impl Database {
         }
         let request = (external_id, lines);
         self.write_stock_once("return_order", idempotency_key, &request, |tx| {
-            let (head, mut rows) = locked(tx, external_id)?;
+            let head = locked(tx, external_id)?;
             if !matches!(
                 head.status,
                 OrderStatus::PartiallyFulfilled | OrderStatus::Fulfilled
             ) {
                 return Err(transition(&head, "take a return"));
             }
+            let mut rows = self::lines(tx, head.id)?;
             let mut back: Vec<Decimal> = vec![Decimal::ZERO; rows.len()];
             let mut plan = Vec::with_capacity(lines.len());
             for l in lines {
