@@ -121,7 +121,9 @@ mod server_only {
             })
             .collect();
         for h in handles {
-            assert_eq!(h.join().unwrap().unwrap().unwrap(), SCHEMA_VERSION);
+            let opened = h.join().unwrap();
+            let version = opened.unwrap_or_else(|e| panic!("open: {e} ({e:?})"));
+            assert_eq!(version.unwrap(), SCHEMA_VERSION);
         }
         let db = Database::open(&url).unwrap();
         let all = db.warehouses(&WarehouseFilter::default()).unwrap();

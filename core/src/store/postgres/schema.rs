@@ -530,8 +530,15 @@ CREATE TABLE outbox_consumers (
 
 /// The schema version of the database (0: none yet).
 pub(crate) fn version(pg: &Pg) -> SqlResult<i64> {
+    // pg_class is read with the statement's snapshot, not through
+    // `to_regclass`: the name lookup's cache can still hold "no such table"
+    // from before another app server's migration committed (advisory locks
+    // do not make a backend take in catalog changes), and this opener would
+    // migrate a second time.
     let row = pg.one(
-        "SELECT current_schema(), to_regclass('racine_schema') IS NOT NULL",
+        "SELECT current_schema(), EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relname = 'racine_schema')",
         &[],
     )?;
     let schema: Option<String> = at(&row, 0)?;
