@@ -44,7 +44,9 @@ use crate::error::{Error, Result, ShortLine};
 use crate::ledger::posting::{Origin, Posting, Shortfall};
 use crate::ledger::{Movement, Reason};
 use crate::page::Page;
-use crate::store::{LineState, Lock, NewOrderEvent, NewOrderRow, OrderHead, Reads, Writes};
+use crate::store::{
+    LineState, Lock, NewLine, NewOrderEvent, NewOrderRow, OrderHead, PlacedIds, Reads, Writes,
+};
 use crate::text;
 pub(crate) use model::{currency, positive};
 
@@ -323,11 +325,15 @@ pub(crate) fn place(
     let total = order.lines.iter().try_fold(Decimal::ZERO, |acc, l| {
         acc.checked_add(l.quantity.checked_mul(l.unit_price)?)
     })?;
-    // The order's row first: a taken external id is refused by the
-    // store before any line is looked at.
+    // The order's row and its event first: a taken external id is
+    // refused by the store before any line is looked at.
     let placed_at = order.placed_at.map(stored).unwrap_or(now);
     let expires_at = order.expires_at.map(stored);
-    let order_id = tx.insert_order(&NewOrderRow {
+    let detail = serde_json::to_string(order).map_err(Error::storage)?;
+    let PlacedIds {
+        order: order_id,
+        event,
+    } = tx.insert_order(&NewOrderRow {
         external_id: &order.external_id,
         customer: &order.customer,
         contact,
@@ -336,6 +342,8 @@ pub(crate) fn place(
         placed_at,
         expires_at,
         at: now,
+        key: idempotency_key,
+        detail: &detail,
     })?;
     let policy = policy(tx)?;
     let mut posting = Posting::new(tx, idempotency_key)?;
@@ -370,16 +378,6 @@ pub(crate) fn place(
         return Err(Error::short(short));
     }
 
-    let detail = serde_json::to_string(order).map_err(Error::storage)?;
-    let event = tx.insert_order_event(&NewOrderEvent {
-        order_id,
-        kind: OrderEventKind::Placed,
-        status_after: OrderStatus::Placed,
-        key: idempotency_key,
-        detail: &detail,
-        revenue_change: Decimal::ZERO,
-        at: now,
-    })?;
     let origin = origin(order_id, event);
     let meta = meta(&order.external_id, order.placed_at);
     // The result is built from what is written here, not read back.
@@ -406,6 +404,8 @@ pub(crate) fn place(
             revenue_change: Decimal::ZERO,
         }],
     };
+    let reserve = policy == StockPolicy::Reserve;
+    let mut states = Vec::with_capacity(order.lines.len());
     for (i, (l, (item, wh))) in order.lines.iter().zip(&resolved).enumerate() {
         let mut line = LineState {
             id: 0,
@@ -426,29 +426,39 @@ pub(crate) fn place(
             line.out_value = m.value_change.checked_neg()?;
             placed.movements.push(m.id);
         }
-        let line_id = tx.insert_order_line(order_id, &line)?;
-        let mut reserved = Decimal::ZERO;
-        if policy == StockPolicy::Reserve {
+        if reserve {
             posting.change_reserved(*item, *wh, l.quantity)?;
-            let id = tx.insert_reservation(line_id, *item, *wh, l.quantity, expires_at, now)?;
-            reserved = l.quantity;
+        }
+        states.push(line);
+    }
+    let new_lines: Vec<NewLine> = states
+        .iter()
+        .map(|line| NewLine { line, reserve })
+        .collect();
+    let reservations = tx.insert_order_lines(order_id, &new_lines, expires_at, now)?;
+    for (line, reservation) in states.iter().zip(reservations) {
+        if let Some(id) = reservation {
             placed.reservations.push(Reservation {
                 id,
                 line: line.line_no,
-                quantity: l.quantity,
-                pending: l.quantity,
+                quantity: line.quantity,
+                pending: line.quantity,
                 status: ReservationStatus::Pending,
                 expires_at,
             });
         }
         placed.lines.push(OrderLine {
             line: line.line_no,
-            item: *item,
-            sku: posting.sku(*item)?,
-            warehouse: *wh,
-            quantity: l.quantity,
-            unit_price: l.unit_price,
-            reserved,
+            item: line.item,
+            sku: posting.sku(line.item)?,
+            warehouse: line.warehouse,
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            reserved: if reservation.is_some() {
+                line.quantity
+            } else {
+                Decimal::ZERO
+            },
             out: line.out_quantity,
             fulfilled: Decimal::ZERO,
             returned: Decimal::ZERO,

@@ -499,7 +499,7 @@ pub(crate) struct OrderHead {
     pub paid: bool,
 }
 
-/// An order row to insert.
+/// An order row to insert, with what its `placed` event records.
 pub(crate) struct NewOrderRow<'a> {
     pub external_id: &'a str,
     pub customer: &'a Customer,
@@ -509,6 +509,21 @@ pub(crate) struct NewOrderRow<'a> {
     pub placed_at: Timestamp,
     pub expires_at: Option<Timestamp>,
     pub at: Timestamp,
+    /// The `placed` event's idempotency key and detail.
+    pub key: Option<&'a str>,
+    pub detail: &'a str,
+}
+
+/// The ids of a placed order and of its `placed` event.
+pub(crate) struct PlacedIds {
+    pub order: i64,
+    pub event: i64,
+}
+
+/// A line of a new order, and whether it reserves its quantity.
+pub(crate) struct NewLine<'a> {
+    pub line: &'a LineState,
+    pub reserve: bool,
 }
 
 /// A line as stored, changed in memory during an event.
@@ -584,19 +599,22 @@ pub(crate) trait OrderReads {
 }
 
 pub(crate) trait OrderWrites {
-    /// Inserts an order (`placed`, unpaid); a taken external id is `AlreadyExists`.
-    fn insert_order(&self, order: &NewOrderRow<'_>) -> Result<i64>;
-    fn insert_order_line(&self, order_id: i64, line: &LineState) -> Result<i64>;
-    fn save_order_line(&self, line: &LineState) -> Result<()>;
-    fn insert_reservation(
+    /// Inserts an order (`placed`, unpaid) and its `placed` event; a taken
+    /// external id is `AlreadyExists`.
+    fn insert_order(&self, order: &NewOrderRow<'_>) -> Result<PlacedIds>;
+    /// Inserts a new order's lines, each with the pending reservation of
+    /// its whole quantity when it reserves (expiring at `expires_at`);
+    /// returns the reservations' ids in line order (`None` for a line that
+    /// reserves nothing). One call per order: a server engine makes it one
+    /// round trip.
+    fn insert_order_lines(
         &self,
-        line_id: i64,
-        item: i64,
-        warehouse: i64,
-        quantity: Decimal,
+        order_id: i64,
+        lines: &[NewLine<'_>],
         expires_at: Option<Timestamp>,
         at: Timestamp,
-    ) -> Result<i64>;
+    ) -> Result<Vec<Option<i64>>>;
+    fn save_order_line(&self, line: &LineState) -> Result<()>;
     /// Sets what a reservation still holds and its status (and when it
     /// was resolved, unless still pending).
     fn update_reservation(

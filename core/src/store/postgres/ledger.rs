@@ -469,21 +469,7 @@ impl LedgerWrites for PgTx<'_> {
             if self.shares_the_shop() {
                 self.locked_stock.borrow_mut().insert((item, warehouse), *b);
             }
-            self.pg().exec(
-                "INSERT INTO balances(item_id, warehouse_id, on_hand, reserved, value, rate)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT(item_id, warehouse_id) DO UPDATE SET
-                     on_hand = excluded.on_hand, reserved = excluded.reserved,
-                     value = excluded.value, rate = excluded.rate",
-                &[
-                    &item,
-                    &warehouse,
-                    &b.on_hand.raw(),
-                    &b.reserved.raw(),
-                    &b.value.raw(),
-                    &b.rate.raw(),
-                ],
-            )?;
+            self.pg().defer(|d| d.balance(item, warehouse, *b));
             Ok(())
         })
     }
@@ -503,42 +489,17 @@ impl LedgerWrites for PgTx<'_> {
                 None => stripes.push((c.warehouse, stripe, c.change)),
             }
         }
-        stripes.sort_unstable();
-        let (warehouses, stripe, change): (Vec<i64>, Vec<i64>, Vec<i64>) = stripes
-            .into_iter()
-            .fold(Default::default(), |mut v, (w, s, c)| {
-                v.0.push(w);
-                v.1.push(s);
-                v.2.push(c);
-                v
-            });
-        run(|| {
-            self.pg().exec(
-                "INSERT INTO warehouse_values(warehouse_id, stripe, value)
-                 SELECT * FROM unnest($1::int8[], $2::int8[], $3::int8[])
-                 ON CONFLICT (warehouse_id, stripe)
-                 DO UPDATE SET value = warehouse_values.value + excluded.value",
-                &[&warehouses, &stripe, &change],
-            )?;
-            Ok(())
-        })
+        for (warehouse, stripe, change) in stripes {
+            self.pg().defer(|d| d.value(warehouse, stripe, change));
+        }
+        Ok(())
     }
 
     fn put_cost_layers(&self, item: i64, warehouse: i64, layers: &VecDeque<Layer>) -> Result<()> {
         run(|| {
             self.locked(item)?;
-            if layers.is_empty() {
-                self.pg().exec(
-                    "DELETE FROM cost_layers WHERE item_id = $1 AND warehouse_id = $2",
-                    &[&item, &warehouse],
-                )?;
-            } else {
-                self.pg().exec(
-                    "INSERT INTO cost_layers(item_id, warehouse_id, layers) VALUES ($1, $2, $3)
-                     ON CONFLICT(item_id, warehouse_id) DO UPDATE SET layers = excluded.layers",
-                    &[&item, &warehouse, &encode_layers(layers)],
-                )?;
-            }
+            let encoded = (!layers.is_empty()).then(|| encode_layers(layers));
+            self.pg().defer(|d| d.layers(item, warehouse, encoded));
             Ok(())
         })
     }

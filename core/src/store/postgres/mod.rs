@@ -35,6 +35,7 @@
 //!   agree on recording and expiry times.
 
 mod crm;
+mod deferred;
 mod kpis;
 mod ledger;
 mod master;
@@ -64,6 +65,7 @@ use super::{
 use crate::database::OpenOptions;
 use crate::decimal::Decimal;
 use crate::error::{Error, Result};
+use deferred::Deferred;
 
 /// Whether `target` is a PostgreSQL connection string: a `postgres://` or
 /// `postgresql://` URL, or libpq's `key=value` form (`host=… dbname=…`).
@@ -292,6 +294,15 @@ impl Typed for Vec<i64> {
 impl Typed for Vec<String> {
     const TYPE: Type = Type::TEXT_ARRAY;
 }
+impl Typed for Vec<Option<i64>> {
+    const TYPE: Type = Type::INT8_ARRAY;
+}
+impl Typed for Vec<Option<String>> {
+    const TYPE: Type = Type::TEXT_ARRAY;
+}
+impl Typed for Vec<Option<Vec<u8>>> {
+    const TYPE: Type = Type::BYTEA_ARRAY;
+}
 impl<T: Typed> Typed for Option<T> {
     const TYPE: Type = T::TYPE;
 }
@@ -314,12 +325,35 @@ pub(crate) struct Pg {
     /// between transactions: every statement then goes out unnamed, with
     /// its parameter types, in one round trip.
     prepared: Option<RefCell<HashMap<String, Statement>>>,
+    /// The transaction's writes not sent yet (deferred.rs): sent before
+    /// any other statement, dropped by a rollback.
+    deferred: RefCell<Deferred>,
 }
 
 /// Statements kept per connection at most (the engine has fewer).
 const PREPARED: usize = 512;
 
 impl Pg {
+    /// Keeps a write to send later (deferred.rs).
+    pub(crate) fn defer(&self, f: impl FnOnce(&mut Deferred)) {
+        f(&mut self.deferred.borrow_mut());
+    }
+
+    /// Sends the writes kept, before a statement that could see them.
+    fn send_deferred(&self) -> SqlResult<()> {
+        if self.deferred.borrow().is_empty() {
+            return Ok(());
+        }
+        let kept = std::mem::take(&mut *self.deferred.borrow_mut());
+        kept.send(self)
+    }
+
+    /// Ends the transaction without its writes, kept or sent.
+    fn rollback(&self) -> SqlResult<()> {
+        self.deferred.take();
+        Ok(self.client()?.batch_execute("ROLLBACK")?)
+    }
+
     fn client(&self) -> SqlResult<RefMut<'_, Client>> {
         self.client.try_borrow_mut().map_err(|_| {
             SqlError(Error::Storage {
@@ -363,6 +397,7 @@ impl Pg {
 
     /// Every row of a statement.
     pub(crate) fn rows(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<Vec<Row>> {
+        self.send_deferred()?;
         let mut client = self.client()?;
         Ok(match self.prepared(&mut client, sql, params)? {
             Some(s) => client.query(&s, &Pg::values(params))?,
@@ -388,6 +423,7 @@ impl Pg {
     /// Runs a statement; returns how many rows it changed.
     pub(crate) fn exec(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<u64> {
         use postgres::fallible_iterator::FallibleIterator;
+        self.send_deferred()?;
         let mut client = self.client()?;
         if let Some(s) = self.prepared(&mut client, sql, params)? {
             return Ok(client.execute(&s, &Pg::values(params))?);
@@ -406,6 +442,7 @@ impl Pg {
         f: &mut dyn FnMut(&Row) -> Result<()>,
     ) -> Result<()> {
         use postgres::fallible_iterator::FallibleIterator;
+        self.send_deferred()?;
         let mut client = self.client()?;
         let prepared = self.prepared(&mut client, sql, params)?;
         let mut it = match prepared {
@@ -419,8 +456,10 @@ impl Pg {
         Ok(())
     }
 
-    /// Several statements without parameters, in one round trip.
+    /// Several statements without parameters, in one round trip (after
+    /// the writes kept).
     fn batch(&self, sql: &str) -> SqlResult<()> {
+        self.send_deferred()?;
         Ok(self.client()?.batch_execute(sql)?)
     }
 
@@ -535,6 +574,7 @@ impl PgStore {
                 pg: Pg {
                     client: RefCell::new(client),
                     prepared: (!self.pooled).then(RefCell::default),
+                    deferred: RefCell::default(),
                 },
                 pid,
                 master: RefCell::default(),
@@ -558,8 +598,11 @@ impl PgStore {
         let start = format!(
             "BEGIN ISOLATION LEVEL READ COMMITTED; \
              SELECT set_config('lock_timeout', '{timeout}', true), \
-                    {lock}({WRITE_LOCK_KEY})::text, ({MASTER_VERSION}), {NOW_EXPR}"
+                    {lock}({WRITE_LOCK_KEY})::text, ({MASTER_VERSION}), {NOW_EXPR}, \
+                    set_config('plan_cache_mode', 'force_generic_plan', true)"
         );
+        // Nothing a transaction that ended kept may go into this one.
+        tx.pg().deferred.take();
         let row: Option<[i64; 2]> = run(|| {
             let messages = tx.pg().client()?.simple_query(&start)?;
             Ok(messages.iter().find_map(|m| match m {
@@ -816,7 +859,11 @@ impl<'s> PgTx<'s> {
             self.busy_timeout_ms.max(1)
         ))?;
         let out = f();
-        let end = pg.batch(if out.is_ok() { "COMMIT" } else { "ROLLBACK" });
+        let end = if out.is_ok() {
+            pg.batch("COMMIT")
+        } else {
+            pg.rollback()
+        };
         let out = out?;
         end?;
         Ok(out)
@@ -851,7 +898,7 @@ impl Drop for PgTx<'_> {
         }
         if let Some(h) = self.conn.as_ref() {
             // Nothing to report to: the caller already has the first error.
-            if h.pg.batch("ROLLBACK").is_err() {
+            if h.pg.rollback().is_err() {
                 // The connection is in an unknown state: the next use
                 // opens another.
                 *self.conn = None;
@@ -931,6 +978,9 @@ impl Writes for PgTx<'_> {
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {
+        // The writes kept go first; if the server refuses them, nothing
+        // was committed and the drop rolls back.
+        run(|| self.pg().send_deferred())?;
         let done = self.pg().client().map_err(Error::from).and_then(|mut c| {
             c.batch_execute("COMMIT").map_err(|e| {
                 if e.code().is_some() {

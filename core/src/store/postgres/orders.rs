@@ -9,8 +9,8 @@ use crate::orders::{
     Customer, OrderEvent, OrderEventKind, OrderFilter, OrderStatus, Reservation, ReservationStatus,
 };
 use crate::store::{
-    LineState, NewOrderEvent, NewOrderRow, OrderHead, OrderReads, OrderRow, OrderWrites,
-    PendingReservation,
+    LineState, NewLine, NewOrderEvent, NewOrderRow, OrderHead, OrderReads, OrderRow, OrderWrites,
+    PendingReservation, PlacedIds,
 };
 
 impl OrderReads for PgTx<'_> {
@@ -223,53 +223,95 @@ impl OrderReads for PgTx<'_> {
 }
 
 impl OrderWrites for PgTx<'_> {
-    fn insert_order(&self, o: &NewOrderRow<'_>) -> Result<i64> {
+    fn insert_order(&self, o: &NewOrderRow<'_>) -> Result<PlacedIds> {
         run(|| {
+            // The row and its `placed` event in one statement.
             let row = self
                 .pg()
                 .one(
-                    "INSERT INTO orders(external_id, customer_external_id, customer_email,
-                         customer_name, currency, status, paid, total, placed_at, expires_at,
-                         created_at, updated_at, contact_id)
-                     VALUES ($1, $2, $3, $4, $5, $6, false, $7, $8, $9, $10, $10, $11)
-                     RETURNING id",
+                    "WITH o AS (
+                         INSERT INTO orders(external_id, customer_external_id, customer_email,
+                             customer_name, currency, status, paid, total, placed_at, expires_at,
+                             created_at, updated_at, contact_id)
+                         VALUES ($1, $2, $3, $4, $5, $13, false, $6, $7, $8, $9, $9, $10)
+                         RETURNING id)
+                     INSERT INTO order_events(order_id, kind, status_after, idempotency_key,
+                                              detail, revenue_change, at)
+                     SELECT id, $14, $13, $11, $12, 0, $9 FROM o
+                     RETURNING order_id, id",
                     &[
                         &o.external_id,
                         &o.customer.external_id.as_deref(),
                         &o.customer.email.as_deref(),
                         &o.customer.name.as_deref(),
                         &o.currency,
-                        &OrderStatus::Placed.as_str(),
                         &o.total.raw(),
                         &micros(o.placed_at),
                         &o.expires_at.map(micros),
                         &micros(o.at),
                         &o.contact,
+                        &o.key,
+                        &o.detail,
+                        &OrderStatus::Placed.as_str(),
+                        &OrderEventKind::Placed.as_str(),
                     ],
                 )
                 .map_err(unique("order", o.external_id))?;
-            at(&row, 0)
+            Ok(PlacedIds {
+                order: at(&row, 0)?,
+                event: at(&row, 1)?,
+            })
         })
     }
 
-    fn insert_order_line(&self, order_id: i64, l: &LineState) -> Result<i64> {
+    fn insert_order_lines(
+        &self,
+        order_id: i64,
+        lines: &[NewLine<'_>],
+        expires_at: Option<Timestamp>,
+        at_: Timestamp,
+    ) -> Result<Vec<Option<i64>>> {
+        let column =
+            |f: fn(&LineState) -> i64| -> Vec<i64> { lines.iter().map(|l| f(l.line)).collect() };
+        let line_no = column(|l| i64::from(l.line_no));
+        let reserving: Vec<i64> = lines
+            .iter()
+            .filter(|l| l.reserve)
+            .map(|l| i64::from(l.line.line_no))
+            .collect();
         run(|| {
-            let row = self.pg().one(
-                "INSERT INTO order_lines(order_id, line_no, item_id, warehouse_id, quantity,
-                                         unit_price, out_quantity, out_value)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            // Every line and reservation in one statement; reservations are
+            // numbered in line order, as one insert after another would.
+            let rows = self.pg().rows(
+                "WITH l AS (
+                     INSERT INTO order_lines(order_id, line_no, item_id, warehouse_id, quantity,
+                                             unit_price, out_quantity, out_value)
+                     SELECT $1, * FROM unnest($2::int8[], $3::int8[], $4::int8[], $5::int8[],
+                                              $6::int8[], $7::int8[], $8::int8[]) ORDER BY 1
+                     RETURNING id, line_no, item_id, warehouse_id, quantity),
+                 r AS (
+                     INSERT INTO reservations(order_line_id, item_id, warehouse_id, quantity,
+                                              pending, status, expires_at, created_at)
+                     SELECT id, item_id, warehouse_id, quantity, quantity, $12, $10, $11
+                     FROM l WHERE line_no = ANY($9::int8[]) ORDER BY line_no
+                     RETURNING id, order_line_id)
+                 SELECT r.id FROM l LEFT JOIN r ON r.order_line_id = l.id ORDER BY l.line_no",
                 &[
                     &order_id,
-                    &i64::from(l.line_no),
-                    &l.item,
-                    &l.warehouse,
-                    &l.quantity.raw(),
-                    &l.unit_price.raw(),
-                    &l.out_quantity.raw(),
-                    &l.out_value.raw(),
+                    &line_no,
+                    &column(|l| l.item),
+                    &column(|l| l.warehouse),
+                    &column(|l| l.quantity.raw()),
+                    &column(|l| l.unit_price.raw()),
+                    &column(|l| l.out_quantity.raw()),
+                    &column(|l| l.out_value.raw()),
+                    &reserving,
+                    &expires_at.map(micros),
+                    &micros(at_),
+                    &ReservationStatus::Pending.as_str(),
                 ],
             )?;
-            at(&row, 0)
+            rows.iter().map(|r| at(r, 0)).collect()
         })
     }
 
@@ -288,34 +330,6 @@ impl OrderWrites for PgTx<'_> {
                 ],
             )?;
             Ok(())
-        })
-    }
-
-    fn insert_reservation(
-        &self,
-        line_id: i64,
-        item: i64,
-        warehouse: i64,
-        quantity: Decimal,
-        expires_at: Option<Timestamp>,
-        at_: Timestamp,
-    ) -> Result<i64> {
-        run(|| {
-            let row = self.pg().one(
-                "INSERT INTO reservations(order_line_id, item_id, warehouse_id, quantity,
-                                          pending, status, expires_at, created_at)
-                 VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
-                &[
-                    &line_id,
-                    &item,
-                    &warehouse,
-                    &quantity.raw(),
-                    &ReservationStatus::Pending.as_str(),
-                    &expires_at.map(micros),
-                    &micros(at_),
-                ],
-            )?;
-            at(&row, 0)
         })
     }
 

@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 
-use super::{at, instant, micros, run, stored, PgTx, SqlResult, LOCK_CLASS, OUTBOX_KEY};
+use super::{at, instant, micros, run, stored, PgTx, SqlResult};
 use crate::error::Result;
 use crate::outbox::EventKind;
 use crate::store::{ConsumerRow, EventData, Gate, OutboxReads, OutboxWrites, StoredEvent};
@@ -114,19 +114,12 @@ impl OutboxWrites for PgTx<'_> {
             EventData::Movement(m) => (Some(m), None),
             EventData::Json(j) => (None, Some(j)),
         };
-        // The append lock first, then the id: a reader holding the lock
-        // alone sees every id given before it, committed or rolled back.
-        run(|| {
-            self.pg().exec(
-                &format!(
-                    "WITH horizon AS (SELECT pg_advisory_xact_lock_shared({LOCK_CLASS}, {OUTBOX_KEY}))
-                     INSERT INTO outbox(id, kind, recorded_at, movement_id, data)
-                     SELECT nextval('event_ids'), $1, $2, $3, $4 FROM horizon"
-                ),
-                &[&kind.as_str(), &micros(at_), &movement, &json],
-            )?;
-            Ok(())
-        })
+        // Sent with the transaction's other deferred writes, the append
+        // lock first, then the ids (deferred.rs).
+        let json = json.map(str::to_owned);
+        self.pg()
+            .defer(|d| d.event(kind.as_str(), micros(at_), movement, json));
+        Ok(())
     }
 
     fn put_outbox_consumer(&self, name: &str, position: i64, at_: Timestamp) -> Result<()> {

@@ -589,7 +589,7 @@ pub(crate) fn migrate(pg: &Pg) -> SqlResult<()> {
         pg.batch("COMMIT")
     })();
     if done.is_err() {
-        let _ = pg.batch("ROLLBACK");
+        let _ = pg.rollback();
     }
     done
 }

@@ -11,8 +11,8 @@ use crate::orders::{
     Customer, OrderEvent, OrderEventKind, OrderFilter, OrderStatus, Reservation, ReservationStatus,
 };
 use crate::store::{
-    LineState, NewOrderEvent, NewOrderRow, OrderHead, OrderReads, OrderRow, OrderWrites,
-    PendingReservation,
+    LineState, NewLine, NewOrderEvent, NewOrderRow, OrderHead, OrderReads, OrderRow, OrderWrites,
+    PendingReservation, PlacedIds,
 };
 
 impl<T: Conn + ?Sized> OrderReads for T {
@@ -232,8 +232,8 @@ impl<T: Conn + ?Sized> OrderReads for T {
 }
 
 impl OrderWrites for SqliteTx<'_> {
-    fn insert_order(&self, o: &NewOrderRow<'_>) -> Result<i64> {
-        run(|| {
+    fn insert_order(&self, o: &NewOrderRow<'_>) -> Result<PlacedIds> {
+        let order = run(|| {
             self.session().with(
                 hot!(
                     "INSERT INTO orders(external_id, customer_external_id, customer_email,
@@ -268,32 +268,36 @@ impl OrderWrites for SqliteTx<'_> {
                 },
             )?;
             Ok(self.conn().last_insert_rowid())
-        })
+        })?;
+        let event = self.insert_order_event(&NewOrderEvent {
+            order_id: order,
+            kind: OrderEventKind::Placed,
+            status_after: OrderStatus::Placed,
+            key: o.key,
+            detail: o.detail,
+            revenue_change: Decimal::ZERO,
+            at: o.at,
+        })?;
+        Ok(PlacedIds { order, event })
     }
 
-    fn insert_order_line(&self, order_id: i64, l: &LineState) -> Result<i64> {
-        run(|| {
-            self.session().with(
-                hot!(
-                    "INSERT INTO order_lines(order_id, line_no, item_id, warehouse_id, quantity,
-                                             unit_price, out_quantity, out_value)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-                ),
-                |s| {
-                    Ok(s.execute(params![
-                        order_id,
-                        l.line_no,
-                        l.item,
-                        l.warehouse,
-                        l.quantity.raw(),
-                        l.unit_price.raw(),
-                        l.out_quantity.raw(),
-                        l.out_value.raw()
-                    ])?)
-                },
-            )?;
-            Ok(self.conn().last_insert_rowid())
-        })
+    fn insert_order_lines(
+        &self,
+        order_id: i64,
+        lines: &[NewLine<'_>],
+        expires_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<Vec<Option<i64>>> {
+        let mut reservations = Vec::with_capacity(lines.len());
+        for l in lines {
+            let line_id = self.insert_order_line(order_id, l.line)?;
+            reservations.push(if l.reserve {
+                Some(self.insert_reservation(line_id, l.line, expires_at, at)?)
+            } else {
+                None
+            });
+        }
+        Ok(reservations)
     }
 
     fn save_order_line(&self, l: &LineState) -> Result<()> {
@@ -315,38 +319,6 @@ impl OrderWrites for SqliteTx<'_> {
                 },
             )?;
             Ok(())
-        })
-    }
-
-    fn insert_reservation(
-        &self,
-        line_id: i64,
-        item: i64,
-        warehouse: i64,
-        quantity: Decimal,
-        expires_at: Option<Timestamp>,
-        at: Timestamp,
-    ) -> Result<i64> {
-        run(|| {
-            self.session().with(
-                hot!(
-                    "INSERT INTO reservations(order_line_id, item_id, warehouse_id, quantity,
-                                              pending, status, expires_at, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)"
-                ),
-                |s| {
-                    Ok(s.execute(params![
-                        line_id,
-                        item,
-                        warehouse,
-                        quantity.raw(),
-                        ReservationStatus::Pending.as_str(),
-                        expires_at.map(micros),
-                        micros(at)
-                    ])?)
-                },
-            )?;
-            Ok(self.conn().last_insert_rowid())
         })
     }
 
@@ -407,6 +379,63 @@ impl OrderWrites for SqliteTx<'_> {
                 |s| Ok(s.execute(params![order_id, status.as_str(), paid, micros(at)])?),
             )?;
             Ok(())
+        })
+    }
+}
+
+impl SqliteTx<'_> {
+    fn insert_order_line(&self, order_id: i64, l: &LineState) -> Result<i64> {
+        run(|| {
+            self.session().with(
+                hot!(
+                    "INSERT INTO order_lines(order_id, line_no, item_id, warehouse_id, quantity,
+                                             unit_price, out_quantity, out_value)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                ),
+                |s| {
+                    Ok(s.execute(params![
+                        order_id,
+                        l.line_no,
+                        l.item,
+                        l.warehouse,
+                        l.quantity.raw(),
+                        l.unit_price.raw(),
+                        l.out_quantity.raw(),
+                        l.out_value.raw()
+                    ])?)
+                },
+            )?;
+            Ok(self.conn().last_insert_rowid())
+        })
+    }
+
+    fn insert_reservation(
+        &self,
+        line_id: i64,
+        l: &LineState,
+        expires_at: Option<Timestamp>,
+        at: Timestamp,
+    ) -> Result<i64> {
+        run(|| {
+            self.session().with(
+                hot!(
+                    "INSERT INTO reservations(order_line_id, item_id, warehouse_id, quantity,
+                                              pending, status, expires_at, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6, ?7)"
+                ),
+                |s| {
+                    Ok(s.execute(params![
+                        line_id,
+                        l.item,
+                        l.warehouse,
+                        l.quantity.raw(),
+                        ReservationStatus::Pending.as_str(),
+                        expires_at.map(micros),
+                        micros(at)
+                    ])?)
+                },
+            )?;
+            Ok(self.conn().last_insert_rowid())
         })
     }
 }
