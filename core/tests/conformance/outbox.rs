@@ -240,6 +240,28 @@ fn a_refused_or_replayed_write_leaves_no_event() {
     assert_eq!(kinds(&db), ["movement_recorded"], "a replay writes nothing");
 }
 
+/// A write refused after it recorded a movement leaves nothing behind for
+/// the next write on the same connection (a server engine sends a write's
+/// outbox rows late, with its commit).
+#[test]
+fn the_next_write_after_a_refused_one_carries_only_its_own_events() {
+    let db = super::open();
+    let mug = db.create_item(&NewItem::new("MUG", "Mug")).unwrap().id;
+    let batch = [
+        Movement::receipt(mug, d("5"), d("1")),
+        Movement::issue(mug, d("50")),
+    ];
+    assert!(db.post_batch(&batch).is_err());
+    let kept = db.post(&Movement::receipt(mug, d("2"), d("1"))).unwrap();
+    let events = all(&db);
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].kind.as_str(), "movement_recorded");
+    let data = serde_json::to_value(&events[0]).unwrap();
+    assert_eq!(data["data"]["id"], kept.movements[0].id, "{data}");
+    assert_eq!(db.stock(mug, None).unwrap().on_hand, d("2"));
+    assert!(db.verify().unwrap().is_clean());
+}
+
 #[test]
 fn a_consumer_follows_at_least_once_with_its_own_cursor() {
     let db = super::open();

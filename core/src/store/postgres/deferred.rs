@@ -64,6 +64,18 @@ impl Deferred {
         }
     }
 
+    /// The change kept for each warehouse's value, summed over stripes.
+    pub(crate) fn value_changes(&self) -> Vec<(i64, i64)> {
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for ((warehouse, _), change) in &self.values {
+            match out.iter_mut().find(|(w, _)| w == warehouse) {
+                Some((_, v)) => *v += change,
+                None => out.push((*warehouse, *change)),
+            }
+        }
+        out
+    }
+
     pub(crate) fn event(
         &mut self,
         kind: &'static str,

@@ -204,15 +204,35 @@ impl LedgerReads for PgTx<'_> {
 
     fn warehouse_values(&self) -> Result<Vec<(i64, Decimal)>> {
         run(|| {
-            self.pg()
-                .rows(
+            // The stored values plus the changes this write still keeps,
+            // which stay kept (one round trip less at a posting's end).
+            let mut values: Vec<(i64, i64)> = self
+                .pg()
+                .rows_beside_deferred(
                     "SELECT warehouse_id, sum(value)::int8 FROM warehouse_values
                      GROUP BY warehouse_id",
                     &[],
                 )?
                 .iter()
-                .map(|r| Ok((at(r, 0)?, Decimal::from_raw(at(r, 1)?))))
-                .collect()
+                .map(|r| Ok((at(r, 0)?, at(r, 1)?)))
+                .collect::<SqlResult<_>>()?;
+            let overflow = || {
+                SqlError(Error::Storage {
+                    reason: "a warehouse's stock value is past the range Racine keeps".into(),
+                    source: None,
+                })
+            };
+            for (warehouse, change) in self.pg().deferred_values() {
+                match values.iter_mut().find(|(w, _)| *w == warehouse) {
+                    Some((_, v)) => *v = v.checked_add(change).ok_or_else(overflow)?,
+                    None => values.push((warehouse, change)),
+                }
+            }
+            values.sort_unstable();
+            Ok(values
+                .into_iter()
+                .map(|(w, v)| (w, Decimal::from_raw(v)))
+                .collect())
         })
     }
 

@@ -339,6 +339,11 @@ impl Pg {
         f(&mut self.deferred.borrow_mut());
     }
 
+    /// What the warehouse-value changes kept add to each warehouse.
+    pub(crate) fn deferred_values(&self) -> Vec<(i64, i64)> {
+        self.deferred.borrow().value_changes()
+    }
+
     /// Sends the writes kept, before a statement that could see them.
     fn send_deferred(&self) -> SqlResult<()> {
         if self.deferred.borrow().is_empty() {
@@ -398,6 +403,16 @@ impl Pg {
     /// Every row of a statement.
     pub(crate) fn rows(&self, sql: &str, params: &[&dyn Param]) -> SqlResult<Vec<Row>> {
         self.send_deferred()?;
+        self.rows_beside_deferred(sql, params)
+    }
+
+    /// Every row of a statement that reads no table with writes kept
+    /// (deferred.rs): they stay kept, and the caller adds what they change.
+    pub(crate) fn rows_beside_deferred(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+    ) -> SqlResult<Vec<Row>> {
         let mut client = self.client()?;
         Ok(match self.prepared(&mut client, sql, params)? {
             Some(s) => client.query(&s, &Pg::values(params))?,
