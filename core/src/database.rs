@@ -62,6 +62,11 @@ pub struct OpenOptions {
     /// either way. Default `false`: statements are prepared once per
     /// connection (a direct connection, or a pooler in session mode).
     pub pooled: bool,
+    /// SQLite only: creates the folders of a database file that are
+    /// missing (mode 0775 less the umask) instead of refusing the path. The
+    /// Laravel integration sets it for its default under `storage/`.
+    /// Default `false`: a mistyped folder is an error, not a new tree.
+    pub create_folders: bool,
 }
 
 impl Default for OpenOptions {
@@ -74,6 +79,7 @@ impl Default for OpenOptions {
             cache_size_kib: 32 * 1024,
             wal_limit_kib: 64 * 1024,
             pooled: false,
+            create_folders: false,
         }
     }
 }

@@ -192,6 +192,42 @@ fn a_missing_directory_and_an_empty_path_say_what_to_give() {
     assert!(reason.contains("is a directory"), "{reason}");
 }
 
+/// `create_folders` makes the missing folders of a file path (what the
+/// Laravel integration asks for its default under `storage/`), and leaves a
+/// connection string alone; by default a missing folder is refused.
+#[test]
+fn missing_folders_are_created_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("racine").join("ledgers").join("stock.db");
+    assert!(Database::open(&path).is_err());
+    assert!(!path.parent().unwrap().exists());
+    let asked = OpenOptions {
+        create_folders: true,
+        ..OpenOptions::default()
+    };
+    let db = Database::open_with(&path, &asked).unwrap();
+    db.create_item(&NewItem::new("MUG", "Mug")).unwrap();
+    drop(db);
+    assert!(path.is_file());
+    let folder = std::fs::metadata(path.parent().unwrap()).unwrap();
+    assert!(folder.is_dir());
+    assert_eq!(
+        folder.permissions().mode() & 0o700,
+        0o700,
+        "the owner may write it"
+    );
+    assert_eq!(
+        Database::open_with(&path, &asked)
+            .unwrap()
+            .items(&ItemFilter::default())
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    assert!(Database::open_with(":memory:", &asked).is_ok());
+}
+
 fn wal_size(db: &Path) -> u64 {
     std::fs::metadata(beside(db, "-wal"))
         .map(|m| m.len())

@@ -4,7 +4,9 @@
 // `php artisan vendor:publish --tag=racine-config`). Nothing here opens the
 // database: it opens on first use, in each process.
 return [
-    // The ledger's SQLite file. Every PHP-FPM worker opens the same file.
+    // The ledger's SQLite file (its missing folders are created on first
+    // open), which every PHP-FPM worker opens; or, for a shop on several app
+    // servers, a PostgreSQL connection string (postgres://user:password@host/db).
     'database' => env('RACINE_DATABASE', storage_path('racine/stock.db')),
 
     // Absolute path to libracine_ffi.so; null for the one the package carries

@@ -35,6 +35,8 @@ class RacineServiceProvider extends ServiceProvider
             return Database::lazy(
                 $database,
                 array_filter([
+                    // The default lives under storage/, whose racine/ folder a new app lacks.
+                    'create_folders' => true,
                     'time_zone' => $config['time_zone'] ?? null,
                     'synchronous' => $config['synchronous'] ?? null,
                     'busy_timeout_ms' => isset($config['busy_timeout_ms']) ? (int) $config['busy_timeout_ms'] : null,
@@ -68,16 +70,6 @@ class RacineServiceProvider extends ServiceProvider
         $this->publishes([
             __DIR__ . '/../../config/racine.php' => $this->app->configPath('racine.php'),
         ], 'racine-config');
-
-        // The database file's folder, at the first open rather than at boot.
-        $database = (string) $this->app['config']->get('racine.database');
-        if ($database !== ':memory:' && $database !== '') {
-            $this->app->afterResolving(RacineInterface::class, static function () use ($database): void {
-                if (!is_dir(dirname($database))) {
-                    @mkdir(dirname($database), 0775, true);
-                }
-            });
-        }
 
         $model = $this->app['config']->get('racine.orders.model');
         if (is_string($model) && $model !== '') {

@@ -58,6 +58,25 @@ pub(super) fn check_path(path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Creates the missing folders of the database file `path`
+/// (`OpenOptions::create_folders`).
+pub(super) fn create_folders(path: &Path) -> Result<(), Error> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o775);
+    builder.create(parent).map_err(|e| Error::Storage {
+        reason: format!(
+            "cannot create the folder {} of the database file: {e}",
+            parent.display()
+        ),
+        source: Some(Box::new(e)),
+    })
+}
+
 /// The refusal of a database file this process may read but not write.
 ///
 /// Checked before the first read, so that no `-shm` file is created with the

@@ -171,6 +171,9 @@ impl SqliteStore {
             return SqliteStore::set_up(run(|| Ok(Connection::open_in_memory()?))?, None, o);
         };
         files::check_path(path)?;
+        if o.create_folders {
+            files::create_folders(path)?;
+        }
         let conn = run(|| Ok(Connection::open(path)?)).map_err(|e| files::explain(path, e))?;
         // SQLite falls back to read-only when the file is not writable.
         if run(|| Ok(conn.is_readonly(rusqlite::MAIN_DB)?))? {

@@ -45,6 +45,7 @@ abstract class TestCase extends BaseTestCase
 
     protected function setUp(): void
     {
+        Ledger::use(Ledger::fresh());
         parent::setUp();
         @unlink(storage_path('logs/laravel.log'));
     }

@@ -9,14 +9,16 @@ use Racine\Database;
 use Racine\Exception\RacineException;
 use Racine\Laravel\Facades\Racine;
 use Racine\RacineInterface;
+use Tests\Ledger;
 use Tests\TestCase;
 
 /** The binding, the facade in tests, queues and a long-running worker. */
 class ContainerTest extends TestCase
 {
+    /** A ledger another process can open too: a file, or a schema on PostgreSQL. */
     private function fileDatabase(): string
     {
-        $path = sys_get_temp_dir() . '/racine-shop-' . bin2hex(random_bytes(4)) . '.db';
+        $path = Ledger::fresh(sys_get_temp_dir() . '/racine-shop-' . bin2hex(random_bytes(4)) . '.db');
         config()->set('racine.database', $path);
         $this->beforeApplicationDestroyed(function () use ($path) {
             $this->app->make(RacineInterface::class)->close();
@@ -79,6 +81,7 @@ class ContainerTest extends TestCase
 
     public function testAnInMemoryDatabaseRefusesToBeSerialised(): void
     {
+        config()->set('racine.database', ':memory:');
         $this->expectException(RacineException::class);
         $this->expectExceptionMessage('resolve Racine inside the job');
         serialize($this->racine());

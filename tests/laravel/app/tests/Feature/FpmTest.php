@@ -4,6 +4,7 @@ namespace Tests\Feature;
 
 use PHPUnit\Framework\TestCase;
 use Racine\Database;
+use Tests\Ledger;
 
 /**
  * The shop under real php-fpm 8.2, spoken to over FastCGI as nginx does
@@ -14,6 +15,8 @@ use Racine\Database;
 class FpmTest extends TestCase
 {
     private static string $dir;
+    /** The ledger every worker opens: a file in the test's folder, or a schema on PostgreSQL. */
+    private static string $ledger;
     private ?int $master = null;
     /** @var array<string, string> more environment for the workers */
     private array $workerEnv = [];
@@ -33,6 +36,7 @@ class FpmTest extends TestCase
     {
         self::$dir = sys_get_temp_dir() . '/racine-fpm-' . bin2hex(random_bytes(4));
         mkdir(self::$dir);
+        self::$ledger = Ledger::fresh(self::$dir . '/stock.db');
         touch(self::$dir . '/app.sqlite');
         @unlink(self::app('storage/logs/laravel.log'));
         $this->artisan(['migrate', '--force', '--quiet']);
@@ -49,7 +53,7 @@ class FpmTest extends TestCase
 
     private function env(): array
     {
-        $env = ['DB_DATABASE' => self::$dir . '/app.sqlite', 'RACINE_DATABASE' => self::$dir . '/stock.db', 'APP_ENV' => 'production'];
+        $env = ['DB_DATABASE' => self::$dir . '/app.sqlite', 'RACINE_DATABASE' => self::$ledger, 'APP_ENV' => 'production'];
         if (getenv('RACINE_LIB')) {
             $env['RACINE_LIB'] = getenv('RACINE_LIB'); // a path install; a dist install finds its own
         }
@@ -71,7 +75,7 @@ class FpmTest extends TestCase
         file_put_contents("{$dir}/php.ini", implode("\n", $ini) . "\n");
         $env = '';
         foreach ($this->env() + $this->workerEnv as $k => $v) {
-            $env .= "env[{$k}] = {$v}\n";
+            $env .= "env[{$k}] = \"{$v}\"\n";
         }
         file_put_contents("{$dir}/fpm.conf", <<<CONF
             [global]
@@ -127,7 +131,7 @@ class FpmTest extends TestCase
     /** The shop's day through FPM: pay, ship, cancel, delete, a short order, then a race for the last units. */
     private function flows(): void
     {
-        $ledger = new Database(self::$dir . '/stock.db');
+        $ledger = new Database(self::$ledger);
         $ledger->createItem('MUG', 'Mug');
         $ledger->receive('MUG', '10', '4');
         $ledger->createItem('LAST', 'Last units');
@@ -244,7 +248,7 @@ class FpmTest extends TestCase
             }
             $this->fail('the built-in server did not answer: ' . @file_get_contents(self::$dir . '/server.out'));
         };
-        $ledger = new Database(self::$dir . '/stock.db');
+        $ledger = new Database(self::$ledger);
         $ledger->createItem('MUG', 'Mug');
         $ledger->receive('MUG', '3', '4');
         [$status, $info] = $http('GET', '/api/info');
