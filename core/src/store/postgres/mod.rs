@@ -174,6 +174,15 @@ fn explain(e: postgres::Error, target: Option<&str>) -> Error {
                 e,
             )
         }
+        // A statement prepared on one server connection, run on another:
+        // a pooler in transaction mode stands between.
+        Some(c) if c == SqlState::INVALID_SQL_STATEMENT_NAME => storage(
+            "PostgreSQL: a statement prepared on this connection is gone (a pooler in \
+             transaction mode, such as pgbouncer's pool_mode = transaction, moved the \
+             connection to another server connection): open with {\"pooled\": true}"
+                .into(),
+            e,
+        ),
         Some(c) if c == SqlState::TOO_MANY_CONNECTIONS => storage(
             format!(
                 "{server} has no connection left (max_connections): raise it, or put a pooler \
