@@ -214,3 +214,33 @@ fn an_idempotency_key_with_a_control_character_is_refused() {
     }
     assert_eq!(db.stock(oak, None).unwrap().on_hand, Decimal::ZERO);
 }
+
+/// A key holding NUL names nothing (no stored key can hold it): looking
+/// it up is `not_found`, the same on every engine, and writes nothing.
+#[test]
+fn a_key_holding_nul_is_not_found() {
+    let db = db();
+    let oak = db.create_item(&NewItem::new("OAK", "Oak")).unwrap().id;
+    db.post(&Movement::receipt(oak, d("3"), d("1"))).unwrap();
+    let nul = "OAK\0";
+    let not_found = |r: std::result::Result<(), Error>, what: &str| match r {
+        Err(Error::NotFound { .. }) => {}
+        other => panic!("{what}: expected not_found, got {other:?}"),
+    };
+    not_found(db.item(nul).map(|_| ()), "item");
+    not_found(db.stock(nul, None).map(|_| ()), "stock");
+    not_found(db.post(&Movement::issue(nul, d("1"))).map(|_| ()), "post");
+    not_found(db.order(nul).map(|_| ()), "order");
+    not_found(db.pay_order(nul, None).map(|_| ()), "pay_order");
+    not_found(db.fulfil_order(nul, None, None).map(|_| ()), "fulfil_order");
+    not_found(db.cancel_order(nul, None).map(|_| ()), "cancel_order");
+    not_found(
+        db.warehouse_by_code("MAIN\0").map(|_| ()),
+        "warehouse_by_code",
+    );
+    not_found(
+        db.contact_by_external_id("C\0").map(|_| ()),
+        "contact_by_external_id",
+    );
+    assert_eq!(db.stock(oak, None).unwrap().on_hand, d("3"));
+}

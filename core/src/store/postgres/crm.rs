@@ -107,6 +107,9 @@ impl ContactReads for PgTx<'_> {
     }
 
     fn contact_id_by_external_id(&self, external_id: &str) -> Result<Option<i64>> {
+        if !super::storable(external_id) {
+            return Ok(None);
+        }
         run(|| {
             self.pg()
                 .opt(
@@ -119,6 +122,9 @@ impl ContactReads for PgTx<'_> {
     }
 
     fn contact_ids_by_email(&self, normalised: &str) -> Result<Vec<i64>> {
+        if !super::storable(normalised) {
+            return Ok(Vec::new());
+        }
         run(|| {
             self.ids(
                 "SELECT DISTINCT c.id FROM contact_emails e JOIN contacts c ON c.id = e.contact_id

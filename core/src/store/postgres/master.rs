@@ -70,6 +70,9 @@ impl ItemReads for PgTx<'_> {
     }
 
     fn item_by_sku(&self, sku: &str) -> Result<Option<Item>> {
+        if !super::storable(sku) {
+            return Ok(None);
+        }
         run(|| {
             self.pg()
                 .opt(
@@ -82,6 +85,9 @@ impl ItemReads for PgTx<'_> {
     }
 
     fn item_id_by_sku(&self, sku: &str) -> Result<Option<i64>> {
+        if !super::storable(sku) {
+            return Ok(None);
+        }
         run(|| {
             self.cached(
                 |c| c.skus.get(sku).copied(),
@@ -246,6 +252,9 @@ impl WarehouseReads for PgTx<'_> {
     }
 
     fn warehouse_by_code(&self, code: &str) -> Result<Option<Warehouse>> {
+        if !super::storable(code) {
+            return Ok(None);
+        }
         run(|| {
             self.pg()
                 .opt(

@@ -253,6 +253,13 @@ pub(crate) fn unique<'k>(
     }
 }
 
+/// Whether a key can be stored at all: PostgreSQL text cannot hold NUL,
+/// and sending it is an error. No stored key holds one (core refuses them
+/// on the way in), so a lookup by such a key finds nothing, as on SQLite.
+pub(crate) fn storable(key: &str) -> bool {
+    !key.contains('\0')
+}
+
 /// A stored closed-set name read back: a corrupt one is Racine's `Storage`.
 pub(crate) fn stored<T>(parsed: Result<T>) -> SqlResult<T> {
     parsed.map_err(SqlError)
@@ -952,6 +959,8 @@ impl Writes for PgTx<'_> {
         for w in what {
             match *w {
                 Lock::Contacts => contacts = true,
+                // No order has a key PostgreSQL cannot store: nothing to lock.
+                Lock::Order(id) | Lock::OrderStock(id) if !storable(id) => {}
                 Lock::Order(id) => order = Some(id),
                 Lock::OrderStock(id) => (order, order_stock) = (Some(id), true),
                 Lock::Purchase(id) => purchase = Some(id),

@@ -15,6 +15,9 @@ use crate::store::{
 
 impl OrderReads for PgTx<'_> {
     fn order_head(&self, external_id: &str) -> Result<Option<OrderHead>> {
+        if !super::storable(external_id) {
+            return Ok(None);
+        }
         run(|| {
             self.pg()
                 .opt(
@@ -34,6 +37,9 @@ impl OrderReads for PgTx<'_> {
     }
 
     fn order_row(&self, external_id: &str) -> Result<Option<OrderRow>> {
+        if !super::storable(external_id) {
+            return Ok(None);
+        }
         run(|| {
             self.pg()
                 .opt(

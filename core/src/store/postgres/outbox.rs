@@ -78,6 +78,9 @@ impl OutboxReads for PgTx<'_> {
     }
 
     fn outbox_consumer(&self, name: &str) -> Result<Option<ConsumerRow>> {
+        if !super::storable(name) {
+            return Ok(None);
+        }
         run(|| {
             self.pg()
                 .opt(
