@@ -44,6 +44,7 @@ mod orders;
 mod outbox;
 mod purchases;
 mod schema;
+mod tls;
 
 use std::cell::{Cell, RefCell, RefMut};
 use std::str::FromStr;
@@ -51,6 +52,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use jiff::Timestamp;
+use postgres::config::SslMode;
 use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Row, Statement};
@@ -88,6 +90,7 @@ pub(crate) fn is_connection_string(target: &str) -> bool {
                             | "application_name"
                             | "connect_timeout"
                             | "sslmode"
+                            | "sslrootcert"
                             | "target_session_attrs"
                             | "keepalives"
                             | "keepalives_idle"
@@ -219,6 +222,17 @@ fn explain(e: postgres::Error, target: Option<&str>) -> Error {
             ),
             e,
         ),
+        None if tls::failed_handshake(&e).is_some() => {
+            let why = tls::failed_handshake(&e).unwrap_or_default();
+            storage(
+                format!(
+                    "TLS with {server} failed ({why}): with sslmode=require the server must \
+                     offer TLS and a certificate for this host signed by a trusted CA; give \
+                     that CA with sslrootcert=PATH"
+                ),
+                e,
+            )
+        }
         None => match target {
             Some(t) => storage(
                 format!("cannot reach the PostgreSQL server at {t}: {e}; check that it runs and that host and port are right"),
@@ -516,6 +530,8 @@ struct Handle {
 /// A PostgreSQL database: its connection settings and one connection.
 pub(crate) struct PgStore {
     config: postgres::Config,
+    /// TLS, when the connection string asks for it (`sslmode=require`).
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
     /// The server as error messages name it (`host:port/dbname`).
     target: String,
     conn: Mutex<Option<Handle>>,
@@ -552,7 +568,8 @@ impl PgStore {
     /// Parses `target`, connects, and migrates the schema (once, under a
     /// lock, however many app servers start at once).
     pub(crate) fn open(target: &str, o: &OpenOptions) -> Result<PgStore> {
-        let mut config = postgres::Config::from_str(target).map_err(|e| {
+        let (target, root_cert) = tls::take_root_cert(target);
+        let mut config = postgres::Config::from_str(&target).map_err(|e| {
             Error::invalid(
                 "path",
                 format!("not a PostgreSQL connection string ({e}); expected postgres://user:password@host:port/dbname or host=… dbname=…"),
@@ -564,9 +581,14 @@ impl PgStore {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
+        let tls = match config.get_ssl_mode() {
+            SslMode::Require => Some(tls::connector(root_cert.as_deref())?),
+            _ => None,
+        };
         let target = describe(&config);
         let store = PgStore {
             config,
+            tls,
             target,
             conn: Mutex::new(None),
             busy_timeout_ms: o.busy_timeout_ms,
@@ -597,10 +619,11 @@ impl PgStore {
             }
         }
         if guard.is_none() {
-            let client = self
-                .config
-                .connect(NoTls)
-                .map_err(|e| explain(e, Some(&self.target)))?;
+            let client = match &self.tls {
+                Some(tls) => self.config.connect(tls.clone()),
+                None => self.config.connect(NoTls),
+            }
+            .map_err(|e| explain(e, Some(&self.target)))?;
             *guard = Some(Handle {
                 pg: Pg {
                     client: RefCell::new(client),
