@@ -20,7 +20,10 @@ use std::time::{Duration, Instant};
 use racine::*;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-const KEYS: usize = 90;
+// Enough for every client to be still at work when the server crashes, the
+// slowest to start (PHP, Python) included: most keys are refused once the
+// units are gone, and a refusal is quick.
+const KEYS: usize = 400;
 const SKUS: [&str; 3] = ["LAST-A", "LAST-B", "LAST-C"];
 const UNITS_EACH: i32 = 10;
 
