@@ -68,11 +68,13 @@
  *      pipeline_velocity {query?}; stage_conversion {query?};
  *      time_in_stage {query?}; owner_performance {query?};
  *      top_clients {query?}; activities {query?}; export {export, path};
- *      outbox_events {filter?}; outbox_subscribe {consumer, from?};
- *      outbox_poll {consumer, limit?}; outbox_ack {consumer, through};
- *      outbox_consumers; outbox_unsubscribe {consumer};
- *      outbox_prune {through?}; load_plugin {path, options?}; plugins;
- *      unload_plugin {name}; deliver_events.
+ *      import_file {import, path}; import_columns {kind};
+ *      write_import_template {kind, path}; outbox_events {filter?};
+ *      outbox_subscribe {consumer, from?}; outbox_poll {consumer, limit?};
+ *      outbox_ack {consumer, through}; outbox_consumers;
+ *      outbox_unsubscribe {consumer}; outbox_prune {through?};
+ *      load_plugin {path, options?}; plugins; unload_plugin {name};
+ *      deliver_events.
  *    Items may be named by id (7) or by SKU ("OAK-PLANK").
  *    Decimals are JSON strings ("12.5"); instants are RFC 3339 strings.
  *    Example: {"op":"post","movement":{"kind":"issue","item":7,"quantity":"2"},

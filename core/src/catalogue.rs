@@ -705,6 +705,23 @@ catalogue! { db =>
     Export = "export" { export: crate::exports::Export, path: String } -> ExportSummary, read, spread [export]
         => db.export(&export, &path);
 
+    /// Imports items, warehouses, suppliers, opening stock, contacts or open
+    /// purchase orders from the csv or xlsx file at `path`: every row
+    /// checked first, then all written in one transaction. Any wrong row
+    /// refuses the file (`import_refused`, listing row, column, value and
+    /// why) unless `skip_invalid`, which writes the valid rows and puts the
+    /// others in a rejects file. Rows whose key exists are left as they are.
+    ImportFile = "import_file" { import: crate::imports::Import, path: String } -> crate::imports::ImportReport, write, spread [import]
+        => db.import(&import, &path);
+    /// The columns of a file to import of this kind: name, whether
+    /// required, what it holds, an example.
+    ImportColumns = "import_columns" { kind: crate::imports::ImportKind } -> Vec<crate::imports::ImportColumn>, read, spread []
+        => Ok::<_, Error>(Database::import_columns(kind));
+    /// Writes a template of a file to import at `path` (csv or xlsx, by its
+    /// extension): the header and one example row. Returns its columns.
+    WriteImportTemplate = "write_import_template" { kind: crate::imports::ImportKind, path: String } -> Vec<crate::imports::ImportColumn>, read, spread []
+        => Database::write_import_template(kind, &path).map(|()| Database::import_columns(kind));
+
     /// Outbox events in id order, one page at a time, from any position
     /// (`after`), without a cursor of one's own.
     OutboxEvents = "outbox_events" { #[serde(default)] filter: OutboxFilter } -> Page<OutboxEvent>, read, spread [filter]

@@ -86,6 +86,9 @@ error_codes! {
     Plugin = 11, "plugin", None;
     /// The caller cancelled a long operation (an export); it left nothing behind.
     Cancelled = 12, "cancelled", None;
+    /// Rows of a file to import are wrong; nothing was written. Every
+    /// problem is listed with its row, column and value.
+    ImportRefused = 13, "import_refused", None;
 }
 
 /// Everything that can go wrong, with the fields a caller needs to react.
@@ -232,6 +235,23 @@ pub enum Error {
         rows: u64,
     },
 
+    /// Rows of a file to import are wrong (or its header is); nothing was
+    /// written. `problems` lists them, row by row.
+    #[error(
+        "import of {kind} refused, nothing written: {invalid_rows} of {rows} rows are wrong{}",
+        first_problem(problems)
+    )]
+    ImportRefused {
+        /// What was imported (`items`, `opening_stock`…).
+        kind: String,
+        /// Data rows read (the header aside).
+        rows: u64,
+        /// Rows with at least one problem (0 when only the header is wrong).
+        invalid_rows: u64,
+        /// The first problems found (at most 1000), in row then column order.
+        problems: Vec<crate::imports::ImportProblem>,
+    },
+
     /// The database file was created by a newer version of Racine.
     #[error("database schema version {found} is newer than this library supports ({supported}); upgrade Racine")]
     SchemaTooNew {
@@ -240,6 +260,13 @@ pub enum Error {
         /// Highest version this library knows.
         supported: i64,
     },
+}
+
+fn first_problem(problems: &[crate::imports::ImportProblem]) -> String {
+    match problems.first() {
+        Some(p) => format!(" (first: {p})"),
+        None => String::new(),
+    }
 }
 
 fn at_instant(at: &Option<jiff::Timestamp>) -> String {
@@ -263,6 +290,7 @@ impl Error {
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Error::Plugin { .. } => ErrorCode::Plugin,
             Error::Cancelled { .. } => ErrorCode::Cancelled,
+            Error::ImportRefused { .. } => ErrorCode::ImportRefused,
         }
     }
 

@@ -225,6 +225,15 @@ pub struct ItemFilter {
     pub page: PageRequest,
 }
 
+/// The checks of a new item that need no database (imports run them on
+/// every row before writing any).
+pub(crate) fn check_new(item: &NewItem) -> Result<()> {
+    text::required("sku", &item.sku, 64)?;
+    text::required("name", &item.name, 200)?;
+    text::required("unit", &item.unit, 20)?;
+    validate_reorder_point(item.reorder_point)
+}
+
 fn validate_reorder_point(p: Option<Decimal>) -> Result<()> {
     match p {
         Some(p) if p.is_negative() => {
@@ -258,10 +267,7 @@ pub(crate) fn find(r: &(impl Reads + ?Sized), item: &ItemRef) -> Result<Item> {
 impl Database {
     /// Creates an item. Its SKU must be new ([`Error::AlreadyExists`]).
     pub fn create_item(&self, item: &NewItem) -> Result<Item> {
-        text::required("sku", &item.sku, 64)?;
-        text::required("name", &item.name, 200)?;
-        text::required("unit", &item.unit, 20)?;
-        validate_reorder_point(item.reorder_point)?;
+        check_new(item)?;
         self.write(|tx| {
             let id = tx.insert_item(item, tx.now()?)?;
             get(tx, id)

@@ -45,6 +45,7 @@ mod database;
 mod decimal;
 mod error;
 pub mod exports;
+pub mod imports;
 mod instant;
 mod items;
 pub mod kpis;
@@ -77,6 +78,10 @@ pub use error::{Error, ErrorCode, Result, ShortLine};
 pub use exports::{
     CsvOptions, CsvPreset, Dataset, Destination, Export, ExportSummary, Format, LongText, Progress,
     Sheet, SheetSummary, XlsxOptions,
+};
+pub use imports::{
+    Import, ImportColumn, ImportFormat, ImportKind, ImportProblem, ImportProgress, ImportReport,
+    ImportStage,
 };
 pub use items::{Item, ItemChanges, ItemFilter, ItemKind, ItemRef, NewItem};
 pub use kpis::crm::{CrmDashboard, CrmQuery};

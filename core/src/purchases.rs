@@ -174,6 +174,56 @@ pub struct PurchaseFilter {
     pub page: PageRequest,
 }
 
+/// The checks of a new purchase order that need no database.
+pub(crate) fn check_new(po: &NewPurchaseOrder) -> Result<()> {
+    text::required("reference", &po.reference, 100)?;
+    text::optional("note", po.note.as_deref(), 1000)?;
+    if po.lines.is_empty() {
+        return Err(Error::invalid(
+            "lines",
+            "a purchase order needs at least one line",
+        ));
+    }
+    for (i, l) in po.lines.iter().enumerate() {
+        if !l.quantity.is_positive() {
+            return Err(Error::invalid(
+                format!("lines[{i}].quantity"),
+                format!("{} must be greater than zero", l.quantity),
+            ));
+        }
+        if l.unit_cost.is_negative() {
+            return Err(Error::invalid(
+                format!("lines[{i}].unit_cost"),
+                format!("{} is negative", l.unit_cost),
+            ));
+        }
+        l.quantity.checked_mul(l.unit_cost)?;
+    }
+    Ok(())
+}
+
+/// Writes a checked purchase order and its lines inside `tx`; returns its id.
+pub(crate) fn insert(tx: &dyn Writes, po: &NewPurchaseOrder) -> Result<i64> {
+    let supplier = suppliers::get(tx, po.supplier)?;
+    if !supplier.active {
+        return Err(Error::InvalidTransition {
+            entity: "supplier",
+            key: supplier.name,
+            state: "inactive".into(),
+            action: "order from it".into(),
+        });
+    }
+    let id = tx.insert_purchase(po.supplier, &po.reference, po.note.as_deref(), tx.now()?)?;
+    let default_wh = warehouses::default_id(tx)?;
+    for l in &po.lines {
+        let item = items::find(tx, &l.item)?.id;
+        let wh = l.warehouse.unwrap_or(default_wh);
+        warehouses::get(tx, wh)?;
+        tx.insert_purchase_line(id, item, wh, l.quantity, l.unit_cost)?;
+    }
+    Ok(id)
+}
+
 /// The order with its lines; what is still expected and the totals are
 /// derived here, once.
 fn load(r: &(impl Reads + ?Sized), id: i64) -> Result<PurchaseOrder> {
@@ -270,48 +320,9 @@ impl Database {
     /// # Ok::<(), racine::Error>(())
     /// ```
     pub fn create_purchase_order(&self, po: &NewPurchaseOrder) -> Result<PurchaseOrder> {
-        text::required("reference", &po.reference, 100)?;
-        text::optional("note", po.note.as_deref(), 1000)?;
-        if po.lines.is_empty() {
-            return Err(Error::invalid(
-                "lines",
-                "a purchase order needs at least one line",
-            ));
-        }
-        for (i, l) in po.lines.iter().enumerate() {
-            if !l.quantity.is_positive() {
-                return Err(Error::invalid(
-                    format!("lines[{i}].quantity"),
-                    format!("{} must be greater than zero", l.quantity),
-                ));
-            }
-            if l.unit_cost.is_negative() {
-                return Err(Error::invalid(
-                    format!("lines[{i}].unit_cost"),
-                    format!("{} is negative", l.unit_cost),
-                ));
-            }
-            l.quantity.checked_mul(l.unit_cost)?;
-        }
+        check_new(po)?;
         self.write(|tx| {
-            let supplier = suppliers::get(tx, po.supplier)?;
-            if !supplier.active {
-                return Err(Error::InvalidTransition {
-                    entity: "supplier",
-                    key: supplier.name,
-                    state: "inactive".into(),
-                    action: "order from it".into(),
-                });
-            }
-            let id =
-                tx.insert_purchase(po.supplier, &po.reference, po.note.as_deref(), tx.now()?)?;
-            let default_wh = warehouses::default_id(tx)?;
-            for l in &po.lines {
-                let item = items::find(tx, &l.item)?.id;
-                let wh = l.warehouse.unwrap_or(default_wh);
-                warehouses::get(tx, wh)?;
-                tx.insert_purchase_line(id, item, wh, l.quantity, l.unit_cost)?;
-            }
+            let id = insert(tx, po)?;
             load(tx, id)
         })
     }

@@ -81,6 +81,12 @@ pub struct SupplierFilter {
     pub page: PageRequest,
 }
 
+/// The checks of a new supplier that need no database.
+pub(crate) fn check_new(s: &NewSupplier) -> Result<()> {
+    text::required("name", &s.name, 200)?;
+    validate_contact(s.email.as_deref(), s.phone.as_deref(), s.notes.as_deref())
+}
+
 fn validate_contact(email: Option<&str>, phone: Option<&str>, notes: Option<&str>) -> Result<()> {
     text::optional("email", email, 254)?;
     if let Some(e) = email.filter(|e| !e.is_empty()) {
@@ -113,8 +119,7 @@ fn merge(change: &Option<String>, current: &Option<String>) -> Option<String> {
 impl Database {
     /// Creates a supplier.
     pub fn create_supplier(&self, s: &NewSupplier) -> Result<Supplier> {
-        text::required("name", &s.name, 200)?;
-        validate_contact(s.email.as_deref(), s.phone.as_deref(), s.notes.as_deref())?;
+        check_new(s)?;
         self.write(|tx| {
             let id = tx.insert_supplier(s, tx.now()?)?;
             get(tx, id)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::database::Database;
 use crate::decimal::Decimal;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ledger::MovementRecord;
 use crate::store::{IdempotencyRecord, Reads};
 use crate::valuation::{CostState, Layer};
@@ -149,6 +149,13 @@ impl Database {
     /// # Ok::<(), racine::Error>(())
     /// ```
     pub fn verify(&self) -> Result<VerifyReport> {
+        self.verify_with(&mut |_| true)
+    }
+
+    /// [`Database::verify`], calling `progress` with the movements replayed
+    /// so far every 16,384 of them; returning `false` stops the check
+    /// ([`Error::Cancelled`]).
+    pub fn verify_with(&self, progress: &mut dyn FnMut(u64) -> bool) -> Result<VerifyReport> {
         self.snapshot(|r| {
             let methods: HashMap<_, _> = r.valuation_methods()?.into_iter().collect();
             let mut report = VerifyReport::default();
@@ -167,6 +174,12 @@ impl Database {
                     state.issue(method, m.quantity.checked_neg()?, m.outgoing_rate)?
                 };
                 report.movements_checked += 1;
+                if report.movements_checked % 16_384 == 0 && !progress(report.movements_checked) {
+                    return Err(Error::Cancelled {
+                        operation: "verify".into(),
+                        rows: report.movements_checked,
+                    });
+                }
                 let recorded = [
                     ("value_change", m.value_change, change),
                     ("balance_after", m.balance_after, state.on_hand),

@@ -66,6 +66,12 @@ pub struct WarehouseFilter {
     pub page: PageRequest,
 }
 
+/// The checks of a new warehouse that need no database.
+pub(crate) fn check_new(w: &NewWarehouse) -> Result<()> {
+    text::code("code", &w.code)?;
+    text::required("name", &w.name, 200)
+}
+
 /// Warehouse `id`, or NotFound.
 pub(crate) fn get(r: &(impl Reads + ?Sized), id: i64) -> Result<Warehouse> {
     r.warehouse(id)?
@@ -81,8 +87,7 @@ pub(crate) fn default_id(r: &(impl Reads + ?Sized)) -> Result<i64> {
 impl Database {
     /// Creates a warehouse. Its code must be new ([`Error::AlreadyExists`]).
     pub fn create_warehouse(&self, w: &NewWarehouse) -> Result<Warehouse> {
-        text::code("code", &w.code)?;
-        text::required("name", &w.name, 200)?;
+        check_new(w)?;
         self.write(|tx| {
             let id = tx.insert_warehouse(&w.code, &w.name, tx.now()?)?;
             if w.is_default {

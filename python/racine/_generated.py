@@ -110,6 +110,12 @@ CsvPreset = Literal["plain", "excel"]
 LineEnding = Literal["lf", "crlf"]
 """The end of each record."""
 
+ImportFormat = Literal["csv", "xlsx"]
+"""The format of a file to import."""
+
+ImportKind = Literal["items", "warehouses", "suppliers", "opening_stock", "contacts", "purchase_orders"]
+"""What a file to import holds."""
+
 EventKind = Literal["movement_recorded", "order_event_applied", "stock_below_reorder_point", "purchase_received", "opportunity_stage_changed", "contact_merged"]
 """What an outbox event records."""
 
@@ -154,6 +160,8 @@ CLOSED_SETS: Dict[str, Tuple[str, ...]] = {
     "Format": ("xlsx", "csv", "plugin",),
     "CsvPreset": ("plain", "excel",),
     "LineEnding": ("lf", "crlf",),
+    "ImportFormat": ("csv", "xlsx",),
+    "ImportKind": ("items", "warehouses", "suppliers", "opening_stock", "contacts", "purchase_orders",),
     "EventKind": ("movement_recorded", "order_event_applied", "stock_below_reorder_point", "purchase_received", "opportunity_stage_changed", "contact_merged",),
     "OutboxStart": ("beginning", "end",),
     "Capability": ("validator", "event_sink", "exporter",),
@@ -1646,6 +1654,58 @@ class ExportSummary:
     """Bytes of the file."""
     cut_cells: int
     """Text cells cut to Excel's 32,767 characters (with a marker)."""
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with a file to import."""
+
+    row: int
+    """The row, numbered as a spreadsheet shows it (the header is row 1)."""
+    column: str
+    """The column's name, as the kind names it (or as the header wrote an unknown one)."""
+    value: str
+    """The cell's value as read (empty when missing)."""
+    code: str
+    """The error code the same value gets from the operation itself (`invalid_input`, `not_found`, `already_exists`…)."""
+    message: str
+    """Why, in a sentence."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import wrote, or with `dry_run` would write."""
+
+    kind: ImportKind
+    """What was imported."""
+    rows: int
+    """Data rows read (the header and blank rows aside)."""
+    created: int
+    """Records created (items, contacts, purchase orders…; an order of several rows counts once)."""
+    existing: int
+    """Records whose key existed already, left as they were."""
+    rejected: int
+    """Rows rejected (with `skip_invalid`)."""
+    problems: List[ImportProblem]
+    """The problems of the rejected rows (at most 1000)."""
+    dry_run: bool
+    """True when nothing was written because `dry_run` was asked."""
+    rejects_path: Optional[str] = None
+    """The rejects file written, if any row was rejected."""
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """One column of a file to import."""
+
+    name: str
+    """Its header (matched in any case, with spaces or `-` for `_`)."""
+    required: bool
+    """Whether every row must fill it."""
+    description: str
+    """What it holds."""
+    example: str
+    """An example value, as the template shows it."""
 
 
 @dataclass(frozen=True)
@@ -3874,6 +3934,50 @@ class Operations:
         raw = self._run("export", args({"export": args({"sheets": sheets, "format": format, "csv": csv, "xlsx": xlsx, "plugin": plugin, "options": options}), "path": path}), ("export",))
         return build(ExportSummary, raw)
 
+    def import_file(
+        self,
+        kind: ImportKind,
+        path: str,
+        *,
+        format: Optional[ImportFormat] = None,
+        sheet: Optional[str] = None,
+        delimiter: Optional[str] = None,
+        skip_invalid: Optional[bool] = None,
+        rejects: Optional[str] = None,
+        dry_run: Optional[bool] = None,
+    ) -> ImportReport:
+        """Imports items, warehouses, suppliers, opening stock, contacts or open purchase orders from the csv or xlsx file at `path`: every row checked first, then all written in one transaction. Any wrong row refuses the file (`import_refused`, listing row, column, value and why) unless `skip_invalid`, which writes the valid rows and puts the others in a rejects file. Rows whose key exists are left as they are.
+
+        kind: What the file holds.
+        format: `csv` or `xlsx`; from the file's extension when left out.
+        sheet: The sheet of a workbook (its first one when left out).
+        delimiter: The csv delimiter (one character, `\\t` for tab); when left out, `;` or tab if the header has them and no comma, else `,`.
+        skip_invalid: Write the valid rows and put the wrong ones in a rejects file, instead of refusing the whole file.
+        rejects: Where the rejects file goes (`<file>.rejects.csv` beside the file when left out); written only when rows were rejected.
+        dry_run: Check and count, write nothing.
+        """
+        raw = self._run("import_file", args({"import": args({"kind": kind, "format": format, "sheet": sheet, "delimiter": delimiter, "skip_invalid": skip_invalid, "rejects": rejects, "dry_run": dry_run}), "path": path}), ("import",))
+        return build(ImportReport, raw)
+
+    def import_columns(
+        self,
+        kind: ImportKind,
+    ) -> List[ImportColumn]:
+        """The columns of a file to import of this kind: name, whether required, what it holds, an example.
+        """
+        raw = self._run("import_columns", args({"kind": kind}), ())
+        return [build(ImportColumn, r) for r in raw]
+
+    def write_import_template(
+        self,
+        kind: ImportKind,
+        path: str,
+    ) -> List[ImportColumn]:
+        """Writes a template of a file to import at `path` (csv or xlsx, by its extension): the header and one example row. Returns its columns.
+        """
+        raw = self._run("write_import_template", args({"kind": kind, "path": path}), ())
+        return [build(ImportColumn, r) for r in raw]
+
     def outbox_events(
         self,
         *,
@@ -4011,7 +4115,7 @@ TOO_DEEP = "is nested more than 128 levels deep"
 INVALID_INPUT_MESSAGE = "invalid {field}: {reason}"
 
 #: Every operation of the catalogue, by name.
-OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "replace_order", "return_order", "expire_reservations", "order", "orders", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities", "export", "outbox_events", "outbox_subscribe", "outbox_poll", "outbox_ack", "outbox_consumers", "outbox_unsubscribe", "outbox_prune", "load_plugin", "plugins", "unload_plugin", "deliver_events",)
+OPERATIONS: Tuple[str, ...] = ("info", "create_item", "update_item", "deactivate_item", "item", "item_by_sku", "items", "create_warehouse", "update_warehouse", "deactivate_warehouse", "warehouse", "warehouse_by_code", "default_warehouse", "warehouses", "create_supplier", "update_supplier", "deactivate_supplier", "supplier", "suppliers", "post", "post_batch", "stock", "stock_by_warehouse", "stock_levels", "stock_value", "stock_as_of", "cost_layers", "movements", "create_purchase_order", "purchase_order", "purchase_orders", "receive_purchase", "cancel_purchase_remainder", "verify", "stock_policy", "set_stock_policy", "place_order", "pay_order", "fulfil_order", "cancel_order", "replace_order", "return_order", "expire_reservations", "order", "orders", "crm_settings", "set_default_country", "create_contact", "update_contact", "archive_contact", "restore_contact", "contact", "contact_by_external_id", "contacts", "contact_orders", "duplicate_contacts", "merge_contacts", "erase_contact", "contact_history", "log_interaction", "complete_task", "interaction", "interactions", "create_pipeline", "add_stage", "update_stage", "reorder_stages", "pipeline", "pipelines", "add_lost_reason", "retire_lost_reason", "create_opportunity", "update_opportunity", "move_opportunity", "win_opportunity", "lose_opportunity", "reopen_opportunity", "opportunity", "opportunities", "resolve_period", "erp_dashboard", "stock_valuation", "purchases_summary", "daily_flows", "top_movers", "low_stock", "inventory_turnover", "stockout_rate", "crm_dashboard", "pipeline_by_stage", "win_rate", "average_deal_size", "sales_cycle", "pipeline_velocity", "stage_conversion", "time_in_stage", "owner_performance", "top_clients", "activities", "export", "import_file", "import_columns", "write_import_template", "outbox_events", "outbox_subscribe", "outbox_poll", "outbox_ack", "outbox_consumers", "outbox_unsubscribe", "outbox_prune", "load_plugin", "plugins", "unload_plugin", "deliver_events",)
 
 __all__ = [
     "DecimalLike",
@@ -4046,6 +4150,8 @@ __all__ = [
     "Format",
     "CsvPreset",
     "LineEnding",
+    "ImportFormat",
+    "ImportKind",
     "EventKind",
     "OutboxStart",
     "Capability",
@@ -4137,6 +4243,9 @@ __all__ = [
     "CrmDashboard",
     "SheetSummary",
     "ExportSummary",
+    "ImportProblem",
+    "ImportReport",
+    "ImportColumn",
     "OutboxEvent",
     "OutboxConsumer",
     "OutboxBatch",

@@ -164,6 +164,16 @@ class CancelledError(RacineError):
     operation: str
 
 
+class ImportRefusedError(RacineError):
+    """Rows of a file to import are wrong; nothing was written. Every problem is listed with its row, column and value. (status 13)"""
+
+    code = "import_refused"
+    problems: List[Dict[str, Any]]
+    kind: str
+    rows: Any
+    invalid_rows: Any
+
+
 class DatabaseClosedError(RacineError):
     """The database was closed (``close()``); reopen it to go on."""
 
@@ -183,6 +193,7 @@ _BY_CODE: Dict[str, Type[RacineError]] = {
     "schema_too_new": SchemaTooNewError,
     "plugin": PluginError,
     "cancelled": CancelledError,
+    "import_refused": ImportRefusedError,
     "closed": DatabaseClosedError,
 }
 
@@ -210,5 +221,6 @@ __all__ = [
     "SchemaTooNewError",
     "PluginError",
     "CancelledError",
+    "ImportRefusedError",
     "DatabaseClosedError",
 ]

@@ -425,9 +425,17 @@ pub(crate) fn note_key(tx: &dyn Writes, contact: i64, key: Option<&str>) -> Resu
 
 /// Creates a contact inside a write (also for an order's customer).
 pub(crate) fn insert(tx: &dyn Writes, new: &NewContact, key: Option<&str>) -> Result<Contact> {
-    let country = default_country(tx)?;
-    let now = tx.now()?;
-    let mut c = Contact {
+    let mut c = prepare(tx, new, tx.now()?)?;
+    c.id = tx.insert_contact(&c, &matching::name_key(&c.name))?;
+    note_key(tx, c.id, key)?;
+    Ok(c)
+}
+
+/// The contact `new` would become, every check done, nothing written (its
+/// id is 0). Imports run it on every row before writing any.
+pub(crate) fn prepare(r: &dyn Reads, new: &NewContact, now: Timestamp) -> Result<Contact> {
+    let country = default_country(r)?;
+    let c = Contact {
         id: 0,
         kind: new.kind,
         name: new.name.trim().to_string(),
@@ -446,9 +454,7 @@ pub(crate) fn insert(tx: &dyn Writes, new: &NewContact, key: Option<&str>) -> Re
         updated_at: now,
     };
     texts(&c)?;
-    check_company(tx, &c)?;
-    c.id = tx.insert_contact(&c, &matching::name_key(&c.name))?;
-    note_key(tx, c.id, key)?;
+    check_company(r, &c)?;
     Ok(c)
 }
 

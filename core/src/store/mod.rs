@@ -661,6 +661,8 @@ pub(crate) struct PurchaseLineRow {
 
 pub(crate) trait PurchaseReads {
     fn purchase_head(&self, id: i64) -> Result<Option<PurchaseHead>>;
+    /// The id of the purchase order with this (unique) reference.
+    fn purchase_id_by_reference(&self, reference: &str) -> Result<Option<i64>>;
     fn purchase_lines(&self, order_id: i64) -> Result<Vec<PurchaseLineRow>>;
     /// Ids of up to `limit` purchase orders matching `filter`, by id.
     fn purchase_ids(&self, filter: &PurchaseFilter, limit: u32) -> Result<Vec<i64>>;

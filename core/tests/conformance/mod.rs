@@ -21,6 +21,7 @@ mod bad_input;
 mod crm;
 mod crm_model;
 mod exports;
+mod imports;
 mod kpis;
 mod ledger;
 mod ledger_model;

@@ -22,6 +22,7 @@ final class Kinds
         'schema_too_new' => SchemaTooNewException::class,
         'plugin' => PluginException::class,
         'cancelled' => CancelledException::class,
+        'import_refused' => ImportRefusedException::class,
         'null_argument' => InvalidInputException::class,
         'invalid_utf8' => InvalidInputException::class,
         'panic' => InternalException::class,

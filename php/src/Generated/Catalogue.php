@@ -122,6 +122,9 @@ final class Catalogue
         'top_clients' => 'topClients',
         'activities' => 'activities',
         'export' => 'export',
+        'import_file' => 'importFile',
+        'import_columns' => 'importColumns',
+        'write_import_template' => 'writeImportTemplate',
         'outbox_events' => 'outboxEvents',
         'outbox_subscribe' => 'outboxSubscribe',
         'outbox_poll' => 'outboxPoll',
@@ -149,6 +152,7 @@ final class Catalogue
         'schema_too_new' => 10,
         'plugin' => 11,
         'cancelled' => 12,
+        'import_refused' => 13,
     ];
 
     /** Every closed set => its names. */
@@ -177,6 +181,8 @@ final class Catalogue
         'Format' => ['xlsx', 'csv', 'plugin'],
         'CsvPreset' => ['plain', 'excel'],
         'LineEnding' => ['lf', 'crlf'],
+        'ImportFormat' => ['csv', 'xlsx'],
+        'ImportKind' => ['items', 'warehouses', 'suppliers', 'opening_stock', 'contacts', 'purchase_orders'],
         'EventKind' => ['movement_recorded', 'order_event_applied', 'stock_below_reorder_point', 'purchase_received', 'opportunity_stage_changed', 'contact_merged'],
         'OutboxStart' => ['beginning', 'end'],
         'Capability' => ['validator', 'event_sink', 'exporter'],

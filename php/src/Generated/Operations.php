@@ -1234,6 +1234,42 @@ trait Operations
     }
 
     /**
+     * Imports items, warehouses, suppliers, opening stock, contacts or open purchase orders from the csv or xlsx file at `path`: every row checked first, then all written in one transaction. Any wrong row refuses the file (`import_refused`, listing row, column, value and why) unless `skip_invalid`, which writes the valid rows and puts the others in a rejects file. Rows whose key exists are left as they are.
+     *
+     * @param 'items'|'warehouses'|'suppliers'|'opening_stock'|'contacts'|'purchase_orders' $kind What the file holds.
+     * @param array{format?: 'csv'|'xlsx', sheet?: string, delimiter?: string, skip_invalid?: bool, rejects?: string, dry_run?: bool} $options format, sheet, delimiter, skip_invalid, rejects, dry_run
+     * @param string $path
+     * @return array{kind: 'items'|'warehouses'|'suppliers'|'opening_stock'|'contacts'|'purchase_orders', rows: int, created: int, existing: int, rejected: int, problems: list<array<string, mixed>>, rejects_path: string|null, dry_run: bool}
+     */
+    public function importFile(string $kind, string $path, array $options = []): array
+    {
+        return $this->call('import_file', ['import' => ['kind' => $kind] + $options, 'path' => $path]);
+    }
+
+    /**
+     * The columns of a file to import of this kind: name, whether required, what it holds, an example.
+     *
+     * @param 'items'|'warehouses'|'suppliers'|'opening_stock'|'contacts'|'purchase_orders' $kind
+     * @return list<array{name: string, required: bool, description: string, example: string}>
+     */
+    public function importColumns(string $kind): array
+    {
+        return $this->call('import_columns', ['kind' => $kind]);
+    }
+
+    /**
+     * Writes a template of a file to import at `path` (csv or xlsx, by its extension): the header and one example row. Returns its columns.
+     *
+     * @param 'items'|'warehouses'|'suppliers'|'opening_stock'|'contacts'|'purchase_orders' $kind
+     * @param string $path
+     * @return list<array{name: string, required: bool, description: string, example: string}>
+     */
+    public function writeImportTemplate(string $kind, string $path): array
+    {
+        return $this->call('write_import_template', ['kind' => $kind, 'path' => $path]);
+    }
+
+    /**
      * Outbox events in id order, one page at a time, from any position (`after`), without a cursor of one's own.
      *
      * @param array{kinds?: list<'movement_recorded'|'order_event_applied'|'stock_below_reorder_point'|'purchase_received'|'opportunity_stage_changed'|'contact_merged'>, limit?: int, after?: int} $filter kinds, limit, after

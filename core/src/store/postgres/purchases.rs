@@ -9,6 +9,21 @@ use crate::purchases::{PurchaseFilter, PurchaseStatus};
 use crate::store::{PurchaseHead, PurchaseLineRow, PurchaseReads, PurchaseWrites};
 
 impl PurchaseReads for PgTx<'_> {
+    fn purchase_id_by_reference(&self, reference: &str) -> Result<Option<i64>> {
+        if !super::storable(reference) {
+            return Ok(None);
+        }
+        run(|| {
+            self.pg()
+                .opt(
+                    "SELECT id FROM purchase_orders WHERE reference = $1",
+                    &[&reference],
+                )?
+                .map(|r| at(&r, 0))
+                .transpose()
+        })
+    }
+
     fn purchase_head(&self, id: i64) -> Result<Option<PurchaseHead>> {
         run(|| {
             self.pg()

@@ -10,6 +10,16 @@ use crate::purchases::{PurchaseFilter, PurchaseStatus};
 use crate::store::{PurchaseHead, PurchaseLineRow, PurchaseReads, PurchaseWrites};
 
 impl<T: Conn + ?Sized> PurchaseReads for T {
+    fn purchase_id_by_reference(&self, reference: &str) -> Result<Option<i64>> {
+        run(|| {
+            Ok(self
+                .conn()
+                .prepare_cached("SELECT id FROM purchase_orders WHERE reference = ?1")?
+                .query_row([reference], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
     fn purchase_head(&self, id: i64) -> Result<Option<PurchaseHead>> {
         run(|| {
             Ok(self
