@@ -23,7 +23,6 @@ use crate::error::{Error, Result};
 use crate::items::{ItemKind, ItemRef, NewItem};
 use crate::ledger::posting::{Origin, Posting};
 use crate::ledger::{Movement, MovementFilter, Reason};
-use crate::page::PageRequest;
 use crate::purchases::{NewPurchaseLine, NewPurchaseOrder};
 use crate::store::{Lock, Reads, Writes};
 use crate::suppliers::{NewSupplier, SupplierFilter};
@@ -660,30 +659,13 @@ impl Known {
             default_warehouse: warehouses::default_id(r)?,
             ..Known::default()
         };
-        if matches!(kind, ImportKind::PurchaseOrders) {
+        if matches!(kind, ImportKind::Suppliers | ImportKind::PurchaseOrders) {
+            // A supplier import is keyed by every name; an order goes only
+            // to an active supplier.
             let mut filter = SupplierFilter {
-                page: PageRequest::first(1000),
+                active: (kind == ImportKind::PurchaseOrders).then_some(true),
                 ..SupplierFilter::default()
             };
-            loop {
-                let page = r.suppliers(&filter, 1000)?;
-                for s in &page {
-                    if s.active {
-                        known
-                            .suppliers
-                            .entry(s.name.clone())
-                            .or_default()
-                            .push(s.id);
-                    }
-                }
-                match page.last() {
-                    Some(last) if page.len() == 1000 => filter.page.after = Some(last.id),
-                    _ => break,
-                }
-            }
-        }
-        if matches!(kind, ImportKind::Suppliers) {
-            let mut filter = SupplierFilter::default();
             loop {
                 let page = r.suppliers(&filter, 1000)?;
                 for s in &page {
