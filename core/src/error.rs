@@ -458,6 +458,12 @@ mod tests {
                 operation: "export".into(),
                 rows: 7,
             },
+            Error::ImportRefused {
+                kind: "items".into(),
+                rows: 2,
+                invalid_rows: 1,
+                problems: Vec::new(),
+            },
         ];
         assert_eq!(samples.len(), ErrorCode::ALL.len());
         for (e, code) in samples.iter().zip(ErrorCode::ALL) {

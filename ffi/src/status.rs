@@ -39,6 +39,9 @@ pub enum RacineStatus {
     Plugin = 11,
     /// The progress callback stopped a long operation; it left nothing behind.
     Cancelled = 12,
+    /// Rows of a file to import are wrong; nothing was written (every
+    /// problem is in the error's details).
+    ImportRefused = 13,
     /// A required pointer argument was NULL.
     NullArgument = 100,
     /// A text argument was not valid UTF-8.
@@ -83,6 +86,7 @@ impl RacineStatus {
             RacineStatus::SchemaTooNew => "schema_too_new\0",
             RacineStatus::Plugin => "plugin\0",
             RacineStatus::Cancelled => "cancelled\0",
+            RacineStatus::ImportRefused => "import_refused\0",
             RacineStatus::NullArgument => "null_argument\0",
             RacineStatus::InvalidUtf8 => "invalid_utf8\0",
             RacineStatus::Panic => "panic\0",
@@ -105,7 +109,7 @@ pub extern "C" fn racine_status_name(status: u32) -> *const c_char {
     name.as_ptr().cast()
 }
 
-const ALL: [RacineStatus; 17] = [
+const ALL: [RacineStatus; 18] = [
     RacineStatus::Ok,
     RacineStatus::NotFound,
     RacineStatus::InvalidInput,
@@ -119,6 +123,7 @@ const ALL: [RacineStatus; 17] = [
     RacineStatus::SchemaTooNew,
     RacineStatus::Plugin,
     RacineStatus::Cancelled,
+    RacineStatus::ImportRefused,
     RacineStatus::NullArgument,
     RacineStatus::InvalidUtf8,
     RacineStatus::Panic,

@@ -129,6 +129,9 @@ typedef enum {
   RACINE_STATUS_PLUGIN = 11,
   // The progress callback stopped a long operation; it left nothing behind.
   RACINE_STATUS_CANCELLED = 12,
+  // Rows of a file to import are wrong; nothing was written (every
+  // problem is in the error's details).
+  RACINE_STATUS_IMPORT_REFUSED = 13,
   // A required pointer argument was NULL.
   RACINE_STATUS_NULL_ARGUMENT = 100,
   // A text argument was not valid UTF-8.
