@@ -158,6 +158,21 @@ impl Database {
         Database::setup(Box::new(store), Some(path.to_path_buf()), seed)
     }
 
+    /// The file [`Database::open_with`] would open for `target`, or `None`
+    /// for `:memory:` and a PostgreSQL connection string: what a tool checks
+    /// before opening, so that a mistyped path is not a new empty ledger.
+    ///
+    /// ```
+    /// use racine::Database;
+    /// assert!(Database::file_of("shop.db").is_some());
+    /// assert!(Database::file_of("postgres://racine@db/shop").is_none());
+    /// assert!(Database::file_of("host=db dbname=shop").is_none());
+    /// assert!(Database::file_of(":memory:").is_none());
+    /// ```
+    pub fn file_of(target: &str) -> Option<&Path> {
+        (target != ":memory:" && !postgres::is_connection_string(target)).then(|| Path::new(target))
+    }
+
     /// A private in-memory database, for tests and scratch work.
     pub fn open_in_memory() -> Result<Database> {
         Database::open_in_memory_with(&OpenOptions::default())

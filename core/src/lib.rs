@@ -61,6 +61,7 @@ mod text;
 mod valuation;
 mod verify;
 mod warehouses;
+mod whole_file;
 
 pub use catalogue::{Info, PostedBatch};
 pub use crm::{

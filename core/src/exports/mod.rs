@@ -415,38 +415,9 @@ impl Database {
         }
         match to {
             Destination::Writer(w) => self.export_to(export, w, progress),
+            // A cancelled or failed export leaves no file, not half of one.
             Destination::Path(path) => {
-                let dir = match path.parent() {
-                    Some(d) if !d.as_os_str().is_empty() => d,
-                    _ => Path::new("."),
-                };
-                if !dir.is_dir() {
-                    return Err(Error::invalid(
-                        "path",
-                        format!("folder {} does not exist", dir.display()),
-                    ));
-                }
-                let name = path
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("export");
-                // Dropped (and so removed) on any failure or cancellation.
-                let temp = tempfile::Builder::new()
-                    .prefix(&format!(".{name}."))
-                    .suffix(".part")
-                    .tempfile_in(dir)
-                    .map_err(|e| io_error("create a file in", dir, e))?;
-                let mut file = std::io::BufWriter::with_capacity(1 << 16, temp);
-                let summary = self.export_to(export, &mut file, progress)?;
-                let temp = file
-                    .into_inner()
-                    .map_err(|e| io_error("write", path, e.into_error()))?;
-                temp.as_file()
-                    .sync_all()
-                    .map_err(|e| io_error("write", path, e))?;
-                temp.persist(path)
-                    .map_err(|e| io_error("write", path, e.error))?;
-                Ok(summary)
+                crate::whole_file::write(path, |file| self.export_to(export, file, progress))
             }
         }
     }
@@ -636,13 +607,6 @@ fn in_sheet(e: Error, index: usize) -> Error {
             }
         }
         other => other,
-    }
-}
-
-fn io_error(what: &str, path: &Path, e: std::io::Error) -> Error {
-    Error::Storage {
-        reason: format!("could not {what} {}: {e}", path.display()),
-        source: Some(Box::new(e)),
     }
 }
 

@@ -320,7 +320,7 @@ pub(crate) fn write_template(kind: ImportKind, path: &Path, format: ImportFormat
             w.write_record(defs.iter().map(|d| d.example))
                 .map_err(|e| fail(&e))?;
             let bytes = w.into_inner().map_err(|e| fail(&e))?;
-            write_whole(path, &bytes)
+            crate::whole_file::write_bytes(path, &bytes)
         }
         ImportFormat::Xlsx => {
             use rust_xlsxwriter::{Format, Note, Workbook};
@@ -348,29 +348,9 @@ pub(crate) fn write_template(kind: ImportKind, path: &Path, format: ImportFormat
                     .map_err(|e| fail(&e))?;
             }
             let bytes = book.save_to_buffer().map_err(|e| fail(&e))?;
-            write_whole(path, &bytes)
+            crate::whole_file::write_bytes(path, &bytes)
         }
     }
-}
-
-/// Writes `bytes` at `path` under a temporary name, renamed once complete.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let fail =
-        |e: std::io::Error| Error::invalid("path", format!("cannot write {}: {e}", path.display()));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".racine-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    temp.write_all(bytes).map_err(fail)?;
-    temp.as_file().sync_all().map_err(fail)?;
-    temp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
 }
 
 /// The rejects file: the file's header and `error`, then each rejected
@@ -417,7 +397,7 @@ pub(crate) fn write_rejects(path: &Path, table: &Table, entries: &[Entry]) -> Re
         w.write_record(&record).map_err(|e| fail(&e))?;
     }
     let bytes = w.into_inner().map_err(|e| fail(&e))?;
-    write_whole(path, &bytes).map_err(|e| match e {
+    crate::whole_file::write_bytes(path, &bytes).map_err(|e| match e {
         Error::InvalidInput { message, .. } => Error::invalid("rejects", message),
         other => other,
     })
