@@ -39,6 +39,10 @@ struct Cli {
     /// Load a plugin (shared library) on the handle first; repeatable.
     #[arg(long = "plugin", global = true, value_name = "PATH")]
     plugins: Vec<PathBuf>,
+    /// The configuration (a JSON object) of the --plugin given at the same
+    /// place: the first --plugin-config goes with the first --plugin.
+    #[arg(long = "plugin-config", global = true, value_name = "JSON")]
+    plugin_configs: Vec<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -202,7 +206,7 @@ Examples:
         /// Write the valid rows; put the others in a rejects file.
         #[arg(long)]
         skip_invalid: bool,
-        /// Where the rejects go (<file>.rejects.csv by default).
+        /// Where the rejects go (beside the file by default: items.csv → items.rejects.csv).
         #[arg(long)]
         rejects: Option<String>,
         /// Check and count; write nothing.
@@ -219,7 +223,9 @@ Examples:
     #[command(subcommand)]
     Outbox(Outbox),
     /// The plugins loaded with --plugin, their versions and state.
-    #[command(after_help = "Examples:\n  racine --plugin ./libshop_rules.so plugins")]
+    #[command(
+        after_help = "Examples:\n  racine --plugin ./libshop_rules.so plugins\n  racine --plugin ./liblow_stock_alerts.so --plugin-config '{\"path\": \"/var/log/alerts\"}' plugins"
+    )]
     Plugins,
     /// Shell completions for bash, zsh, fish, elvish or PowerShell.
     #[command(
@@ -357,11 +363,10 @@ fn main() -> ExitCode {
 /// Opens the database; only `init` creates one, so a mistyped path is an
 /// error, not a new empty ledger.
 fn open(cli: &Cli, create: Option<OpenOptions>) -> Result<Database> {
-    let is_file = !cli.db.contains("://") && !cli.db.contains('=') && cli.db != ":memory:";
     let options = match create {
         Some(o) => o,
         None => {
-            if is_file && !Path::new(&cli.db).exists() {
+            if Database::file_of(&cli.db).is_some_and(|f| !f.exists()) {
                 eprintln!("hint: create it with: racine init --db {}", cli.db);
                 return Err(Error::NotFound {
                     entity: "database",
@@ -372,9 +377,28 @@ fn open(cli: &Cli, create: Option<OpenOptions>) -> Result<Database> {
         }
     };
     let db = Database::open_with(&cli.db, &options)?;
-    for p in &cli.plugins {
+    if cli.plugin_configs.len() > cli.plugins.len() {
+        return Err(Error::InvalidInput {
+            field: "plugin-config".into(),
+            message: "more --plugin-config than --plugin: each goes with the --plugin at its place"
+                .into(),
+        });
+    }
+    for (i, p) in cli.plugins.iter().enumerate() {
         let path = std::path::absolute(p).unwrap_or_else(|_| p.clone());
-        db.load_plugin(path.to_string_lossy().as_ref(), &Default::default())?;
+        let config = match cli.plugin_configs.get(i) {
+            Some(text) => serde_json::from_str(text).map_err(|e| Error::InvalidInput {
+                field: "plugin-config".into(),
+                message: format!("not JSON: {e}"),
+            })?,
+            None => Value::Null,
+        };
+        let request = json!({
+            "op": "load_plugin",
+            "path": path.to_string_lossy(),
+            "options": {"config": config},
+        });
+        call(&db, request)?;
     }
     Ok(db)
 }
@@ -424,12 +448,10 @@ fn run(cli: &Cli) -> Result<u8> {
     let out = |v: &Value, title: &str| output::print(v, cli.json, title);
     match &cli.command {
         Command::Completions { shell } => {
-            clap_complete::generate(
-                *shell,
-                &mut Cli::command(),
-                "racine",
-                &mut std::io::stdout(),
-            );
+            // Into memory first: clap_complete panics on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "racine", &mut script);
+            output::write_out(&String::from_utf8_lossy(&script));
         }
         Command::Init {
             time_zone,

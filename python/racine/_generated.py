@@ -3953,7 +3953,7 @@ class Operations:
         sheet: The sheet of a workbook (its first one when left out).
         delimiter: The csv delimiter (one character, `\\t` for tab); when left out, `;` or tab if the header has them and no comma, else `,`.
         skip_invalid: Write the valid rows and put the wrong ones in a rejects file, instead of refusing the whole file.
-        rejects: Where the rejects file goes (`<file>.rejects.csv` beside the file when left out); written only when rows were rejected.
+        rejects: Where the rejects file goes (beside the file when left out: `items.csv` → `items.rejects.csv`); written only when rows were rejected.
         dry_run: Check and count, write nothing.
         """
         raw = self._run("import_file", args({"import": args({"kind": kind, "format": format, "sheet": sheet, "delimiter": delimiter, "skip_invalid": skip_invalid, "rejects": rejects, "dry_run": dry_run}), "path": path}), ("import",))

@@ -101,8 +101,8 @@ pub struct Import {
     /// instead of refusing the whole file.
     #[serde(default)]
     pub skip_invalid: bool,
-    /// Where the rejects file goes (`<file>.rejects.csv` beside the file
-    /// when left out); written only when rows were rejected.
+    /// Where the rejects file goes (beside the file when left out:
+    /// `items.csv` → `items.rejects.csv`); written only when rows were rejected.
     #[serde(default)]
     pub rejects: Option<String>,
     /// Check and count, write nothing.
