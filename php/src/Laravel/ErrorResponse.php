@@ -10,6 +10,7 @@ use Illuminate\Http\Response;
 use Racine\Exception\AlreadyExistsException;
 use Racine\Exception\BusyException;
 use Racine\Exception\IdempotencyConflictException;
+use Racine\Exception\ImportRefusedException;
 use Racine\Exception\InvalidInputException;
 use Racine\Exception\InvalidTransitionException;
 use Racine\Exception\NotFoundException;
@@ -20,7 +21,8 @@ use Racine\Exception\StockRefusalException;
 /**
  * How Racine's exceptions reach an HTTP client: refusals are the client's
  * business (409 for stock, idempotency conflicts, impossible transitions,
- * existing records and plugin vetoes; 422 for invalid input; 404 for what
+ * existing records and plugin vetoes; 422 for invalid input and for a file
+ * to import with wrong rows, whose JSON lists every problem; 404 for what
  * does not exist) and are not reported as errors; a busy database is 503
  * with Retry-After. Anything else (storage, internal) stays a reported 500.
  */
@@ -35,7 +37,8 @@ final class ErrorResponse
             $e instanceof InvalidTransitionException,
             $e instanceof AlreadyExistsException,
             $e instanceof PluginException => 409,
-            $e instanceof InvalidInputException => 422,
+            $e instanceof InvalidInputException,
+            $e instanceof ImportRefusedException => 422,
             $e instanceof NotFoundException => 404,
             $e instanceof BusyException => 503,
             default => 500,

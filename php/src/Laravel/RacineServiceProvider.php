@@ -93,6 +93,7 @@ class RacineServiceProvider extends ServiceProvider
                 Console\StockCommand::class,
                 Console\DashboardCommand::class,
                 Console\ExportCommand::class,
+                Console\ImportCommand::class,
                 Console\OutboxCommand::class,
             ]);
         }

@@ -11,3 +11,4 @@ Route::post('/checkout', [OrderController::class, 'checkout']);
 Route::get('/stock/{sku}', [OrderController::class, 'stock']);
 Route::get('/info', [OrderController::class, 'info']);
 Route::get('/exports/movements.csv', [OrderController::class, 'export']);
+Route::post('/imports/{kind}', [OrderController::class, 'import']);

@@ -70,6 +70,42 @@ class CommandsTest extends TestCase
         rmdir($dir);
     }
 
+    public function testImportChecksEveryRowThenWritesOnceAndNotTwice(): void
+    {
+        $dir = sys_get_temp_dir() . '/racine-import-' . bin2hex(random_bytes(4));
+        mkdir($dir);
+        [$code, $out] = $this->command('racine:import', ['kind' => 'items', 'file' => "{$dir}/items.xlsx", '--template' => true]);
+        $this->assertSame(0, $code, $out);
+        $this->assertSame('PK', substr((string) file_get_contents("{$dir}/items.xlsx"), 0, 2));
+
+        file_put_contents("{$dir}/bad.csv", "sku,name,reorder_point\n,No sku,1\nMUG,Mug,lots\nCUP,Cup,2\n");
+        [$code, $out] = $this->command('racine:import', ['kind' => 'items', 'file' => "{$dir}/bad.csv"]);
+        $this->assertSame(1, $code, $out);
+        $this->assertStringContainsString('2 of 3 rows are wrong', $out);
+        $this->assertMatchesRegularExpression('/\| 3 +\| reorder_point +\| lots +\|/', $out);
+        $this->assertSame([], $this->racine()->items()['items']);
+
+        [$code, $out] = $this->command('racine:import', ['kind' => 'items', 'file' => "{$dir}/bad.csv", '--skip-invalid' => true, '--dry-run' => true]);
+        $this->assertSame([0, true], [$code, str_contains($out, 'Dry run, nothing written: 3 rows: 1 created, 0 existing, 2 rejected.')], $out);
+        [$code, $out] = $this->command('racine:import', ['kind' => 'items', 'file' => "{$dir}/bad.csv", '--skip-invalid' => true, '--json' => true]);
+        $report = json_decode($out, true);
+        $this->assertSame([0, 1, 2], [$code, $report['created'], $report['rejected']], $out);
+        $this->assertFileExists("{$dir}/bad.rejects.csv");
+        $this->assertSame('Cup', $this->racine()->itemBySku('CUP')['name']);
+
+        file_put_contents("{$dir}/opening.csv", "sku,quantity,unit_cost\nCUP,4,1.25\n");
+        [$code] = $this->command('racine:import', ['kind' => 'opening_stock', 'file' => "{$dir}/opening.csv"]);
+        [, $again] = $this->command('racine:import', ['kind' => 'opening_stock', 'file' => "{$dir}/opening.csv"]);
+        $this->assertSame(0, $code);
+        $this->assertStringContainsString('0 created, 1 existing', $again);
+        $this->assertSame('5', $this->racine()->stockValue());
+
+        [$code, $out] = $this->command('racine:import', ['kind' => 'inventory', 'file' => "{$dir}/opening.csv"]);
+        $this->assertSame(2, $code, $out);
+        array_map('unlink', glob("{$dir}/*") ?: []);
+        rmdir($dir);
+    }
+
     public function testTheOutboxIsDispatchedAsLaravelEventsOnce(): void
     {
         $this->racine()->createItem('MUG', 'Mug', ['reorder_point' => '2']);

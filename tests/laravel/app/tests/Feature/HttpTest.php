@@ -2,11 +2,12 @@
 
 namespace Tests\Feature;
 
+use Illuminate\Http\UploadedFile;
 use Racine\Exception\BusyException;
 use Racine\Laravel\Facades\Racine;
 use Tests\TestCase;
 
-/** Refusals as HTTP responses, and an export as a download. */
+/** Refusals as HTTP responses, an export as a download, an uploaded file imported. */
 class HttpTest extends TestCase
 {
     public function testRefusalsRenderWithTheirStatusAndStayOutOfTheLog(): void
@@ -53,5 +54,23 @@ class HttpTest extends TestCase
         $csv = $response->streamedContent();
         $this->assertStringContainsString('MUG', $csv);
         $this->assertSame(2, count(array_filter(explode("\n", $csv))), 'a header and one movement');
+    }
+
+    public function testAnUploadedFileIsImportedOrRefusedRowByRow(): void
+    {
+        $upload = fn (string $csv) => UploadedFile::fake()->createWithContent('Items.CSV', $csv);
+        $bad = $this->postJson('/api/imports/items', ['file' => $upload("sku,name,reorder_point\n,No sku,1\nB,Beta,x\n")]);
+        $bad->assertStatus(422)->assertJsonPath('error.code', 'import_refused')
+            ->assertJsonPath('error.invalid_rows', 2)
+            ->assertJsonPath('error.problems.0.column', 'sku')
+            ->assertJsonPath('error.problems.1.value', 'x');
+        $this->assertSame('', $this->logged(), 'a refused file is the client\'s business');
+
+        $good = $upload("sku,name\n00042,Oak plank\nGLUE,Glue\n");
+        $this->postJson('/api/imports/items', ['file' => $good, 'dry_run' => '1'])->assertOk()->assertJsonPath('created', 2);
+        $this->assertSame([], $this->racine()->items()['items']);
+        $this->postJson('/api/imports/items', ['file' => $good])->assertStatus(201)->assertJsonPath('created', 2);
+        $this->assertSame('Oak plank', $this->racine()->itemBySku('00042')['name']);
+        $this->postJson('/api/imports/items', ['file' => $good])->assertStatus(201)->assertJsonPath('existing', 2);
     }
 }

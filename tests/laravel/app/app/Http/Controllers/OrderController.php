@@ -71,4 +71,19 @@ class OrderController extends Controller
     {
         return ExportDownload::make($racine, [['dataset' => 'movements']], 'movements.csv');
     }
+
+    /**
+     * Imports an uploaded csv or xlsx file. PHP keeps the upload under a
+     * temporary name without extension, so its format comes from the name
+     * the client gave; a refusal is a 422 listing every wrong row.
+     */
+    public function import(Request $request, RacineInterface $racine, string $kind)
+    {
+        $file = $request->file('file');
+        $report = $racine->importFile($kind, (string) $file->getRealPath(), [
+            'format' => strtolower($file->getClientOriginalExtension()),
+            'dry_run' => $request->boolean('dry_run'),
+        ]);
+        return response()->json($report, $report['dry_run'] ? 200 : 201);
+    }
 }
