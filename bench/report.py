@@ -124,6 +124,13 @@ def rows(f: Figures) -> List[Row]:
         g("instructions", "php pdo-stock", "per_op"), "", "PDO", "≤ 1.0", lambda r: r <= 1.0)
     add("W7", "PHP post() vs Rust post() (instructions)", g("instructions", "php post", "per_op"),
         g("instructions", "rust post", "per_op"), "", "Rust", "≤ 1.5", lambda r: r <= 1.5)
+    # Imports: no target in PERF.md yet, reported beside their baselines.
+    add("imports", "items csv, rows/s", g("imports", "racine items", "per_s"),
+        g("imports", "hand-written items loader", "per_s"), "/s", "hand-written loader", "(reported)", lambda r: True)
+    add("imports", "opening stock csv, rows/s", g("imports", "racine opening stock", "per_s"),
+        g("imports", "post_batch opening balances", "per_s"), "/s", "post_batch", "(reported)", lambda r: True)
+    add("imports", "items re-imported (nothing written), rows/s", g("imports", "racine items again", "per_s"),
+        g("imports", "racine items", "per_s"), "/s", "first import", "(reported)", lambda r: True)
     for subject in f.subjects("W8"):
         racine_ms, hand_ms = g("W8", subject, "racine_ms"), g("W8", subject, "hand_ms")
         if hand_ms is not None:

@@ -220,6 +220,8 @@ def main() -> None:
     tree = trees[0]
     say("dashboards (W8)")
     sh([tree.benches["dashboards"]], ROOT, tree.run_env({}))
+    say("imports")
+    sh([tree.benches["imports"]], ROOT, tree.run_env({"RACINE_BENCH_IMPORT_ROWS": "20000" if args.quick else "100000"}))
     say("exports (W9, W10)")
     sh([tree.benches["exports"]], ROOT, tree.run_env({"RACINE_BENCH_PYTHON": tree.python}))
     if "postgres" in tree.benches and list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
