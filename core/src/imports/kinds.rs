@@ -135,6 +135,27 @@ impl<'a> Cells<'a> {
             .unwrap_or(&EMPTY)
     }
 
+    /// A quantity > 0 at a unit cost ≥ 0 (an opening balance, a purchase
+    /// line); false after noting what is wrong.
+    fn quantity_and_cost(&mut self, quantity: Decimal, unit_cost: Decimal) -> bool {
+        let before = self.problems.len();
+        if !quantity.is_positive() {
+            self.problem(
+                "quantity",
+                "invalid_input",
+                format!("{quantity} must be greater than zero"),
+            );
+        }
+        if unit_cost.is_negative() {
+            self.problem(
+                "unit_cost",
+                "invalid_input",
+                format!("{unit_cost} is negative"),
+            );
+        }
+        self.problems.len() == before
+    }
+
     fn problem(&mut self, column: &str, code: &str, message: impl Into<String>) {
         let value = self.cell(column).text();
         self.problems.push(ImportProblem {
@@ -474,21 +495,10 @@ fn opening(c: &mut Cells<'_>, tz: &TimeZone) -> Option<Record> {
     let effective_at = c.instant("effective_at", tz);
     let note = c.text("note");
     let (quantity, unit_cost) = (quantity?, unit_cost?);
-    if !quantity.is_positive() {
-        c.problem(
-            "quantity",
-            "invalid_input",
-            format!("{quantity} must be greater than zero"),
-        );
-    }
-    if unit_cost.is_negative() {
-        c.problem(
-            "unit_cost",
-            "invalid_input",
-            format!("{unit_cost} is negative"),
-        );
-    } else if let Err(e) = quantity.checked_mul(unit_cost) {
-        c.refused("unit_cost", e.into());
+    if c.quantity_and_cost(quantity, unit_cost) {
+        if let Err(e) = quantity.checked_mul(unit_cost) {
+            c.refused("unit_cost", e.into());
+        }
     }
     if let Err(e) = crate::text::optional("note", note.as_deref(), 1000) {
         c.refused("note", e);
@@ -568,20 +578,7 @@ fn purchase_entries(columns: &Columns, rows: &[Row]) -> Vec<Entry> {
         let note = c.text("note");
         let line = match (sku, quantity, unit_cost) {
             (Some(sku), Some(quantity), Some(unit_cost)) => {
-                if !quantity.is_positive() {
-                    c.problem(
-                        "quantity",
-                        "invalid_input",
-                        format!("{quantity} must be greater than zero"),
-                    );
-                }
-                if unit_cost.is_negative() {
-                    c.problem(
-                        "unit_cost",
-                        "invalid_input",
-                        format!("{unit_cost} is negative"),
-                    );
-                }
+                c.quantity_and_cost(quantity, unit_cost);
                 Some(PurchaseRow {
                     row: row.number,
                     sku,

@@ -145,8 +145,7 @@ fn read_csv(
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes);
-    let mut header = None;
-    let mut rows = Vec::new();
+    let mut table = Builder::default();
     let mut record = ::csv::StringRecord::new();
     let mut number = 0u64;
     loop {
@@ -175,26 +174,9 @@ fn read_csv(
                 }
             })
             .collect();
-        if header.is_none() {
-            if cells.iter().all(Cell::is_blank) {
-                continue;
-            }
-            header = Some((number, cells.iter().map(Cell::text).collect::<Vec<_>>()));
-            continue;
-        }
-        if number % 4096 == 0 && !keep_going(number) {
-            return Err(cancelled(0));
-        }
-        if !cells.iter().all(Cell::is_blank) {
-            rows.push(Row { number, cells });
-        }
+        table.push(number, cells, number, keep_going)?;
     }
-    let (header_row, header) = header.ok_or_else(no_header)?;
-    Ok(Table {
-        header,
-        header_row,
-        rows,
-    })
+    table.finish()
 }
 
 /// `;` or tab when the first line uses it and no comma (spreadsheets in
@@ -248,31 +230,54 @@ fn read_workbook(
         .worksheet_range(&name)
         .map_err(|e| Error::invalid("sheet", format!("cannot read sheet {name:?}: {e}")))?;
     let first_row = range.start().map_or(0, |(r, _)| u64::from(r));
-    let mut header = None;
-    let mut rows = Vec::new();
+    let mut table = Builder::default();
     for (i, cells) in range.rows().enumerate() {
         let number = first_row + i as u64 + 1;
         let cells: Vec<Cell> = cells.iter().map(cell).collect();
-        if header.is_none() {
-            if cells.iter().all(Cell::is_blank) {
-                continue;
-            }
-            header = Some((number, cells.iter().map(Cell::text).collect::<Vec<_>>()));
-            continue;
+        table.push(number, cells, i as u64, keep_going)?;
+    }
+    table.finish()
+}
+
+/// A table as its rows are read: the first row with a value is the
+/// header; blank rows are skipped.
+#[derive(Default)]
+struct Builder {
+    header: Option<(u64, Vec<String>)>,
+    rows: Vec<Row>,
+}
+
+impl Builder {
+    /// Adds row `number`; every 4096 rows read (`read`) asks `keep_going`.
+    fn push(
+        &mut self,
+        number: u64,
+        cells: Vec<Cell>,
+        read: u64,
+        keep_going: &mut dyn FnMut(u64) -> bool,
+    ) -> Result<()> {
+        if cells.iter().all(Cell::is_blank) {
+            return Ok(());
         }
-        if i % 4096 == 0 && !keep_going(i as u64) {
+        if self.header.is_none() {
+            self.header = Some((number, cells.iter().map(Cell::text).collect()));
+            return Ok(());
+        }
+        if read % 4096 == 0 && !keep_going(read) {
             return Err(cancelled(0));
         }
-        if !cells.iter().all(Cell::is_blank) {
-            rows.push(Row { number, cells });
-        }
+        self.rows.push(Row { number, cells });
+        Ok(())
     }
-    let (header_row, header) = header.ok_or_else(no_header)?;
-    Ok(Table {
-        header,
-        header_row,
-        rows,
-    })
+
+    fn finish(self) -> Result<Table> {
+        let (header_row, header) = self.header.ok_or_else(no_header)?;
+        Ok(Table {
+            header,
+            header_row,
+            rows: self.rows,
+        })
+    }
 }
 
 fn cell(data: &Data) -> Cell {
