@@ -194,7 +194,8 @@ Examples:
     )]
     Import {
         /// What the file holds.
-        kind: Kind,
+        #[arg(value_parser = import_kind())]
+        kind: ImportKind,
         /// The csv or xlsx file (with --template: where to write it).
         file: Option<PathBuf>,
         /// Write a template of this kind (header and one example row) instead.
@@ -324,28 +325,12 @@ enum Which {
     Crm,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-#[value(rename_all = "snake_case")]
-enum Kind {
-    Items,
-    Warehouses,
-    Suppliers,
-    OpeningStock,
-    Contacts,
-    PurchaseOrders,
-}
-
-impl From<Kind> for ImportKind {
-    fn from(k: Kind) -> ImportKind {
-        match k {
-            Kind::Items => ImportKind::Items,
-            Kind::Warehouses => ImportKind::Warehouses,
-            Kind::Suppliers => ImportKind::Suppliers,
-            Kind::OpeningStock => ImportKind::OpeningStock,
-            Kind::Contacts => ImportKind::Contacts,
-            Kind::PurchaseOrders => ImportKind::PurchaseOrders,
-        }
-    }
+/// The kinds of file core imports, by their names (listed in `--help`
+/// and in completions).
+fn import_kind() -> impl clap::builder::TypedValueParser<Value = ImportKind> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(ImportKind::ALL.iter().map(|k| k.as_str()))
+        .try_map(|name| name.parse::<ImportKind>())
 }
 
 fn main() -> ExitCode {
@@ -623,7 +608,7 @@ fn run(cli: &Cli) -> Result<u8> {
             sheet,
             delimiter,
         } => {
-            let kind = ImportKind::from(*kind);
+            let kind = *kind;
             if *columns {
                 out(
                     &serde_json::to_value(Database::import_columns(kind)).unwrap_or_default(),
