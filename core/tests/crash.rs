@@ -221,7 +221,9 @@ fn child_writer() {
                 name
             }
         };
-        // Acknowledged only once the write has returned.
-        writeln!(acks, "{name}").unwrap();
+        // Acknowledged only once the write has returned, in one write(2):
+        // `writeln!` may write the name and the newline apart, and a kill
+        // between the two glued this name to the next round's first.
+        acks.write_all(format!("{name}\n").as_bytes()).unwrap();
     }
 }
