@@ -19,7 +19,7 @@ mod wal;
 use std::cell::{Cell, RefCell, RefMut};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::stored::MasterCache;
 use jiff::Timestamp;
@@ -115,6 +115,26 @@ pub(crate) fn run<T>(f: impl FnOnce() -> SqlResult<T>) -> Result<T> {
     f().map_err(Error::from)
 }
 
+/// Puts the file in WAL mode and returns the mode it is in. A new file's
+/// first openers race to switch it, which takes an exclusive lock that
+/// SQLite refuses at once instead of through the busy handler (the
+/// connection already holds a shared lock, and waiting could deadlock):
+/// seen as `Busy` in about one in ten runs of four processes creating one
+/// file. So the switch is retried here, within the busy timeout.
+fn switch_to_wal(conn: &Connection, timeout: Duration) -> SqlResult<String> {
+    let since = Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && since.elapsed() < timeout =>
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 /// A closed-set name read back from a row: a corrupt one fails the read
 /// with Racine's `Storage` error, through rusqlite's conversion error.
 pub(crate) fn stored<T>(parsed: Result<T>, column: usize) -> rusqlite::Result<T> {
@@ -195,7 +215,7 @@ impl SqliteStore {
             // in the file, so only the first opener actually switches (the
             // others only read the header).
             if path.is_some() {
-                let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+                let mode = switch_to_wal(&conn, Duration::from_millis(o.busy_timeout_ms))?;
                 if !mode.eq_ignore_ascii_case("wal") {
                     return Err(Error::Storage {
                         reason: format!(
