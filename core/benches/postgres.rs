@@ -316,8 +316,7 @@ fn main() {
         .prefix("racine-bench-pg")
         .tempdir_in("/tmp")
         .unwrap();
-    let port = 45000 + (std::process::id() % 5000) as u16;
-    let server = cluster(&["start", dir.path().to_str().unwrap(), &port.to_string()]);
+    let server = cluster(&["start", dir.path().to_str().unwrap(), "auto"]);
     println!("Racine {} on PostgreSQL (durable: fsync, synchronous_commit on); {seconds} s per workload; {CLIENTS} clients for W16", racine::VERSION);
     let done = std::panic::catch_unwind(|| {
         let (w1, _) = w1(&server, seconds);

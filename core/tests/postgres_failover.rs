@@ -49,11 +49,16 @@ fn a_promoted_synchronous_standby_has_every_acknowledged_write() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let (primary_dir, standby_dir) = (base.path().join("primary"), base.path().join("standby"));
-    let port = 40000 + (std::process::id() % 10000) as u16;
-    let (p, s) = (port.to_string(), (port + 1).to_string());
-    let primary = cluster(&["start", primary_dir.to_str().unwrap(), &p]);
+    // Free ports, picked by the script (another test's server may hold any given one).
+    let primary = cluster(&["start", primary_dir.to_str().unwrap(), "auto"]);
     let _stop_primary = Stop(&primary_dir);
-    let standby = cluster(&["standby", standby_dir.to_str().unwrap(), &s, &p]);
+    let primary_port = primary.parse::<postgres::Config>().unwrap().get_ports()[0].to_string();
+    let standby = cluster(&[
+        "standby",
+        standby_dir.to_str().unwrap(),
+        "auto",
+        &primary_port,
+    ]);
     let _stop_standby = Stop(&standby_dir);
 
     // Commits wait for the standby from now on.

@@ -36,7 +36,7 @@ impl Pooler {
     /// pgbouncer in `mode`, with `pool` server connections, in front of a
     /// new database `name` of the test server; the connection string that
     /// reaches it through the pooler.
-    fn start(mode: &str, name: &str, port: u16, pool: usize) -> Pooler {
+    fn start(mode: &str, name: &str, pool: usize) -> Pooler {
         let config: postgres::Config = server::server().parse().unwrap();
         let server_port = config.get_ports().first().copied().unwrap_or(5432);
         let mut admin = postgres::Client::connect(server::server(), postgres::NoTls).unwrap();
@@ -56,7 +56,7 @@ impl Pooler {
         let out = Command::new(format!("{ROOT}/scripts/pg-cluster"))
             .arg("pooler")
             .arg(dir.path().join("pgbouncer"))
-            .arg(port.to_string())
+            .arg("auto")
             .arg(server_port.to_string())
             .arg(mode)
             .arg(pool.to_string())
@@ -188,14 +188,10 @@ fn race_for_the_last_units(url: &str, options: &OpenOptions, clients: usize) {
     assert!(db.verify().unwrap().is_clean());
 }
 
-fn port(offset: u16) -> u16 {
-    30000 + (std::process::id() % 10000) as u16 * 2 + offset
-}
-
 #[test]
 fn behind_pgbouncer_in_transaction_mode_with_pooled() {
     let name = format!("pooler_tx_{}", std::process::id());
-    let pooler = Pooler::start("transaction", &name, port(0), 2);
+    let pooler = Pooler::start("transaction", &name, 2);
     let options = OpenOptions {
         pooled: true,
         ..OpenOptions::default()
@@ -215,7 +211,7 @@ fn behind_pgbouncer_in_session_mode() {
     let name = format!("pooler_session_{}", std::process::id());
     // Session mode gives each client a server connection for its whole
     // session: the checking handle and 2 clients for a pool of 3.
-    let pooler = Pooler::start("session", &name, port(1), 3);
+    let pooler = Pooler::start("session", &name, 3);
     race_for_the_last_units(&pooler.url, &OpenOptions::default(), 2);
     drop(pooler);
     let _ = postgres::Client::connect(server::server(), postgres::NoTls)

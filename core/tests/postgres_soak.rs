@@ -115,11 +115,11 @@ impl Client {
     }
 }
 
-fn cluster(action: &str, dir: &std::path::Path, port: Option<u16>) -> String {
+fn cluster(action: &str, dir: &std::path::Path, port: Option<&str>) -> String {
     let mut cmd = Command::new(format!("{ROOT}/scripts/pg-cluster"));
     cmd.arg(action).arg(dir);
     if let Some(p) = port {
-        cmd.arg(p.to_string());
+        cmd.arg(p);
     }
     let out = cmd.stderr(Stdio::inherit()).output().unwrap();
     assert!(out.status.success(), "pg-cluster {action} failed");
@@ -136,8 +136,7 @@ fn sixteen_clients_with_kills_and_a_server_crash_never_oversell_and_apply_each_k
         .tempdir_in("/tmp")
         .unwrap();
     // A durable cluster of its own (fsync on): it is crashed below.
-    let port = 30000 + (std::process::id() % 20000) as u16;
-    let url = cluster("start", dir.path(), Some(port));
+    let url = cluster("start", dir.path(), Some("auto"));
     let stopped = StopOnDrop(dir.path().to_path_buf());
 
     let db = Database::open(&url).unwrap();

@@ -143,8 +143,8 @@ fn tls_with_a_verified_server_certificate() {
     let (cert, key) = server_cert(&certs, "shop-ca");
 
     let data = base.path().join("cluster");
-    let port = 36000 + (std::process::id() % 3000) as u16;
-    let plain = cluster(&["start", data.to_str().unwrap(), &port.to_string()]);
+    let plain = cluster(&["start", data.to_str().unwrap(), "auto"]);
+    let port = plain.parse::<postgres::Config>().unwrap().get_ports()[0];
     let _stop = Stop(data.clone());
     cluster(&[
         "tls",

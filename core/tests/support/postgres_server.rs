@@ -25,12 +25,12 @@ pub fn server() -> &'static str {
         }
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
         let dir = std::env::temp_dir().join(format!("racine-pg-{}", std::process::id()));
-        // A port of its own: several test binaries may run at once.
-        let port = 20000 + (std::process::id() % 20000);
+        // A free port of its own (the script picks it): several test
+        // binaries may run at once.
         let out = Command::new(format!("{root}/scripts/pg-cluster"))
             .arg("start")
             .arg(&dir)
-            .arg(port.to_string())
+            .arg("auto")
             .stderr(Stdio::inherit())
             .output()
             .expect("scripts/pg-cluster runs");
